@@ -1,0 +1,20 @@
+/* Stage-2 translation: a domain's guest-physical to host-physical map. */
+#ifndef ASM_P2M_H
+#define ASM_P2M_H
+
+#include <domus/lib.h>
+
+struct domain;
+
+bool p2m_init(struct domain *d);
+/* Maps [ipa, ipa+size) to [pa, ...) as normal RAM; uses 2 MiB blocks where aligned. */
+bool p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
+/* The host physical address behind ipa, or false if unmapped. */
+bool p2m_lookup(struct domain *d, uint64_t ipa, uint64_t *pa);
+/* Frees the RAM the map points to and the tables themselves. */
+void p2m_destroy(struct domain *d);
+/* Loads the domain's stage-2 on this CPU. */
+void p2m_activate(struct domain *d);
+uint64_t p2m_vtcr(void);
+
+#endif

@@ -1,0 +1,18 @@
+/* Loading and saving a vCPU's architectural state on the current physical CPU. */
+#ifndef ASM_VCPU_CTX_H
+#define ASM_VCPU_CTX_H
+
+#include <domus/lib.h>
+
+struct vcpu;
+struct cpu_regs;
+
+/* Puts the vCPU in the state PSCI CPU_ON and the boot protocol give it. */
+void vcpu_arch_reset(struct vcpu *v, uint64_t pc, uint64_t x0);
+void vcpu_arch_load(struct vcpu *v);
+void vcpu_arch_save(struct vcpu *v);
+/* Per-CPU EL2 configuration that is the same for every guest. */
+void cpu_virt_init(void);
+uint64_t enter_guest(struct cpu_regs *regs);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * Stage-2 page tables (4 KiB granule, 39-bit IPA, starting at level 1).
+ * Only RAM is mapped; every other guest physical address faults to Domus,
+ * which emulates a device there or reflects an abort to the guest.
+ */
+#include <asm/p2m.h>
+#include <asm/mmu.h>
+#include <asm/sysreg.h>
+#include <domus/domain.h>
+#include <domus/page_alloc.h>
+
+#define S2_VALID       1ull
+#define S2_TABLE       3ull	/* table at level 1-2, page at level 3 */
+#define S2_BLOCK       1ull
+#define S2_MEMATTR_WB  (0xfull << 2)
+#define S2_AP_RW       (3ull << 6)
+#define S2_SH_INNER    (3ull << 8)
+#define S2_AF          (1ull << 10)
+#define S2_RAM         (S2_MEMATTR_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
+#define ADDR_MASK      0x0000fffffffff000ull
+#define IPA_BITS       39
+
+static unsigned level_shift(int level)
+{
+	return 12 + 9 * (3 - level);
+}
+
+static unsigned index_at(uint64_t ipa, int level)
+{
+	return (ipa >> level_shift(level)) & 511;
+}
+
+uint64_t p2m_vtcr(void)
+{
+	uint64_t ps = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+
+	/* T0SZ=25, SL0=1 (start at level 1), inner/outer WB, inner shareable, 4K. */
+	return (1ull << 31) | (MIN(ps, 5ull) << 16) | (3 << 12) | (1 << 10) | (1 << 8) |
+	       (1 << 6) | (64 - IPA_BITS);
+}
+
+static uint64_t *new_table(struct domain *d)
+{
+	uint64_t pa = alloc_pages(1, 1);
+
+	if (!pa)
+		return NULL;
+	memset(pa_to_va(pa), 0, PAGE_SIZE);
+	d->pages++;
+	return pa_to_va(pa);
+}
+
+bool p2m_init(struct domain *d)
+{
+	d->arch.p2m_root = new_table(d);
+	d->arch.vmid = (uint16_t)d->id;
+	return d->arch.p2m_root != NULL;
+}
+
+/* The entry for ipa at `level`, creating intermediate tables. */
+static uint64_t *walk_create(struct domain *d, uint64_t ipa, int level)
+{
+	uint64_t *table = d->arch.p2m_root;
+
+	for (int l = 1; l < level; l++) {
+		uint64_t *e = &table[index_at(ipa, l)];
+		if (!(*e & S2_VALID)) {
+			uint64_t *next = new_table(d);
+			if (!next)
+				return NULL;
+			*e = va_to_pa(next) | S2_TABLE;
+		} else if ((*e & 3) != S2_TABLE) {
+			return NULL;	/* already covered by a block */
+		}
+		table = pa_to_va(*e & ADDR_MASK);
+	}
+	return &table[index_at(ipa, level)];
+}
+
+bool p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	if (ipa + size > (1ull << IPA_BITS) || !IS_ALIGNED(ipa | pa | size, PAGE_SIZE))
+		return false;
+	while (size) {
+		bool block = IS_ALIGNED(ipa | pa, 2 * MiB) && size >= 2 * MiB;
+		uint64_t step = block ? 2 * MiB : PAGE_SIZE;
+		uint64_t *e = walk_create(d, ipa, block ? 2 : 3);
+
+		if (!e || (*e & S2_VALID))
+			return false;
+		*e = pa | S2_RAM | (block ? S2_BLOCK : S2_TABLE);
+		ipa += step;
+		pa += step;
+		size -= step;
+	}
+	dsb(ishst);
+	return true;
+}
+
+bool p2m_lookup(struct domain *d, uint64_t ipa, uint64_t *pa)
+{
+	uint64_t *table = d->arch.p2m_root;
+
+	if (ipa >> IPA_BITS)
+		return false;
+	for (int l = 1; l <= 3; l++) {
+		uint64_t e = table[index_at(ipa, l)];
+		uint64_t offset_mask = (1ull << level_shift(l)) - 1;
+
+		if (!(e & S2_VALID))
+			return false;
+		if (l == 3 || (e & 3) == S2_BLOCK) {
+			*pa = (e & ADDR_MASK & ~offset_mask) | (ipa & offset_mask);
+			return true;
+		}
+		table = pa_to_va(e & ADDR_MASK);
+	}
+	return false;
+}
+
+static void free_level(struct domain *d, uint64_t *table, int level)
+{
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = table[i];
+
+		if (!(e & S2_VALID))
+			continue;
+		if (level < 3 && (e & 3) == S2_TABLE)
+			free_level(d, pa_to_va(e & ADDR_MASK), level + 1);
+		else
+			free_pages(e & ADDR_MASK, 1ull << (level_shift(level) - PAGE_SHIFT));
+	}
+	free_pages(va_to_pa(table), 1);
+}
+
+void p2m_destroy(struct domain *d)
+{
+	if (!d->arch.p2m_root)
+		return;
+	free_level(d, d->arch.p2m_root, 1);
+	d->arch.p2m_root = NULL;
+	/* No stale translation of the freed pages may survive under this VMID. */
+	uint64_t saved = read_sysreg(vttbr_el2);
+	write_sysreg(vttbr_el2, (uint64_t)d->arch.vmid << 48);
+	isb();
+	asm volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb(ish);
+	write_sysreg(vttbr_el2, saved);
+	isb();
+}
+
+void p2m_activate(struct domain *d)
+{
+	write_sysreg(vttbr_el2, ((uint64_t)d->arch.vmid << 48) | va_to_pa(d->arch.p2m_root));
+	isb();
+}

@@ -1,0 +1,78 @@
+/* Running a vCPU on this CPU, idling, and the other arch hooks the scheduler uses. */
+#include <asm/arch.h>
+#include <asm/gic.h>
+#include <asm/irq.h>
+#include <asm/psci_fw.h>
+#include <asm/traps.h>
+#include <asm/vcpu_ctx.h>
+#include <domus/domain.h>
+#include <domus/percpu.h>
+
+void arch_kick_cpu(unsigned cpu)
+{
+	gic_send_sgi(cpu, SGI_KICK);
+}
+
+void arch_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
+{
+	vcpu_arch_reset(v, pc, x0);
+}
+
+void arch_vcpu_load(struct vcpu *v)
+{
+	vcpu_arch_load(v);
+}
+
+void arch_vcpu_unload(struct vcpu *v)
+{
+	vcpu_arch_save(v);
+}
+
+uint64_t arch_run_vcpu(struct vcpu *v)
+{
+	uint64_t start, kind, ran;
+
+	gic_lrs_load(v);
+	start = arch_counter();
+	kind = enter_guest(&v->arch.regs);
+	ran = arch_counter() - start;
+	gic_lrs_save(v);
+	handle_guest_exit(v, kind);
+	return ran;
+}
+
+uint64_t arch_idle(void)
+{
+	uint64_t start = arch_counter();
+
+	dsb(sy);
+	wfi();
+	irq_handle_pending();
+	return arch_counter() - start;
+}
+
+void arch_zero_pages(uint64_t pa, uint64_t size)
+{
+	uint64_t dczid = read_sysreg(dczid_el0);
+	uint64_t block = 4u << (dczid & 0xf);
+
+	if (dczid & BIT(4) || !IS_ALIGNED(pa | size, block)) {
+		memset((void *)(uintptr_t)pa, 0, size);
+		return;
+	}
+	for (uint64_t a = pa; a < pa + size; a += block)
+		asm volatile("dc zva, %0" : : "r"(a) : "memory");
+	dsb(ish);
+}
+
+void arch_system_off(void)
+{
+	psci_fw_system_off();
+	arch_halt();
+}
+
+void arch_halt(void)
+{
+	for (;;)
+		wfi();
+}

@@ -1,0 +1,144 @@
+/*
+ * Guest exits.  One table maps each exception class to its handler; an
+ * exception class with no handler is the guest's fault, and crashes only
+ * that guest.
+ */
+#include <asm/traps.h>
+#include <asm/exits.h>
+#include <asm/irq.h>
+#include <asm/sysreg.h>
+#include <domus/console.h>
+#include <domus/domain.h>
+#include <domus/hypercall.h>
+#include <domus/sched.h>
+#include <domus/vpsci.h>
+
+#define XEN_HYPERCALL_TAG 0xea1
+#define ISS_WFE           1
+#define DABT_S1PTW        (1u << 7)
+#define DABT_WNR          (1u << 6)
+#define FSC_TYPE(iss)     ((iss) & 0x3c)
+#define FSC_TRANSLATION   0x04
+
+typedef void (*exit_handler_t)(struct vcpu *v, uint32_t esr);
+
+static void crash(struct vcpu *v, const char *why)
+{
+	dump_guest_state(v, why);
+	domain_shutdown(v->dom, SHUTDOWN_CRASH);
+}
+
+static void handle_wfx(struct vcpu *v, uint32_t esr)
+{
+	advance_pc(v);
+	/* WFE waits for an event another vCPU will signal: just let it spin on. */
+	if (!(esr & ISS_WFE))
+		vcpu_block(v);
+}
+
+static void handle_hvc(struct vcpu *v, uint32_t esr)
+{
+	switch (esr & 0xffff) {
+	case 0:
+		vpsci_call(v);
+		break;
+	case XEN_HYPERCALL_TAG:
+		hypercall_dispatch(v);
+		break;
+	default:
+		/* As if HVC were undefined: the exception returns to the HVC itself. */
+		v->arch.regs.pc -= 4;
+		inject_undef(v);
+		break;
+	}
+}
+
+static void handle_smc(struct vcpu *v, uint32_t esr)
+{
+	advance_pc(v);		/* a trapped SMC leaves ELR at the SMC itself */
+	if ((esr & 0xffff) == 0)
+		vpsci_call(v);
+	else
+		vcpu_reg(v, 0) = (uint64_t)-1;	/* SMCCC: NOT_SUPPORTED */
+}
+
+static void handle_sysreg(struct vcpu *v, uint32_t esr)
+{
+	if (sysreg_trap(v, esr))
+		advance_pc(v);
+	else
+		inject_undef(v);
+}
+
+static void handle_undef(struct vcpu *v, uint32_t esr)
+{
+	(void)esr;
+	inject_undef(v);
+}
+
+static uint64_t fault_ipa(void)
+{
+	return (read_sysreg(hpfar_el2) & 0xffffffffff0ull) << 8 | (read_sysreg(far_el2) & 0xfff);
+}
+
+static void handle_dabt(struct vcpu *v, uint32_t esr)
+{
+	uint64_t ipa = fault_ipa(), va = read_sysreg(far_el2);
+	struct mmio_access a;
+
+	if (FSC_TYPE(esr) == FSC_TRANSLATION && !(esr & DABT_S1PTW) &&
+	    mmio_decode_dabt(esr, ipa, v->arch.regs.x, &a) &&
+	    mmio_dispatch(v, &a) == MMIO_DONE) {
+		if (!a.write && a.reg != 31)
+			v->arch.regs.x[a.reg] = mmio_load_result(&a);
+		advance_pc(v);
+		return;
+	}
+	/* No RAM, no device, or an access Domus cannot emulate: the guest sees an abort. */
+	pr_debug("%s v%u: data abort at IPA %lx (VA %lx, ESR %x)\n", v->dom->name, v->id,
+		 ipa, va, esr);
+	inject_abort(v, true, va, esr & DABT_WNR);
+}
+
+static void handle_iabt(struct vcpu *v, uint32_t esr)
+{
+	(void)esr;
+	inject_abort(v, false, read_sysreg(far_el2), false);
+}
+
+static const exit_handler_t exit_handlers[64] = {
+	[EC_WFX] = handle_wfx,
+	[EC_HVC64] = handle_hvc,
+	[EC_SMC64] = handle_smc,
+	[EC_SYSREG] = handle_sysreg,
+	[EC_SVE] = handle_undef,
+	[0x09] = handle_undef,		/* pointer authentication, which is hidden */
+	[0x1d] = handle_undef,		/* SME, hidden */
+	[EC_DABT_LOW] = handle_dabt,
+	[EC_IABT_LOW] = handle_iabt,
+};
+
+void handle_guest_exit(struct vcpu *v, uint64_t kind)
+{
+	uint32_t esr;
+
+	switch (kind) {
+	case EXIT_IRQ:
+	case EXIT_FIQ:
+		irq_handle_pending();
+		return;
+	case EXIT_SYNC:
+		esr = (uint32_t)read_sysreg(esr_el2);
+		if (exit_handlers[ESR_EC(esr)])
+			exit_handlers[ESR_EC(esr)](v, esr);
+		else
+			crash(v, "unhandled exception class");
+		return;
+	case EXIT_SERROR:
+		crash(v, "SError");
+		return;
+	default:
+		crash(v, "AArch32 exception (AArch32 guests are not supported)");
+		return;
+	}
+}

@@ -1,0 +1,242 @@
+/*
+ * Reading the host device tree: RAM, CPUs, the GIC, the PSCI conduit, the
+ * hypervisor command line and the dom0less domain nodes, as Xen's
+ * docs/misc/arm/device-tree/booting.txt describes them.
+ */
+#include <domus/boot_dt.h>
+#include <libfdt.h>
+
+static uint64_t read_cells(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < cells; i++)
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/* reg entry idx of node, with the parent's cell sizes. */
+static bool read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
+	int sc = parent >= 0 ? fdt_size_cells(fdt, parent) : 1;
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 ||
+	    len < (idx + 1) * (ac + sc) * 4)
+		return false;
+	reg += idx * (ac + sc);
+	*base = read_cells(reg, ac);
+	*size = read_cells(reg + ac, sc);
+	return true;
+}
+
+static void copy_string_prop(const void *fdt, int node, const char *name, char *dst, size_t size)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+
+	if (!s || len <= 0)
+		return;
+	len = (int)strnlen(s, MIN((size_t)len, size - 1));
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static const char *parse_memory(const void *fdt, struct boot_info *bi)
+{
+	int node;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		uint64_t base, size;
+
+		if (!type || strcmp(type, "memory"))
+			continue;
+		for (int i = 0; read_reg(fdt, node, i, &base, &size); i++) {
+			if (!size)
+				continue;
+			if (bi->nr_ram == BOOT_MAX_RAM_BANKS)
+				return "too many RAM banks";
+			bi->ram[bi->nr_ram++] = (struct boot_module){ base, size };
+		}
+	}
+	return bi->nr_ram ? NULL : "no memory node";
+}
+
+static const char *parse_cpus(const void *fdt, struct boot_info *bi)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node;
+
+	if (cpus < 0)
+		return "no /cpus node";
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		uint64_t mpidr, unused;
+
+		if (!type || strcmp(type, "cpu") || bi->nr_cpus == NR_CPUS)
+			continue;
+		if (!read_reg(fdt, node, 0, &mpidr, &unused)) {
+			int len;
+			const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+			if (!reg || len < 4)
+				continue;
+			mpidr = read_cells(reg, len >= 8 ? 2 : 1);
+		}
+		bi->cpu_mpidr[bi->nr_cpus++] = mpidr;
+	}
+	return bi->nr_cpus ? NULL : "no CPU in /cpus";
+}
+
+static const char *parse_gic(const void *fdt, struct boot_info *bi)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+
+	if (node < 0)
+		return "no GICv3 (compatible \"arm,gic-v3\"): Domus needs one";
+	if (!read_reg(fdt, node, 0, &bi->gicd_base, &bi->gicd_size) ||
+	    !read_reg(fdt, node, 1, &bi->gicr_base, &bi->gicr_size))
+		return "GICv3 node has no distributor and redistributor regions";
+	return NULL;
+}
+
+static void parse_psci(const void *fdt, struct boot_info *bi)
+{
+	int node = fdt_path_offset(fdt, "/psci");
+	const char *method = node >= 0 ? fdt_getprop(fdt, node, "method", NULL) : NULL;
+
+	bi->psci_smc = !method || !strcmp(method, "smc");
+}
+
+static bool module_is(const void *fdt, int node, const char *compat)
+{
+	return fdt_node_check_compatible(fdt, node, compat) == 0;
+}
+
+static void set_error(struct boot_domain *bd, const char *msg)
+{
+	if (!bd->error[0])
+		snprintf(bd->error, sizeof(bd->error), "%s", msg);
+}
+
+static void parse_module(const void *fdt, int node, struct boot_domain *bd, unsigned index)
+{
+	struct boot_module m;
+	bool kernel = module_is(fdt, node, "multiboot,kernel");
+	bool ramdisk = module_is(fdt, node, "multiboot,ramdisk");
+
+	if (!kernel && !ramdisk && !module_is(fdt, node, "multiboot,module"))
+		return;
+	/* A module that names no role is the kernel if first, the ramdisk if second. */
+	if (!kernel && !ramdisk) {
+		kernel = index == 0;
+		ramdisk = index == 1;
+	}
+	if (!read_reg(fdt, node, 0, &m.base, &m.size) || !m.size) {
+		set_error(bd, "a module has no valid reg property");
+		return;
+	}
+	if (kernel) {
+		bd->kernel = m;
+		copy_string_prop(fdt, node, "bootargs", bd->bootargs, sizeof(bd->bootargs));
+	} else if (ramdisk) {
+		bd->ramdisk = m;
+	}
+}
+
+static void parse_domain(const void *fdt, int node, struct boot_domain *bd)
+{
+	int len, sub;
+	unsigned index = 0;
+	const fdt32_t *p;
+	const char *name = fdt_get_name(fdt, node, NULL);
+
+	snprintf(bd->name, sizeof(bd->name), "%s", name ? name : "domU");
+	bd->cpus = 1;
+	p = fdt_getprop(fdt, node, "memory", &len);
+	if (p && (len == 4 || len == 8))
+		bd->mem_kib = read_cells(p, len / 4);
+	else
+		set_error(bd, "no valid \"memory\" property (KiB)");
+	p = fdt_getprop(fdt, node, "cpus", &len);
+	if (p && len == 4)
+		bd->cpus = fdt32_to_cpu(*p);
+	else if (p)
+		set_error(bd, "malformed \"cpus\" property");
+	bd->vpl011 = fdt_getprop(fdt, node, "vpl011", NULL) != NULL;
+	copy_string_prop(fdt, node, "bootargs", bd->bootargs, sizeof(bd->bootargs));
+	fdt_for_each_subnode(sub, fdt, node) {
+		if (module_is(fdt, sub, "multiboot,module") || module_is(fdt, sub, "multiboot,kernel") ||
+		    module_is(fdt, sub, "multiboot,ramdisk"))
+			parse_module(fdt, sub, bd, index++);
+	}
+	if (!bd->kernel.size)
+		set_error(bd, "no kernel module (compatible \"multiboot,kernel\")");
+	if (!bd->cpus)
+		set_error(bd, "\"cpus\" is 0");
+}
+
+static void parse_chosen(const void *fdt, struct boot_info *bi)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), node;
+
+	if (chosen < 0)
+		return;
+	copy_string_prop(fdt, chosen, "bootargs", bi->cmdline, sizeof(bi->cmdline));
+	copy_string_prop(fdt, chosen, "xen,xen-bootargs", bi->cmdline, sizeof(bi->cmdline));
+	fdt_for_each_subnode(node, fdt, chosen) {
+		if (fdt_node_check_compatible(fdt, node, "xen,domain"))
+			continue;
+		if (bi->nr_domains == MAX_DOMAINS)
+			break;
+		parse_domain(fdt, node, &bi->domains[bi->nr_domains++]);
+	}
+}
+
+const char *boot_dt_parse(const void *fdt, struct boot_info *bi)
+{
+	const char *err;
+
+	memset(bi, 0, sizeof(*bi));
+	if (fdt_check_header(fdt))
+		return "not a valid flattened device tree";
+	if ((err = parse_memory(fdt, bi)) || (err = parse_cpus(fdt, bi)) ||
+	    (err = parse_gic(fdt, bi)))
+		return err;
+	parse_psci(fdt, bi);
+	parse_chosen(fdt, bi);
+	return NULL;
+}
+
+bool boot_dt_find_uart(const void *fdt, const char *name, uint64_t *base, uint32_t *intid)
+{
+	char path[128] = "";
+	int node, len;
+	uint64_t size;
+	const fdt32_t *irq;
+
+	if (name && name[0]) {
+		snprintf(path, sizeof(path), "%s", name);
+	} else {
+		int chosen = fdt_path_offset(fdt, "/chosen");
+		if (chosen >= 0)
+			copy_string_prop(fdt, chosen, "stdout-path", path, sizeof(path));
+		if (strchr(path, ':'))
+			*strchr(path, ':') = '\0';
+	}
+	node = path[0] == '/' ? fdt_path_offset(fdt, path) : -1;
+	if (node < 0 && path[0]) {
+		const char *alias = fdt_get_alias(fdt, path);
+		node = alias ? fdt_path_offset(fdt, alias) : -1;
+	}
+	if (node < 0 && !(name && name[0]))
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011") ||
+	    !read_reg(fdt, node, 0, base, &size))
+		return false;
+	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	*intid = irq && len >= 12 ? fdt32_to_cpu(irq[1]) + (fdt32_to_cpu(irq[0]) ? 16 : 32) : 0;
+	return true;
+}

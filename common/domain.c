@@ -1,0 +1,121 @@
+/* The domain list, lookups, and the end of a domain's life. */
+#include <domus/domain.h>
+#include <domus/domain_build.h>
+#include <domus/console.h>
+#include <domus/page_alloc.h>
+#include <domus/percpu.h>
+#include <domus/sched.h>
+#include <asm/arch.h>
+#include <asm/p2m.h>
+
+static struct domain *domains[MAX_DOMAINS + 1];	/* indexed by domain id */
+static spinlock_t domains_lock = SPINLOCK_INIT;
+static unsigned nr_alive;
+
+void domain_register(struct domain *d)
+{
+	spin_lock(&domains_lock);
+	domains[d->id] = d;
+	nr_alive++;
+	spin_unlock(&domains_lock);
+}
+
+struct domain *domain_by_id(unsigned id)
+{
+	return id <= MAX_DOMAINS ? domains[id] : NULL;
+}
+
+struct domain *domain_next_alive(struct domain *after)
+{
+	for (unsigned id = after ? after->id + 1 : 1; id <= MAX_DOMAINS; id++)
+		if (domains[id] && domains[id]->state == DOMAIN_RUNNING)
+			return domains[id];
+	return NULL;
+}
+
+struct vcpu *domain_vcpu_by_affinity(struct domain *d, uint64_t aff)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (vcpu_affinity(i) == aff)
+			return d->vcpu[i];
+	return NULL;
+}
+
+bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size)
+{
+	return ipa >= d->ram_base && size <= d->ram_size && ipa - d->ram_base <= d->ram_size - size;
+}
+
+static const char *const shutdown_names[] = { "powered off", "rebooting", "crashed" };
+
+void domain_shutdown(struct domain *d, enum shutdown_reason why)
+{
+	spin_lock(&d->lock);
+	if (d->state != DOMAIN_RUNNING) {
+		spin_unlock(&d->lock);
+		return;
+	}
+	d->state = DOMAIN_DYING;
+	d->reboot = why == SHUTDOWN_REBOOT;
+	spin_unlock(&d->lock);
+	d->alive = false;
+	pr_info("%s (d%u) %s\n", d->name, d->id, shutdown_names[why]);
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		d->vcpu[i]->power = VCPU_OFF;
+		vcpu_kick(d->vcpu[i]);
+	}
+}
+
+static bool still_loaded(const struct domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i]->loaded_on >= 0)
+			return true;
+	return false;
+}
+
+static void destroy(struct domain *d)
+{
+	uint64_t before = page_alloc_free_pages();
+	const struct boot_domain *cfg = d->cfg;
+	unsigned id = d->id;
+	bool reboot = d->reboot;
+
+	sched_remove_domain(d);
+	p2m_destroy(d);
+	domain_free_structs(d);
+	pr_info("d%u destroyed, %lu KiB returned\n", id,
+		(page_alloc_free_pages() - before) * (PAGE_SIZE / KiB));
+	if (reboot)
+		domain_build(cfg, id);
+}
+
+void domain_reap(void)
+{
+	struct domain *dead = NULL;
+
+	spin_lock(&domains_lock);
+	for (unsigned id = 1; id <= MAX_DOMAINS && !dead; id++) {
+		struct domain *d = domains[id];
+		if (d && d->state == DOMAIN_DYING && !still_loaded(d)) {
+			d->state = DOMAIN_DEAD;
+			domains[id] = NULL;
+			nr_alive--;
+			dead = d;
+		}
+	}
+	spin_unlock(&domains_lock);
+	if (!dead)
+		return;
+	/* Building a domain uses FP registers (libfdt): the loaded vCPU's must be saved. */
+	if (this_cpu()->loaded) {
+		arch_vcpu_unload(this_cpu()->loaded);
+		this_cpu()->loaded->loaded_on = -1;
+		this_cpu()->loaded = NULL;
+	}
+	destroy(dead);
+	if (!nr_alive) {
+		pr_info("no domain left: powering off\n");
+		arch_system_off();
+	}
+}

@@ -1,0 +1,154 @@
+/*
+ * A bitmap page allocator.  Runs of pages come from a first-fit scan with
+ * alignment, which is what guest RAM (2 MiB blocks) and page tables need;
+ * allocation happens at domain build time, not on hot paths.
+ */
+#include <domus/page_alloc.h>
+#include <asm/spinlock.h>
+
+struct bank {
+	uint64_t base;
+	uint64_t pages;
+	uint64_t first_bit;	/* index of its first page in the bitmap */
+};
+
+static struct bank banks[PAGE_ALLOC_MAX_BANKS];
+static unsigned nr_banks;
+static uint64_t used_bits;
+static uint64_t free_count;
+static uint64_t bitmap[PAGE_ALLOC_MAX_PAGES / 64];	/* 1 = in use */
+static spinlock_t lock = SPINLOCK_INIT;
+
+static bool test_bit(uint64_t n)
+{
+	return bitmap[n / 64] & (1ull << (n % 64));
+}
+
+static void set_bits(uint64_t n, uint64_t count, bool used)
+{
+	for (; count; n++, count--) {
+		if (test_bit(n) == used)
+			continue;
+		bitmap[n / 64] ^= 1ull << (n % 64);
+		free_count += used ? -1 : 1;
+	}
+}
+
+void page_alloc_init(void)
+{
+	nr_banks = 0;
+	used_bits = 0;
+	free_count = 0;
+	memset(bitmap, 0xff, sizeof(bitmap));
+}
+
+bool page_alloc_add_bank(uint64_t base, uint64_t size)
+{
+	uint64_t pages = size / PAGE_SIZE;
+
+	if (!IS_ALIGNED(base, PAGE_SIZE) || !pages || base + size < base)
+		return false;
+	if (nr_banks == PAGE_ALLOC_MAX_BANKS || used_bits + pages > PAGE_ALLOC_MAX_PAGES)
+		return false;
+	for (unsigned i = 0; i < nr_banks; i++)
+		if (ranges_overlap(base, size, banks[i].base, banks[i].pages * PAGE_SIZE))
+			return false;
+	banks[nr_banks++] = (struct bank){ base, pages, used_bits };
+	set_bits(used_bits, pages, false);
+	used_bits += pages;
+	return true;
+}
+
+static struct bank *bank_of(uint64_t pa)
+{
+	for (unsigned i = 0; i < nr_banks; i++)
+		if (pa >= banks[i].base && pa - banks[i].base < banks[i].pages * PAGE_SIZE)
+			return &banks[i];
+	return NULL;
+}
+
+void page_alloc_reserve(uint64_t base, uint64_t size)
+{
+	uint64_t end = ALIGN_UP(base + size, PAGE_SIZE);
+
+	spin_lock(&lock);
+	for (uint64_t pa = ALIGN_DOWN(base, PAGE_SIZE); pa < end; pa += PAGE_SIZE) {
+		struct bank *b = bank_of(pa);
+		if (b)
+			set_bits(b->first_bit + (pa - b->base) / PAGE_SIZE, 1, true);
+	}
+	spin_unlock(&lock);
+}
+
+/* Whether bits [n, n+count) are all free. */
+static bool run_free(uint64_t n, uint64_t count)
+{
+	while (count) {
+		if (n % 64 == 0 && count >= 64) {
+			if (bitmap[n / 64])
+				return false;
+			n += 64;
+			count -= 64;
+		} else {
+			if (test_bit(n))
+				return false;
+			n++;
+			count--;
+		}
+	}
+	return true;
+}
+
+uint64_t alloc_pages(uint64_t nr, uint64_t align_pages)
+{
+	uint64_t pa = 0;
+
+	if (!nr || !align_pages || (align_pages & (align_pages - 1)))
+		return 0;
+	spin_lock(&lock);
+	for (unsigned i = 0; i < nr_banks && !pa; i++) {
+		struct bank *b = &banks[i];
+		uint64_t first = ALIGN_UP(b->base, align_pages * PAGE_SIZE);
+
+		for (uint64_t cand = first; cand + nr * PAGE_SIZE <= b->base + b->pages * PAGE_SIZE &&
+		     cand >= b->base; cand += align_pages * PAGE_SIZE) {
+			uint64_t bit = b->first_bit + (cand - b->base) / PAGE_SIZE;
+			if (run_free(bit, nr)) {
+				set_bits(bit, nr, true);
+				pa = cand;
+				break;
+			}
+		}
+	}
+	spin_unlock(&lock);
+	return pa;
+}
+
+void free_pages(uint64_t pa, uint64_t nr)
+{
+	struct bank *b = bank_of(pa);
+
+	if (!b || !IS_ALIGNED(pa, PAGE_SIZE) ||
+	    (pa - b->base) / PAGE_SIZE + nr > b->pages)
+		return;
+	spin_lock(&lock);
+	set_bits(b->first_bit + (pa - b->base) / PAGE_SIZE, nr, false);
+	spin_unlock(&lock);
+}
+
+bool page_is_free(uint64_t pa)
+{
+	struct bank *b = bank_of(pa);
+
+	return b && !test_bit(b->first_bit + (pa - b->base) / PAGE_SIZE);
+}
+
+uint64_t page_alloc_free_pages(void)
+{
+	return free_count;
+}
+
+uint64_t page_alloc_total_pages(void)
+{
+	return used_bits;
+}

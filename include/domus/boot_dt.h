@@ -1,0 +1,48 @@
+/* What Domus learns from the device tree the boot loader hands it. */
+#ifndef DOMUS_BOOT_DT_H
+#define DOMUS_BOOT_DT_H
+
+#include <domus/config.h>
+#include <domus/lib.h>
+
+#define BOOT_MAX_RAM_BANKS 4
+#define BOOTARGS_MAX       1024
+
+struct boot_module {
+	uint64_t base;
+	uint64_t size;
+};
+
+/* One dom0less domain node (/chosen/<name>, compatible "xen,domain"). */
+struct boot_domain {
+	char name[16];
+	uint64_t mem_kib;
+	unsigned cpus;
+	bool vpl011;
+	struct boot_module kernel;
+	struct boot_module ramdisk;
+	char bootargs[BOOTARGS_MAX];
+	char error[160];	/* non-empty: the node is unusable, and why */
+};
+
+struct boot_info {
+	struct boot_module ram[BOOT_MAX_RAM_BANKS];
+	unsigned nr_ram;
+	char cmdline[BOOTARGS_MAX];
+	uint64_t gicd_base, gicd_size;
+	uint64_t gicr_base, gicr_size;
+	bool psci_smc;		/* firmware PSCI conduit: SMC, else HVC */
+	unsigned nr_domains;
+	struct boot_domain domains[MAX_DOMAINS];
+	unsigned nr_cpus;
+	uint64_t cpu_mpidr[NR_CPUS];
+	uint64_t uart_base;
+	uint32_t uart_intid;
+};
+
+/* Parses the host DT.  Returns NULL on success or a message saying what is wrong. */
+const char *boot_dt_parse(const void *fdt, struct boot_info *bi);
+/* Finds a PL011 by alias or path (NULL: /chosen/stdout-path). Returns false if none. */
+bool boot_dt_find_uart(const void *fdt, const char *name, uint64_t *base, uint32_t *intid);
+
+#endif

@@ -1,0 +1,35 @@
+/* Domus's console: its own messages, guest output, and typed input routing. */
+#ifndef DOMUS_CONSOLE_H
+#define DOMUS_CONSOLE_H
+
+#include <domus/lib.h>
+
+enum log_level { LOG_NONE, LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+struct domain;
+
+void console_set_loglevel(enum log_level level);
+enum log_level console_loglevel(void);
+void printk(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vprintk(enum log_level level, const char *fmt, va_list ap);
+/* Guest output: written as is, but never in the middle of a Domus line. */
+void console_guest_write(struct domain *d, const char *s, size_t n);
+/* A byte typed on the physical console; routed to the domain that has input. */
+void console_input(char c);
+void console_set_input_domain(struct domain *d);
+
+/* The physical UART behind the console, provided by its driver. */
+struct console_uart {
+	void (*putc)(char c);
+	int (*getc)(void);
+};
+void console_attach(const struct console_uart *uart);
+
+#define pr_err(...)   printk(LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)  printk(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  printk(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...) printk(LOG_DEBUG, __VA_ARGS__)
+
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,20 @@
+/* The device tree Domus writes for a guest: the emulated machine as a board DT would describe it. */
+#ifndef DOMUS_GUEST_DT_H
+#define DOMUS_GUEST_DT_H
+
+#include <domus/lib.h>
+
+struct guest_dt_params {
+	unsigned nr_vcpus;
+	uint64_t ram_base;
+	uint64_t ram_size;
+	const char *bootargs;
+	uint64_t initrd_start;	/* guest physical; 0 when there is none */
+	uint64_t initrd_end;
+	bool vpl011;
+};
+
+/* Writes the DT into buf; returns 0 or a negative libfdt error. */
+int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p);
+
+#endif

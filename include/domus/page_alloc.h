@@ -1,0 +1,22 @@
+/* The physical page allocator: every page of RAM that Domus does not occupy. */
+#ifndef DOMUS_PAGE_ALLOC_H
+#define DOMUS_PAGE_ALLOC_H
+
+#include <domus/lib.h>
+
+#define PAGE_ALLOC_MAX_BANKS 4
+#define PAGE_ALLOC_MAX_PAGES (8 * GiB / PAGE_SIZE)
+
+void page_alloc_init(void);
+/* Adds a RAM bank; false if it is malformed, overlaps another, or exceeds the limits. */
+bool page_alloc_add_bank(uint64_t base, uint64_t size);
+/* Marks a range as in use (Domus itself, the DTB, boot modules). */
+void page_alloc_reserve(uint64_t base, uint64_t size);
+/* nr contiguous pages aligned to align_pages pages; returns the physical address or 0. */
+uint64_t alloc_pages(uint64_t nr, uint64_t align_pages);
+void free_pages(uint64_t pa, uint64_t nr);
+bool page_is_free(uint64_t pa);
+uint64_t page_alloc_free_pages(void);
+uint64_t page_alloc_total_pages(void);
+
+#endif

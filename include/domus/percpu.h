@@ -1,0 +1,26 @@
+/* Per-physical-CPU state. */
+#ifndef DOMUS_PERCPU_H
+#define DOMUS_PERCPU_H
+
+#include <domus/config.h>
+#include <domus/lib.h>
+
+struct vcpu;
+
+struct pcpu {
+	unsigned id;
+	uint64_t mpidr;
+	volatile bool online;
+	struct vcpu *loaded;		/* whose EL1 state is in the registers */
+	struct vcpu *runq[MAX_DOMAINS * MAX_VCPUS];
+	unsigned nr_runq;
+	unsigned next;			/* round-robin position */
+	uint64_t idle_ticks;
+};
+
+extern struct pcpu pcpus[NR_CPUS];
+extern unsigned nr_pcpus;
+
+struct pcpu *this_cpu(void);
+
+#endif

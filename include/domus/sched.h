@@ -1,0 +1,21 @@
+/* Scheduling of vCPUs on physical CPUs, and domain lifecycle. */
+#ifndef DOMUS_SCHED_H
+#define DOMUS_SCHED_H
+
+#include <domus/lib.h>
+
+struct vcpu;
+struct domain;
+
+enum shutdown_reason { SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_CRASH };
+
+void sched_add_vcpu(struct vcpu *v);
+/* The vCPU waits in WFI until it has an interrupt to take. */
+void vcpu_block(struct vcpu *v);
+void vcpu_power_on(struct vcpu *v, uint64_t pc, uint64_t ctx);
+void vcpu_power_off(struct vcpu *v);
+void domain_shutdown(struct domain *d, enum shutdown_reason why);
+/* The per-CPU loop: runs vCPUs forever. */
+void __attribute__((noreturn)) sched_run(void);
+
+#endif

@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""Build the guest initramfs: a gzip'd "newc" cpio archive, in pure Python.
+
+    mkinitramfs.py BUSYBOX OUT [--hostname NAME]
+
+BUSYBOX is a static arm64 busybox binary. The archive holds busybox, links
+for its common applets, the /dev/console node (so no root is needed to make
+it), and a busybox-init setup:
+
+    /init, /sbin/init   -> busybox (init reads /etc/inittab)
+    /etc/init.d/rcS     mounts proc, sysfs, devtmpfs, devpts, tmpfs; installs
+                        every applet link; sets the hostname from
+                        `hostname=NAME` on the kernel command line (default
+                        NAME from --hostname, else domus-guest); prints
+                        "domus-guest: init done"
+    console shell       `cttyhack sh -l` respawned on the console, so job
+                        control works; prompt "HOST:DIR# "
+    poweroff / reboot   handled by busybox init: processes are stopped,
+                        filesystems unmounted, then the kernel powers off
+                        (PSCI SYSTEM_OFF) or resets.
+
+The archive is reproducible: every timestamp is 0.
+"""
+import argparse
+import gzip
+import io
+import os
+import stat
+import sys
+
+DEFAULT_HOSTNAME = "domus-guest"
+
+# Links created in the archive itself; rcS adds the rest with
+# `busybox --install -s` at boot.
+APPLETS = {
+    "bin": "sh ash cat cp dd df dmesg echo false grep egrep hostname kill ln ls "
+           "mkdir mknod mount mv nproc ps pwd rm rmdir sed setsid sleep stty "
+           "sync tail head test touch true umount uname vi wc cttyhack date "
+           "printf env expr od hexdump seq time timeout watch free top".split(),
+    "sbin": "init poweroff reboot halt mdev sysctl".split(),
+}
+
+INITTAB = """\
+# busybox init: see /etc/init.d/rcS
+::sysinit:/etc/init.d/rcS
+::respawn:/bin/cttyhack /bin/sh -l
+::ctrlaltdel:/sbin/reboot
+::shutdown:/bin/echo "domus-guest: shutting down"
+::shutdown:/bin/umount -a -r 2>/dev/null
+::restart:/sbin/init
+"""
+
+RCS = """\
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+/bin/busybox --install -s 2>/dev/null
+name=@HOSTNAME@
+for arg in $(cat /proc/cmdline); do
+    case "$arg" in
+        hostname=*) name="${arg#hostname=}" ;;
+    esac
+done
+hostname "$name"
+# Keep kernel chatter (below warnings) off the interactive console.
+dmesg -n 4 2>/dev/null
+echo "domus-guest: init done"
+"""
+
+PROFILE = """\
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export HOME=/root
+export PS1='\\h:\\w# '
+cd "$HOME"
+"""
+
+
+class Cpio:
+    """Writer for the SVR4 "newc" cpio format (magic 070701, no checksum)."""
+
+    def __init__(self):
+        self.buf = io.BytesIO()
+        self.ino = 1
+        self.seen = set()
+
+    def _entry(self, name, mode, data=b"", rdev=(0, 0), nlink=1):
+        if name in self.seen:
+            raise ValueError(f"duplicate cpio entry {name}")
+        self.seen.add(name)
+        namez = name.encode() + b"\0"
+        fields = [self.ino, mode, 0, 0, nlink, 0, len(data), 0, 0,
+                  rdev[0], rdev[1], len(namez), 0]
+        self.ino += 1
+        hdr = b"070701" + b"".join(b"%08X" % f for f in fields)
+        self.buf.write(hdr + namez)
+        self.buf.write(b"\0" * (-(len(hdr) + len(namez)) % 4))
+        self.buf.write(data)
+        self.buf.write(b"\0" * (-len(data) % 4))
+
+    def dir(self, name, perm=0o755):
+        self._entry(name, stat.S_IFDIR | perm, nlink=2)
+
+    def file(self, name, data, perm=0o644):
+        self._entry(name, stat.S_IFREG | perm, data)
+
+    def symlink(self, name, target):
+        self._entry(name, stat.S_IFLNK | 0o777, target.encode())
+
+    def chardev(self, name, major, minor, perm=0o600):
+        self._entry(name, stat.S_IFCHR | perm, rdev=(major, minor))
+
+    def finish(self):
+        self._entry("TRAILER!!!", 0)
+        self.buf.write(b"\0" * (-self.buf.tell() % 512))
+        return self.buf.getvalue()
+
+
+def check_busybox(data, path):
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        sys.exit(f"mkinitramfs: {path}: not a 64-bit little-endian ELF")
+    if int.from_bytes(data[18:20], "little") != 183:
+        sys.exit(f"mkinitramfs: {path}: not an AArch64 (arm64) binary")
+
+
+def build(busybox, hostname=DEFAULT_HOSTNAME):
+    """Return the uncompressed cpio archive as bytes."""
+    c = Cpio()
+    for d in ["bin", "sbin", "dev", "proc", "sys", "tmp", "etc", "etc/init.d",
+              "root", "usr", "usr/bin", "usr/sbin", "var", "var/log", "mnt", "run"]:
+        c.dir(d, 0o1777 if d == "tmp" else (0o700 if d == "root" else 0o755))
+    c.chardev("dev/console", 5, 1)
+    c.chardev("dev/null", 1, 3, 0o666)
+    c.file("bin/busybox", busybox, 0o755)
+    for d, names in APPLETS.items():
+        for n in names:
+            c.symlink(f"{d}/{n}", "/bin/busybox")
+    c.symlink("init", "/bin/busybox")
+    c.file("etc/inittab", INITTAB.encode())
+    c.file("etc/init.d/rcS", RCS.replace("@HOSTNAME@", hostname).encode(), 0o755)
+    c.file("etc/profile", PROFILE.encode())
+    c.file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
+    c.file("etc/group", b"root:x:0:\n")
+    c.file("etc/hostname", (hostname + "\n").encode())
+    return c.finish()
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("busybox", help="static arm64 busybox binary")
+    ap.add_argument("out", help="output file (gzip'd newc cpio)")
+    ap.add_argument("--hostname", default=DEFAULT_HOSTNAME,
+                    help=f"default hostname (default {DEFAULT_HOSTNAME}); "
+                         "hostname=NAME on the kernel command line wins")
+    a = ap.parse_args(argv)
+    if not a.hostname or any(ch in a.hostname for ch in " \t\n'\"$`\\;"):
+        ap.error(f"invalid hostname {a.hostname!r}")
+    try:
+        with open(a.busybox, "rb") as f:
+            bb = f.read()
+    except OSError as e:
+        sys.exit(f"mkinitramfs: {a.busybox}: {e.strerror}")
+    check_busybox(bb, a.busybox)
+    archive = build(bb, a.hostname)
+    tmp = a.out + ".part"
+    with open(tmp, "wb") as raw:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
+            gz.write(archive)
+    os.replace(tmp, a.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Domus setup: installs the host tools and fills cache/ with what the
+# hypervisor build, `make run` and the tests need.
+#
+#   cache/Image                 Debian's arm64 Linux kernel (uncompressed Image)
+#   cache/busybox               static arm64 busybox
+#   cache/initramfs.cpio.gz     initramfs built from it by scripts/mkinitramfs.py
+#   cache/libfdt/libfdt.a       arm64 libfdt, linked into the hypervisor
+#   cache/libfdt/include/       its headers
+#   cache/debs/                 the Debian packages these came from
+#
+# Idempotent: when everything is present and valid it only checks and says so.
+# A damaged file is deleted and fetched again once; a second failure stops
+# with a message. Works from any directory.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="$ROOT/cache"
+DEBS="$CACHE/debs"
+PY=/usr/bin/python3
+
+say()  { echo "setup: $*"; }
+die()  { echo "setup: error: $*" >&2; exit 1; }
+
+# One setup at a time (make -j may start it twice: `setup` and libfdt.a).
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.setup.lock"
+flock 9
+
+SUDO=()
+if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || die "not root and no sudo: cannot install packages"
+    SUDO=(sudo)
+fi
+
+# ---------------------------------------------------------------- packages
+PKGS=(qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+      device-tree-compiler libfdt-dev python3-pytest python3-pexpect cpio
+      make gcc)
+
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q ' ok installed$'
+}
+
+APT_UPDATED=0
+apt_update() {
+    if [ "$APT_UPDATED" = 0 ]; then
+        say "apt-get update"
+        "${SUDO[@]}" apt-get update -qq || die "apt-get update failed"
+        APT_UPDATED=1
+    fi
+}
+
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    say "adding the arm64 dpkg architecture (to download arm64 packages into cache/)"
+    "${SUDO[@]}" dpkg --add-architecture arm64
+    apt_update
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+    installed "$p" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    apt_update
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq "${missing[@]}" \
+        || die "apt-get install ${missing[*]} failed"
+fi
+
+# ---------------------------------------------------------------- checks
+# hex of LEN bytes at OFF in FILE, e.g. "41524d64"
+bytes_at() { od -An -tx1 -j "$2" -N "$3" -- "$1" 2>/dev/null | tr -d ' \n'; }
+
+check_image() {      # arm64 Linux Image: magic "ARM\x64" at offset 56
+    [ -s "$1" ] || { echo "missing or empty"; return 1; }
+    [ "$(bytes_at "$1" 56 4)" = 41524d64 ] || { echo "no arm64 Image magic at offset 56"; return 1; }
+}
+check_busybox() {    # ELF, 64-bit, little endian, e_machine 0xb7 (AArch64)
+    [ -s "$1" ] || { echo "missing or empty"; return 1; }
+    [ "$(bytes_at "$1" 0 6)" = 7f454c460201 ] || { echo "not a 64-bit little-endian ELF"; return 1; }
+    [ "$(bytes_at "$1" 18 2)" = b700 ] || { echo "not an AArch64 ELF"; return 1; }
+    [ -x "$1" ] || { echo "not executable"; return 1; }
+}
+check_ar() {         # static library: "!<arch>\n"
+    [ -s "$1" ] || { echo "missing or empty"; return 1; }
+    [ "$(bytes_at "$1" 0 8)" = 213c617263683e0a ] || { echo "not an ar archive"; return 1; }
+}
+check_libfdt() {
+    check_ar "$CACHE/libfdt/libfdt.a" || return 1
+    local h
+    for h in libfdt.h libfdt_env.h fdt.h; do
+        [ -s "$CACHE/libfdt/include/$h" ] || { echo "include/$h missing"; return 1; }
+    done
+}
+check_initramfs() {
+    [ -s "$1" ] || { echo "missing or empty"; return 1; }
+    gzip -t "$1" 2>/dev/null || { echo "not a valid gzip file"; return 1; }
+}
+
+# ---------------------------------------------------------------- downloads
+# deb_for PKG: path of the newest cache/debs/PKG_*_arm64.deb, or nothing
+deb_for() {
+    ls -t "$DEBS/$1"_*_arm64.deb 2>/dev/null | head -n1 || true
+}
+
+# download PKG: set DEB to cache/debs/PKG_*_arm64.deb, downloading it (arm64)
+# unless a .deb of it is already there
+DEB=""
+download() {
+    local pkg="$1"
+    DEB="$(deb_for "$pkg")"
+    [ -n "$DEB" ] && return 0
+    say "downloading $pkg:arm64"
+    mkdir -p "$DEBS"
+    local opts=()
+    [ "$(id -u)" = 0 ] && opts=(-o APT::Sandbox::User=root)
+    if ! (cd "$DEBS" && apt-get download -qq "${opts[@]}" "$pkg:arm64"); then
+        # a freshly added arm64 architecture has no package lists yet
+        apt_update
+        (cd "$DEBS" && apt-get download -qq "${opts[@]}" "$pkg:arm64") || return 1
+    fi
+    DEB="$(deb_for "$pkg")"
+    [ -n "$DEB" ]
+}
+
+# extract_member DEB PATTERN OUT: copy one file (tar wildcard) out of a .deb
+extract_member() {
+    local deb="$1" pattern="$2" out="$3"
+    dpkg-deb --fsys-tarfile "$deb" 2>/dev/null \
+        | tar -x -O --wildcards --no-anchored "$pattern" > "$out" 2>/dev/null \
+        && [ -s "$out" ]
+}
+
+# obtain NAME CHECKFN PRODUCT FETCHFN: ensure PRODUCT passes CHECKFN; if not,
+# run FETCHFN; on failure delete what it used and try exactly once more.
+obtain() {
+    local name="$1" check="$2" product="$3" fetch="$4" why
+    if why="$($check "$product")"; then return 0; fi
+    [ -e "$product" ] && say "cache/${product#"$CACHE"/} is bad ($why): rebuilding it"
+    local attempt
+    for attempt in 1 2; do
+        FETCH_ERR=""
+        if $fetch && why="$($check "$product")"; then
+            say "$name ready: cache/${product#"$CACHE"/}"
+            return 0
+        fi
+        why="${FETCH_ERR:-$why}"
+        if [ "$attempt" = 1 ]; then
+            say "$name: $why; deleting the downloaded packages and trying again"
+            rm -f $FETCH_DEBS
+            rm -rf "$product"
+        fi
+    done
+    die "cache/${product#"$CACHE"/} is corrupt ($why); delete cache/ and run make again"
+}
+
+FETCH_ERR=""
+FETCH_DEBS=""
+
+fetch_kernel() {
+    local meta kpkg kdeb
+    download linux-image-arm64 || { FETCH_ERR="apt-get download linux-image-arm64:arm64 failed"; return 1; }
+    meta="$DEB"
+    FETCH_DEBS="$meta"
+    kpkg="$(dpkg-deb -f "$meta" Depends 2>/dev/null | tr ',|' '\n\n' \
+            | sed -n 's/^ *\(linux-image-[^ ]*\).*/\1/p' | head -n1)" || true
+    [ -n "$kpkg" ] || { FETCH_ERR="$(basename "$meta") is corrupt (no linux-image dependency)"; return 1; }
+    download "$kpkg" || { FETCH_ERR="apt-get download $kpkg:arm64 failed"; return 1; }
+    kdeb="$DEB"
+    FETCH_DEBS="$meta $kdeb"
+    say "extracting boot/vmlinuz-* from $(basename "$kdeb")"
+    local tmp="$CACHE/Image.tmp"
+    if ! extract_member "$kdeb" 'boot/vmlinuz-*' "$tmp"; then
+        rm -f "$tmp"; FETCH_ERR="$(basename "$kdeb") is corrupt (dpkg-deb could not extract boot/vmlinuz-*)"; return 1
+    fi
+    if [ "$(bytes_at "$tmp" 0 2)" = 1f8b ]; then
+        say "kernel is gzip-compressed: decompressing"
+        gzip -dc < "$tmp" > "$tmp.raw" || { rm -f "$tmp" "$tmp.raw"; FETCH_ERR="gunzip of the kernel failed"; return 1; }
+        mv -f "$tmp.raw" "$tmp"
+    fi
+    mv -f "$tmp" "$CACHE/Image"
+}
+
+fetch_busybox() {
+    local deb
+    download busybox-static || { FETCH_ERR="apt-get download busybox-static:arm64 failed"; return 1; }
+    deb="$DEB"
+    FETCH_DEBS="$deb"
+    local tmp="$CACHE/busybox.tmp"
+    if ! extract_member "$deb" 'bin/busybox' "$tmp"; then
+        rm -f "$tmp"; FETCH_ERR="$(basename "$deb") is corrupt (dpkg-deb could not extract bin/busybox)"; return 1
+    fi
+    chmod 755 "$tmp"
+    mv -f "$tmp" "$CACHE/busybox"
+}
+
+fetch_libfdt() {
+    local deb
+    download libfdt-dev || { FETCH_ERR="apt-get download libfdt-dev:arm64 failed"; return 1; }
+    deb="$DEB"
+    FETCH_DEBS="$deb"
+    local tmp="$CACHE/libfdt.tmp"
+    rm -rf "$tmp"; mkdir -p "$tmp/include"
+    if ! extract_member "$deb" 'usr/lib/aarch64-linux-gnu/libfdt.a' "$tmp/libfdt.a"; then
+        rm -rf "$tmp"; FETCH_ERR="$(basename "$deb") is corrupt (dpkg-deb could not extract libfdt.a)"; return 1
+    fi
+    local h
+    for h in libfdt.h libfdt_env.h fdt.h; do
+        if ! extract_member "$deb" "usr/include/$h" "$tmp/include/$h"; then
+            rm -rf "$tmp"; FETCH_ERR="$(basename "$deb") is corrupt (no usr/include/$h)"; return 1
+        fi
+    done
+    rm -rf "$CACHE/libfdt"
+    mv "$tmp" "$CACHE/libfdt"
+}
+
+build_initramfs() {
+    say "building cache/initramfs.cpio.gz"
+    "$PY" "$ROOT/scripts/mkinitramfs.py" "$CACHE/busybox" "$CACHE/initramfs.cpio.gz.tmp" \
+        || { rm -f "$CACHE/initramfs.cpio.gz.tmp"; FETCH_ERR="mkinitramfs.py failed"; return 1; }
+    mv -f "$CACHE/initramfs.cpio.gz.tmp" "$CACHE/initramfs.cpio.gz"
+}
+
+mkdir -p "$CACHE"
+obtain "kernel"   check_image   "$CACHE/Image"        fetch_kernel
+obtain "busybox"  check_busybox "$CACHE/busybox"      fetch_busybox
+obtain "libfdt"   check_libfdt  "$CACHE/libfdt"       fetch_libfdt
+
+# The initramfs is rebuilt when missing, bad, or older than its inputs.
+INITRD="$CACHE/initramfs.cpio.gz"
+if [ -e "$INITRD" ] && { [ "$ROOT/scripts/mkinitramfs.py" -nt "$INITRD" ] || [ "$CACHE/busybox" -nt "$INITRD" ]; }; then
+    say "cache/initramfs.cpio.gz is older than its inputs"
+    rm -f "$INITRD"
+fi
+if ! why="$(check_initramfs "$INITRD")"; then
+    [ -e "$INITRD" ] && say "cache/initramfs.cpio.gz is bad ($why)"
+    build_initramfs || die "$FETCH_ERR"
+    why="$(check_initramfs "$INITRD")" || die "cache/initramfs.cpio.gz is corrupt ($why)"
+fi
+
+say "ok: cache/Image, cache/busybox, cache/initramfs.cpio.gz, cache/libfdt are present"

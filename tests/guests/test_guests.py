@@ -1,0 +1,98 @@
+"""Run every micro-guest of tests/guests/ as a Domus domain, one pytest test each.
+
+    /usr/bin/python3 -m pytest tests/guests/test_guests.py [-k NAME]
+
+Each guest prints exactly one verdict line
+
+    domus-test: <name>: PASS | FAIL <reason> | SKIP <reason>
+
+then calls PSCI SYSTEM_OFF, which (as the only domain) powers the machine
+off, so the launcher (and QEMU) must exit 0.  The full console output of each
+run is kept in build/test-logs/guest-<name>.log (guest-<name>-bare.log for
+DOMUS_GUEST_BARE=1).
+
+Environment:
+    DOMUS_GUEST_TIMEOUT   seconds per guest (default 120)
+    DOMUS_GUEST_BARE=1    run the <name>-bare.bin builds directly under QEMU at
+                          EL1, without Domus (checks the framework, not Domus)
+    CROSS                 cross-compiler prefix (default aarch64-linux-gnu-)
+"""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+GUEST_SRC = REPO / "tests" / "guests"
+GUEST_OUT = REPO / "build" / "guests"
+LOG_DIR = REPO / "build" / "test-logs"
+LAUNCHER = REPO / "scripts" / "domus_run.py"
+TIMEOUT = float(os.environ.get("DOMUS_GUEST_TIMEOUT", "120"))
+BARE = os.environ.get("DOMUS_GUEST_BARE") == "1"
+
+GUESTS = sorted(p.stem for p in GUEST_SRC.glob("*.c")
+                if re.search(r"^void test_main\(void\)", p.read_text(), re.M))
+
+# Output a guest must produce besides its PASS line.
+EXTRA_OUTPUT = {
+    "pl011_mmio": ["info: narrow-store: AB"],
+}
+
+
+@pytest.fixture(scope="session")
+def built_guests():
+    cross = os.environ.get("CROSS", "aarch64-linux-gnu-")
+    r = subprocess.run(["make", "-s", "-C", str(GUEST_SRC), "CROSS=" + cross],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode:
+        pytest.fail("building the guests failed:\n" + r.stdout[-4000:])
+    return GUEST_OUT
+
+
+def command(name):
+    if BARE:
+        return ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "max",
+                "-smp", "2", "-m", "512M", "-nographic", "-no-reboot",
+                "-kernel", str(GUEST_OUT / (name + "-bare.bin"))]
+    return [sys.executable, str(LAUNCHER),
+            "--domain", "kernel=%s,memory=64,cpus=2" % (GUEST_OUT / (name + ".bin")),
+            "--timeout", "%g" % TIMEOUT]
+
+
+def tail(text, lines=40):
+    return "\n".join(text.splitlines()[-lines:])
+
+
+@pytest.mark.parametrize("name", GUESTS)
+def test_guest(name, built_guests):
+    if not BARE and not LAUNCHER.exists():
+        pytest.fail("launcher %s is missing" % LAUNCHER)
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = LOG_DIR / ("guest-%s%s.log" % (name, "-bare" if BARE else ""))
+
+    cmd = command(name)
+    try:
+        r = subprocess.run(cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=TIMEOUT + 60)
+        out, rc = r.stdout.decode("utf-8", "replace"), r.returncode
+    except subprocess.TimeoutExpired as e:
+        out, rc = (e.stdout or b"").decode("utf-8", "replace"), None
+    out = out.replace("\r\n", "\n")
+    log.write_text("$ %s\n%s\n[exit status: %s]\n" % (" ".join(cmd), out, rc))
+
+    verdicts = re.findall(r"domus-test: %s: (PASS|FAIL|SKIP)\b ?([^\r\n]*)" % re.escape(name), out)
+    if not verdicts:
+        pytest.fail("%s: no verdict line (exit status %s); see %s\n%s"
+                    % (name, rc, log, tail(out)))
+    assert len(verdicts) == 1, "%s printed %d verdict lines: %s" % (name, len(verdicts), verdicts)
+    word, reason = verdicts[0]
+    if word == "SKIP":
+        pytest.skip("%s: %s" % (name, reason))
+    assert word == "PASS", "%s: FAIL %s; see %s\n%s" % (name, reason, log, tail(out))
+    for text in EXTRA_OUTPUT.get(name, []):
+        assert text in out, "%s: %r missing from the output; see %s" % (name, text, log)
+    assert rc == 0, "%s passed but exited with status %s (SYSTEM_OFF should power off); see %s" \
+        % (name, rc, log)

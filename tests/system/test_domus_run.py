@@ -1,0 +1,104 @@
+"""The launcher itself (no hypervisor needed): domain specs, domains files,
+module placement and the generated host device tree."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import DOMUS_RUN, IMAGE, INITRAMFS, PYTHON, REPO, domus_run
+
+
+def run_launcher(*args, cwd=REPO):
+    return subprocess.run([PYTHON, DOMUS_RUN, *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+
+
+def test_spec_bootargs_last_keeps_commas(cache_files):
+    d = domus_run.parse_spec("kernel=%s,memory=128,cpus=1,vpl011=0,"
+                             "bootargs=console=ttyAMA0,115200 a=b,c" % IMAGE)
+    assert (d.kernel, d.memory, d.cpus, d.vpl011) == (IMAGE, 128, 1, False)
+    assert d.bootargs == "console=ttyAMA0,115200 a=b,c"
+    assert d.ramdisk is None
+
+
+@pytest.mark.parametrize("spec, problem", [
+    ("ramdisk=x", "missing kernel"),
+    ("kernel=K,colour=red", "unknown key 'colour'"),
+    ("kernel=K,memory=lots", "memory must be"),
+    ("kernel=K,cpus=0", "cpus must be"),
+    ("kernel=K,vpl011=yes", "vpl011 must be"),
+    ("kernel=K,memory=1,memory=2", "given twice"),
+    ("kernel=/nonexistent/Image", "no such file"),
+])
+def test_spec_errors(spec, problem, cache_files):
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        domus_run.parse_spec(spec.replace("K", IMAGE))
+
+
+def test_domains_file_error_names_file_and_line(tmp_path, cache_files):
+    f = tmp_path / "domains"
+    f.write_text("# two domains\n\nkernel=%s,memory=256\nkernel=%s,memory=abc\n" % (IMAGE, IMAGE))
+    r = run_launcher("--domains", str(f), "--print-cmd")
+    assert r.returncode == 2
+    assert "%s:4: memory must be" % f in r.stderr
+
+
+def test_domains_file_missing_kernel_file(tmp_path):
+    f = tmp_path / "domains"
+    f.write_text("kernel=%s\n" % (tmp_path / "no-such-Image"))
+    r = run_launcher("--domains", str(f))
+    assert r.returncode == 2
+    assert re.search(r"%s:1: kernel .*no-such-Image: no such file" % re.escape(str(f)), r.stderr)
+
+
+def test_missing_hypervisor_says_run_make(cache_files, tmp_path):
+    r = run_launcher("--hv", str(tmp_path / "domus.bin"))
+    assert r.returncode == 2
+    assert "run 'make' first" in r.stderr
+
+
+def test_modules_past_end_of_ram_are_refused(cache_files):
+    args = domus_run.parse_args(["--mem", "1G"] + ["--domain=kernel=%s" % IMAGE] * 40)
+    with pytest.raises(domus_run.DomusRunError, match="does not fit in RAM"):
+        domus_run.build_command(args)
+
+
+def test_host_dtb_has_dom0less_nodes(cache_files):
+    args = domus_run.parse_args([
+        "--domain", "kernel=%s,ramdisk=%s,memory=256,cpus=1,bootargs=console=ttyAMA0 x=1,2"
+                    % (IMAGE, INITRAMFS),
+        "--domain", "kernel=%s,vpl011=0" % IMAGE,
+        "--xen-bootargs", "console=dtuart loglevel=all"])
+    argv, dtb = domus_run.build_command(args)
+    assert argv[argv.index("-dtb") + 1] == dtb
+    assert "-append" not in argv
+    loads = [a for a in argv if a.startswith("loader,")]
+    addrs = [int(re.search(r"addr=(0x[0-9a-f]+)", a).group(1), 16) for a in loads]
+    assert len(loads) == 3 and addrs[0] == 0x50000000
+    assert all(a % (2 << 20) == 0 for a in addrs) and addrs == sorted(addrs)
+
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    chosen = dts[dts.index("\tchosen {"):]
+    assert 'xen,xen-bootargs = "console=dtuart loglevel=all";' in chosen
+    d1 = chosen[chosen.index("domU1 {"):chosen.index("domU2 {")]
+    d2 = chosen[chosen.index("domU2 {"):]
+    assert 'compatible = "xen,domain";' in d1
+    assert "memory = <0x00 0x40000>;" in d1          # 256 MiB in KiB, 64-bit
+    assert "cpus = <0x01>;" in d1 and "vpl011;" in d1 and "vpl011;" not in d2
+    size = os.path.getsize(IMAGE)
+    assert "module@50000000 {" in d1
+    assert "reg = <0x00 0x50000000 0x00 %s>;" % hex(size) in d1
+    assert 'compatible = "multiboot,kernel\\0multiboot,module";' in d1
+    assert 'bootargs = "console=ttyAMA0 x=1,2";' in d1
+    assert 'compatible = "multiboot,ramdisk\\0multiboot,module";' in d1
+
+
+def test_bare_command_uses_physical_uart(cache_files):
+    args = domus_run.parse_args(["--bare"])
+    argv, dtb = domus_run.build_command(args)
+    assert dtb is None
+    assert argv[argv.index("-kernel") + 1] == IMAGE
+    assert argv[argv.index("-initrd") + 1] == INITRAMFS
+    assert "earlycon=pl011,0x9000000" in argv[argv.index("-append") + 1]
