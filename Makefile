@@ -41,21 +41,26 @@ $(LIBFDT)/libfdt.a:
 
 $(BUILD)/hv/%.c.o: %.c | $(LIBFDT)/libfdt.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(HV_CFLAGS) -c $< -o $@
 
 $(BUILD)/hv/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_ASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	@$(CC) $(HV_ASFLAGS) -c $< -o $@
 
 $(BUILD)/domus.elf: $(HV_OBJS) $(LIBFDT)/libfdt.a arch/$(ARCH)/domus.ld
-	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(LIBFDT)/libfdt.a
+	@echo "  LD      $@"
+	@$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(LIBFDT)/libfdt.a
 
 $(BUILD)/domus.bin: $(BUILD)/domus.elf
-	$(OBJCOPY) -O binary $< $@
+	@echo "  IMAGE   $@"
+	@$(OBJCOPY) -O binary $< $@
 
 # Host unit tests: the common code that has no architecture dependency,
 # built for x86-64 with sanitizers.
-UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -DDOMUS_HOST_TEST \
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/unit/fake -Iinclude \
+	-Iarch/$(ARCH)/include -DDOMUS_HOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_COMMON := $(shell cat tests/unit/common-sources 2>/dev/null)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))

@@ -108,11 +108,8 @@ void domain_reap(void)
 	if (!dead)
 		return;
 	/* Building a domain uses FP registers (libfdt): the loaded vCPU's must be saved. */
-	if (this_cpu()->loaded) {
-		arch_vcpu_unload(this_cpu()->loaded);
-		this_cpu()->loaded->loaded_on = -1;
-		this_cpu()->loaded = NULL;
-	}
+	if (this_cpu()->loaded)
+		sched_unload(this_cpu());
 	destroy(dead);
 	if (!nr_alive) {
 		pr_info("no domain left: powering off\n");

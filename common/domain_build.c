@@ -203,10 +203,11 @@ static const char *create(struct domain **out, const struct boot_domain *cfg, un
 		vpl011_init(d->uart, d, GUEST_VPL011_SPI);
 		mmio_register(d, GUEST_PL011_BASE, GUEST_PL011_SIZE, &vpl011_ops, d->uart);
 	}
-	pr_info("%s (d%u): %u vCPU(s), %lu MiB, kernel at %lx, %s%lx, device tree at %lx\n",
-		d->name, id, d->nr_vcpus, d->ram_size / MiB, l.kernel,
-		cfg->ramdisk.size ? "initrd at " : "no initrd ", cfg->ramdisk.size ? l.initrd : 0,
-		l.dtb);
+	pr_info("%s (d%u): %u vCPU(s), %lu MiB, kernel at %lx, device tree at %lx\n", d->name,
+		id, d->nr_vcpus, d->ram_size / MiB, l.kernel, l.dtb);
+	if (cfg->ramdisk.size)
+		pr_info("%s (d%u): initrd at %lx, %lu KiB\n", d->name, id, l.initrd,
+			cfg->ramdisk.size / KiB);
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		sched_add_vcpu(d->vcpu[i]);
 	d->state = DOMAIN_RUNNING;

@@ -23,9 +23,36 @@ void arch_vcpu_load(struct vcpu *v)
 	vcpu_arch_load(v);
 }
 
-void arch_vcpu_unload(struct vcpu *v)
+static uint64_t timer_deadline(uint64_t ctl, uint64_t cval)
 {
+	/* Enabled and not masked: it will raise its interrupt at cval. */
+	return (ctl & 3) == 1 ? (cval ? cval : 1) : 0;
+}
+
+uint64_t arch_vcpu_unload(struct vcpu *v)
+{
+	const struct timer_state *t = &v->arch.timer;
+	uint64_t virt, phys;
+
 	vcpu_arch_save(v);
+	virt = timer_deadline(t->cntv_ctl, t->cntv_cval);
+	if (virt)
+		virt += v->dom->arch.cntvoff;
+	phys = timer_deadline(t->cntp_ctl, t->cntp_cval);
+	if (!virt || (phys && phys < virt))
+		return phys;
+	return virt;
+}
+
+void arch_set_cpu_timer(uint64_t when)
+{
+	if (when) {
+		write_sysreg(cnthp_cval_el2, when);
+		write_sysreg(cnthp_ctl_el2, 1);
+	} else {
+		write_sysreg(cnthp_ctl_el2, 0);
+	}
+	isb();
 }
 
 uint64_t arch_run_vcpu(struct vcpu *v)

@@ -35,12 +35,22 @@ static void ignore_irq(uint32_t intid)
 	(void)intid;
 }
 
+/* Domus's own timer only ends a slice or a wait; the scheduler re-arms it. */
+static void cpu_timer_irq(uint32_t intid)
+{
+	(void)intid;
+	write_sysreg(cnthp_ctl_el2, 0);
+	isb();
+}
+
 void vtimer_cpu_init(void)
 {
 	irq_register(GUEST_TIMER_VIRT_PPI, guest_timer_irq);
 	irq_register(GUEST_TIMER_PHYS_NS_PPI, guest_timer_irq);
 	irq_register(SGI_KICK, ignore_irq);
 	irq_register(PPI_MAINTENANCE, ignore_irq);	/* the exit itself refills the LRs */
+	irq_register(PPI_HYP_TIMER, cpu_timer_irq);
+	gic_enable_ppi(PPI_HYP_TIMER);
 	gic_enable_ppi(GUEST_TIMER_VIRT_PPI);
 	gic_enable_ppi(GUEST_TIMER_PHYS_NS_PPI);
 	gic_enable_ppi(PPI_MAINTENANCE);

@@ -24,6 +24,7 @@ struct vcpu {
 	uint64_t reset_pc, reset_ctx;
 	unsigned pcpu;			/* the physical CPU it runs on */
 	volatile int loaded_on;		/* CPU holding its registers, or -1 */
+	uint64_t timer_deadline;	/* when unloaded: counter value its timers fire at */
 	uint64_t runtime_ticks;
 	struct vgic_cpu vgic;
 };

@@ -15,6 +15,9 @@ void vcpu_block(struct vcpu *v);
 void vcpu_power_on(struct vcpu *v, uint64_t pc, uint64_t ctx);
 void vcpu_power_off(struct vcpu *v);
 void domain_shutdown(struct domain *d, enum shutdown_reason why);
+struct pcpu;
+/* Saves the vCPU loaded on c so that c holds no guest state. */
+void sched_unload(struct pcpu *c);
 /* The per-CPU loop: runs vCPUs forever. */
 void __attribute__((noreturn)) sched_run(void);
 

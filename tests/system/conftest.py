@@ -19,14 +19,13 @@ import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
-import domus_run  # noqa: E402  (the launcher, importable)
+import domus_run  # noqa: E402  (the launcher: scripts/ is on sys.path)
 
 PYTHON = "/usr/bin/python3"
 DOMUS_RUN = os.path.join(REPO, "scripts", "domus_run.py")
 LOG_DIR = os.path.join(REPO, "build", "test-logs")
-IMAGE = os.path.join(REPO, "cache", "Image")
-INITRAMFS = os.path.join(REPO, "cache", "initramfs.cpio.gz")
-HV = os.path.join(REPO, "build", "domus.bin")
+IMAGE = domus_run.DEFAULT_KERNEL                 # cache/Image
+INITRAMFS = domus_run.DEFAULT_RAMDISK            # cache/initramfs.cpio.gz
 
 # The busybox shell prompt, "HOST:DIR# " (see scripts/mkinitramfs.py).
 PROMPT = re.compile(r"domus-guest:[^\r\n#]*# ")
@@ -103,15 +102,14 @@ class Session:
 
     def expect(self, pattern, timeout=None, what=None):
         """Wait for pattern; on timeout or exit fail the test with context."""
+        what = what or getattr(pattern, "pattern", pattern)
         try:
             return self.child.expect(pattern, timeout=timeout)
         except pexpect.TIMEOUT:
-            self.fail("timeout (%ss) waiting for %s" % (timeout or self.child.timeout,
-                                                        what or getattr(pattern, "pattern", pattern)))
+            problem = "timeout (%ss) waiting for %s" % (timeout or self.child.timeout, what)
         except pexpect.EOF:
-            self._reap()
-            self.fail("the run ended (exit status %s) while waiting for %s"
-                      % (self.exitstatus, what or getattr(pattern, "pattern", pattern)))
+            problem = "the run ended (exit status %s) while waiting for %s" % (self._reap(), what)
+        self.fail(problem)      # outside the except: no chained pexpect dump
 
     # -- exit -------------------------------------------------------------
     def _reap(self):
@@ -129,9 +127,10 @@ class Session:
         """Wait for domus_run.py (QEMU) to end; return its exit status."""
         try:
             self.child.expect(pexpect.EOF, timeout=timeout)
+            return self._reap()
         except pexpect.TIMEOUT:
-            self.fail("QEMU still running after %s s" % timeout)
-        return self._reap()
+            pass
+        self.fail("QEMU still running after %s s" % timeout)
 
     def kill(self):
         """Kill domus_run.py and QEMU (same process group) and close the log."""

@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from conftest import DOMUS_RUN, IMAGE, INITRAMFS, PYTHON, REPO, domus_run
+import domus_run  # scripts/, put on sys.path by conftest
+from conftest import DOMUS_RUN, IMAGE, INITRAMFS, PYTHON, REPO
 
 
 def run_launcher(*args, cwd=REPO):

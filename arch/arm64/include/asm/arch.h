@@ -14,7 +14,10 @@ static inline uint64_t arch_counter_freq(void) { return read_sysreg(cntfrq_el0);
 void arch_kick_cpu(unsigned cpu);
 void arch_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0);
 void arch_vcpu_load(struct vcpu *v);
-void arch_vcpu_unload(struct vcpu *v);
+/* Saves the vCPU; returns when its guest timers fire (counter ticks), 0 for never. */
+uint64_t arch_vcpu_unload(struct vcpu *v);
+/* Arms this CPU's own timer for a counter value (0: off). */
+void arch_set_cpu_timer(uint64_t when);
 /* Runs the loaded vCPU once and handles its exit; returns the counter ticks it ran. */
 uint64_t arch_run_vcpu(struct vcpu *v);
 /* Waits for an interrupt and handles it; returns the ticks spent waiting. */
