@@ -69,6 +69,9 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/host_support.c $(UN
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< tests/unit/host_support.c $(UNIT_COMMON) -lfdt
 
+# lib/vsnprintf.c is included by its test under other names (libc has its own).
+$(BUILD)/unit/test_vsnprintf: lib/vsnprintf.c
+
 unit: $(UNIT_TESTS)
 
 guests:

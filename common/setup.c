@@ -22,6 +22,7 @@ const char domus_signature[] __attribute__((used, section(".rodata.domus_signatu
 
 static struct boot_info boot;
 static struct hv_options options;
+static uint32_t console_intid;	/* the console UART's interrupt, 0 if unknown */
 
 static void console_setup(const void *fdt)
 {
@@ -38,8 +39,7 @@ static void console_setup(const void *fdt)
 			 "dtuart=%s names no PL011; using stdout-path", options.dtuart);
 	}
 	pl011_init(base);
-	boot.uart_base = base;
-	boot.uart_intid = intid;
+	console_intid = intid;
 }
 
 /* A module must lie in RAM and clear of Domus, the DTB and the other modules. */
@@ -141,8 +141,8 @@ void domus_main(const void *fdt, uint64_t img_start, uint64_t img_end)
 		panic("host device tree: %s", err);
 	memory_setup(fdt, img_start, img_end);
 	arch_init_interrupts(boot.gicd_base, boot.gicr_base, boot.gicr_size);
-	if (boot.uart_intid) {
-		arch_console_irq(boot.uart_intid, pl011_irq);
+	if (console_intid) {
+		arch_console_irq(console_intid, pl011_irq);
 		pl011_enable_rx_irq();
 	}
 	arch_boot_secondaries(boot.cpu_mpidr, boot.nr_cpus, boot.psci_smc);

@@ -213,7 +213,12 @@ void vgic_lr_sync(struct vcpu *v, unsigned lr, bool pending, bool active)
 		return;
 	spin_lock(&d->vgic.lock);
 	irq->active = active;
-	irq->pending = pending || irq->repend;
+	/*
+	 * An edge stays pending while the LR shows it pending.  A level-sensitive
+	 * interrupt is pending through its line; what the LR shows only keeps a
+	 * latch (ISPENDR, injection) alive until the guest acknowledges it.
+	 */
+	irq->pending = (pending && (irq->edge || irq->pending)) || irq->repend;
 	irq->repend = false;
 	if (!irq->pending && !active && !(!irq->edge && irq->line)) {
 		irq->lr = VGIC_NO_LR;

@@ -128,7 +128,7 @@ void cpu_virt_init(void)
 	uint64_t pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
 
 	write_sysreg(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |
-			      HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TSW |
+			      HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC |
 			      HCR_RW);
 	write_sysreg(vtcr_el2, p2m_vtcr());
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));

@@ -36,8 +36,6 @@ struct boot_info {
 	struct boot_domain domains[MAX_DOMAINS];
 	unsigned nr_cpus;
 	uint64_t cpu_mpidr[NR_CPUS];
-	uint64_t uart_base;
-	uint32_t uart_intid;
 };
 
 /* Parses the host DT.  Returns NULL on success or a message saying what is wrong. */

@@ -93,7 +93,7 @@ class Session:
         """Everything the run printed so far (raw)."""
         return self.tee.text()
 
-    def tail(self, n=3000):
+    def tail(self, n=1500):
         return clean(self.text())[-n:]
 
     def fail(self, what):
