@@ -20,7 +20,10 @@ LIBFDT      := $(CACHE)/libfdt
 # stays live in the registers while Domus runs), strict alignment because
 # early code runs with the MMU off, and position independence so the Image
 # can be loaded at any 2 MiB-aligned address.
-HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
+# The UART used only when the boot device tree cannot be read (QEMU virt's).
+EARLY_UART  ?= 0x09000000
+
+HV_CFLAGS := -DEARLY_UART_BASE=$(EARLY_UART) -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \
 	-Iinclude -Iinclude/lib -Iarch/$(ARCH)/include -I$(LIBFDT)/include \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -fpie \

@@ -1,8 +1,10 @@
 /*
  * The console shared by Domus and its domains.  Domus's lines carry a
- * "(domus)" prefix; guest output passes through untouched but is kept from
- * splitting a Domus line (and vice versa).  Typed input goes to one domain at
- * a time; three Ctrl-A in a row move it to the next domain, or to Domus.
+ * "(domus)" prefix.  Guest output is queued per domain and printed a line at
+ * a time, round robin, so that a domain flooding its UART gets a fair share
+ * of the console and no more; once more than one domain runs, each line
+ * carries the domain's "(dN)" prefix.  Typed input goes to one domain at a
+ * time; three Ctrl-A in a row move it to the next domain, or to Domus.
  */
 #include <domus/console.h>
 #include <domus/domain.h>
@@ -10,13 +12,19 @@
 #include <domus/vpl011.h>
 #include <asm/spinlock.h>
 
-#define CTRL_A 0x01
+#define CTRL_A        0x01
+#define LONGEST_LINE  128	/* a longer line without a newline is cut */
 
-static spinlock_t console_lock = SPINLOCK_INIT;
+static spinlock_t console_lock = SPINLOCK_INIT;	/* the UART and the line state */
+static spinlock_t rings_lock = SPINLOCK_INIT;	/* the domains' rings and their list */
 static const struct console_uart *uart;
 static enum log_level loglevel = LOG_INFO;
 static bool at_line_start = true;
 static int last_writer = -1;		/* domain id, or -1 for Domus */
+static struct console_ring *rings;
+static unsigned nr_rings;
+static volatile bool flush_wanted;
+static spinlock_t input_lock = SPINLOCK_INIT;	/* keeps input_domain alive while used */
 static struct domain *input_domain;	/* NULL: Domus reads the keys */
 static unsigned ctrl_a_count;
 
@@ -45,6 +53,12 @@ static void emit(char c)
 	at_line_start = c == '\n';
 }
 
+static void emit_str(const char *s)
+{
+	while (*s)
+		emit(*s++);
+}
+
 /* Finish another writer's partial line before starting ours. */
 static void switch_writer(int writer)
 {
@@ -66,10 +80,8 @@ void vprintk(enum log_level level, const char *fmt, va_list ap)
 	spin_lock(&console_lock);
 	switch_writer(-1);
 	for (int i = 0; i < n; i++) {
-		if (at_line_start) {
-			for (const char *p = "(domus) "; *p; p++)
-				emit(*p);
-		}
+		if (at_line_start)
+			emit_str("(domus) ");
 		emit(buf[i]);
 	}
 	spin_unlock(&console_lock);
@@ -84,14 +96,141 @@ void printk(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* ---- guest output ---- */
+
+void console_domain_add(struct domain *d)
+{
+	struct console_ring *r = &d->console;
+
+	r->head = r->len = 0;
+	r->dropped = 0;
+	r->dom = d;
+	spin_lock(&rings_lock);
+	r->next = rings;
+	rings = r;
+	nr_rings++;
+	spin_unlock(&rings_lock);
+}
+
+/*
+ * Takes one line (or, when `partial`, whatever is there) out of the ring.
+ * Returns its length; 0 when nothing is ready.
+ */
+static size_t take_line(struct console_ring *r, char *out, bool partial)
+{
+	size_t n = 0;
+
+	while (n < r->len && n < LONGEST_LINE) {
+		char c = r->buf[(r->head + n) % CONSOLE_RING_SIZE];
+		out[n++] = c;
+		if (c == '\n')
+			break;
+	}
+	if (!n || (out[n - 1] != '\n' && n < LONGEST_LINE && !partial))
+		return 0;
+	r->head = (r->head + n) % CONSOLE_RING_SIZE;
+	r->len -= n;
+	return n;
+}
+
+static void print_guest(struct console_ring *r, const char *s, size_t n, bool prefix)
+{
+	char tag[16];
+
+	switch_writer((int)r->dom->id);
+	snprintf(tag, sizeof(tag), "(d%u) ", r->dom->id);
+	for (size_t i = 0; i < n; i++) {
+		if (at_line_start && prefix)
+			emit_str(tag);
+		emit(s[i]);
+	}
+}
+
+/* One round: a line from every domain that has one.  Returns whether anything was printed. */
+static bool drain_round(bool everything)
+{
+	char line[LONGEST_LINE];
+	bool printed = false;
+
+	spin_lock(&rings_lock);
+	for (struct console_ring *r = rings; r; r = r->next) {
+		bool prefix = nr_rings > 1;
+		bool partial = everything || nr_rings == 1 || r->dom == input_domain;
+		size_t n = take_line(r, line, partial);
+		uint64_t dropped = r->dropped;
+
+		if (!n && !dropped)
+			continue;
+		r->dropped = 0;
+		spin_unlock(&rings_lock);
+		print_guest(r, line, n, prefix);
+		if (dropped) {
+			char note[64];
+			int len = snprintf(note, sizeof(note), "%s[%lu bytes dropped]\n",
+					   at_line_start ? "" : "\n", (unsigned long)dropped);
+			print_guest(r, note, len, prefix);
+		}
+		printed = true;
+		spin_lock(&rings_lock);
+	}
+	spin_unlock(&rings_lock);
+	return printed;
+}
+
+/* Whoever holds the UART prints for everybody; others just leave their bytes queued. */
+static void console_flush(void)
+{
+	flush_wanted = true;
+	do {
+		if (!spin_trylock(&console_lock))
+			return;
+		flush_wanted = false;
+		while (drain_round(false))
+			;
+		spin_unlock(&console_lock);
+	} while (flush_wanted);
+}
+
 void console_guest_write(struct domain *d, const char *s, size_t n)
 {
-	spin_lock(&console_lock);
-	switch_writer((int)d->id);
-	while (n--)
-		emit(*s++);
-	spin_unlock(&console_lock);
+	struct console_ring *r = &d->console;
+
+	spin_lock(&rings_lock);
+	for (; n; n--, s++) {
+		if (r->len == CONSOLE_RING_SIZE) {
+			r->dropped++;
+			continue;
+		}
+		r->buf[(r->head + r->len) % CONSOLE_RING_SIZE] = *s;
+		r->len++;
+	}
+	spin_unlock(&rings_lock);
+	console_flush();
 }
+
+void console_domain_remove(struct domain *d)
+{
+	struct console_ring **p;
+
+	spin_lock(&console_lock);
+	while (drain_round(true))
+		;
+	spin_lock(&rings_lock);
+	for (p = &rings; *p && *p != &d->console; p = &(*p)->next)
+		;
+	if (*p) {
+		*p = d->console.next;
+		nr_rings--;
+	}
+	spin_unlock(&rings_lock);
+	spin_unlock(&console_lock);
+	spin_lock(&input_lock);
+	if (input_domain == d)
+		input_domain = domain_next_alive(NULL);
+	spin_unlock(&input_lock);
+}
+
+/* ---- input ---- */
 
 void console_set_input_domain(struct domain *d)
 {
@@ -108,17 +247,25 @@ static void announce_input(void)
 
 void console_input(char c)
 {
+	bool to_domus;
+
 	if (c == CTRL_A) {
 		if (++ctrl_a_count == 3) {
 			ctrl_a_count = 0;
+			spin_lock(&input_lock);
 			input_domain = domain_next_alive(input_domain);
+			spin_unlock(&input_lock);
 			announce_input();
+			console_flush();	/* the new domain's prompt, held back until now */
 		}
 		return;
 	}
 	ctrl_a_count = 0;
-	if (input_domain && input_domain->alive && input_domain->uart)
+	spin_lock(&input_lock);
+	to_domus = !input_domain || !input_domain->alive || !input_domain->uart;
+	if (!to_domus)
 		vpl011_receive(input_domain->uart, c);
-	else
+	spin_unlock(&input_lock);
+	if (to_domus)
 		debugkey_handle(c);
 }

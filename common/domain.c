@@ -82,6 +82,7 @@ static void destroy(struct domain *d)
 	bool reboot = d->reboot;
 
 	sched_remove_domain(d);
+	console_domain_remove(d);
 	p2m_destroy(d);
 	domain_free_structs(d);
 	pr_info("d%u destroyed, %lu KiB returned\n", id,

@@ -212,6 +212,7 @@ static const char *create(struct domain **out, const struct boot_domain *cfg, un
 		sched_add_vcpu(d->vcpu[i]);
 	d->state = DOMAIN_RUNNING;
 	d->alive = true;
+	console_domain_add(d);
 	domain_register(d);
 	vcpu_power_on(d->vcpu[0], l.kernel, l.dtb);
 	return NULL;

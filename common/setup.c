@@ -121,8 +121,14 @@ void domus_main(const void *fdt, uint64_t img_start, uint64_t img_end)
 	const char *err;
 	int chosen;
 
-	if (fdt_check_header(fdt))
-		arch_halt();	/* no device tree: no console to complain on either */
+	err = fdt_check_header(fdt) ? fdt_strerror(fdt_check_header(fdt)) : NULL;
+	if (err) {
+		/* Without a device tree only the build-time UART can say why we stop. */
+		pl011_init(EARLY_UART_BASE);
+		pr_err("the device tree at %lx is not valid (%s): nothing to run\n",
+		       va_to_pa(fdt), err);
+		arch_system_off();
+	}
 	chosen = fdt_path_offset(fdt, "/chosen");
 	if (chosen >= 0) {
 		const char *args = fdt_getprop(fdt, chosen, "xen,xen-bootargs", NULL);

@@ -29,6 +29,9 @@ host RAM from 0x50000000 up, 2 MiB aligned, with QEMU's generic loader.
 Exit status: QEMU's (0 when Domus powers the machine off), 124 on --timeout,
 2 on bad arguments or missing inputs, 1 when a tool (QEMU, dtc) fails.
 
+--host-dtb FILE replaces the generated tree (the modules are still loaded as
+usual): take host_dts(args, domains), edit it, compile it with dtc.
+
 The functions are importable (tests and benchmarks use them):
     args = parse_args([...]); argv, dtb = build_command(args)
 """
@@ -352,11 +355,23 @@ def qemu_base_dts(cpu, smp, mem_bytes):
         return f.read()
 
 
-def build_host_dtb(args, domains):
-    """Generate and compile the host DTB; returns (path, placements)."""
+def host_dts(args, domains):
+    """The generated host device tree as DTS text; returns (text, placements).
+    (Tests edit this text and boot the result with --host-dtb.)"""
     mem = parse_size(args.mem)
     placements = place_modules(domains, mem)
-    text = qemu_base_dts(args.cpu, args.smp, mem) + chosen_dts(args.xen_bootargs, domains, placements)
+    return (qemu_base_dts(args.cpu, args.smp, mem)
+            + chosen_dts(args.xen_bootargs, domains, placements)), placements
+
+
+def build_host_dtb(args, domains):
+    """Generate and compile the host DTB; returns (path, placements).
+    With --host-dtb that file is used as is; the modules are still placed."""
+    if getattr(args, "host_dtb", None):
+        dtb = resolve(args.host_dtb)
+        check_readable(dtb, "host DTB")
+        return dtb, place_modules(domains, parse_size(args.mem))
+    text, placements = host_dts(args, domains)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     dtb = os.path.join(BUILD, "host-%s.dtb" % digest)
     if not os.path.exists(dtb):
@@ -427,6 +442,9 @@ def parse_args(argv=None):
                     help="extra QEMU argument (repeatable; use --extra-qemu=-foo for dashes)")
     ap.add_argument("--print-cmd", action="store_true",
                     help="build the DTB, print the QEMU command and the DTB path, and exit")
+    ap.add_argument("--host-dtb", metavar="PATH",
+                    help="boot with this host DTB instead of the generated one (the "
+                         "modules are still loaded at the usual addresses)")
     ap.add_argument("--hv", default=os.path.join(BUILD, "domus.bin"), metavar="PATH",
                     help="hypervisor image (default build/domus.bin)")
     args = ap.parse_args(argv)

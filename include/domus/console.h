@@ -8,11 +8,27 @@ enum log_level { LOG_NONE, LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 struct domain;
 
+#define CONSOLE_RING_SIZE 4096
+
+/* A domain's console output waiting for the physical UART. */
+struct console_ring {
+	char buf[CONSOLE_RING_SIZE];
+	unsigned head;
+	unsigned len;
+	uint64_t dropped;
+	struct domain *dom;
+	struct console_ring *next;
+};
+
+void console_domain_add(struct domain *d);
+/* Prints what the domain left in its ring and forgets it. */
+void console_domain_remove(struct domain *d);
+
 void console_set_loglevel(enum log_level level);
 enum log_level console_loglevel(void);
 void printk(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vprintk(enum log_level level, const char *fmt, va_list ap);
-/* Guest output: written as is, but never in the middle of a Domus line. */
+/* Guest output: queued per domain, printed a line at a time, round robin. */
 void console_guest_write(struct domain *d, const char *s, size_t n);
 /* A byte typed on the physical console; routed to the domain that has input. */
 void console_input(char c);

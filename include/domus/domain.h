@@ -3,6 +3,7 @@
 #define DOMUS_DOMAIN_H
 
 #include <domus/config.h>
+#include <domus/console.h>
 #include <domus/lib.h>
 #include <domus/mmio.h>
 #include <domus/vgic.h>
@@ -46,6 +47,7 @@ struct domain {
 	struct vgic_dist vgic;
 	struct vpl011 *uart;
 	struct vpl011 uart_dev;
+	struct console_ring console;
 	struct arch_domain arch;
 	spinlock_t lock;
 	bool reboot;			/* rebuild it once it is destroyed */

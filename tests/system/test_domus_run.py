@@ -103,3 +103,22 @@ def test_bare_command_uses_physical_uart(cache_files):
     assert argv[argv.index("-kernel") + 1] == IMAGE
     assert argv[argv.index("-initrd") + 1] == INITRAMFS
     assert "earlycon=pl011,0x9000000" in argv[argv.index("-append") + 1]
+
+
+def test_host_dtb_option_replaces_only_the_tree(cache_files, tmp_path):
+    spec = "--domain=kernel=%s,ramdisk=%s" % (IMAGE, INITRAMFS)
+    args = domus_run.parse_args([spec])
+    argv, dtb = domus_run.build_command(args)
+    text, placements = domus_run.host_dts(args, domus_run.domains_from_args(args))
+    assert "domU1 {" in text and [m[2] for m in placements[0]] == [0x50000000, 0x52000000]
+    mine = tmp_path / "mine.dtb"
+    mine.write_bytes(b"\xd0\x0d\xfe\xed" + bytes(60))
+    argv2, dtb2 = domus_run.build_command(domus_run.parse_args([spec, "--host-dtb", str(mine)]))
+    assert dtb2 == str(mine) and argv2[argv2.index("-dtb") + 1] == str(mine)
+    # everything else, the module loads included, is unchanged
+    i = argv.index("-dtb")
+    assert argv2[:i + 1] + argv2[i + 2:] == argv[:i + 1] + argv[i + 2:]
+
+    r = run_launcher(spec, "--host-dtb", str(tmp_path / "none.dtb"), "--print-cmd")
+    assert r.returncode == 2
+    assert re.search(r"host DTB .*none\.dtb: no such file", r.stderr)

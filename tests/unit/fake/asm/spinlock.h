@@ -16,6 +16,14 @@ static inline void spin_lock(spinlock_t *l)
 	l->held = 1;
 }
 
+static inline int spin_trylock(spinlock_t *l)
+{
+	if (l->held)
+		return 0;
+	l->held = 1;
+	return 1;
+}
+
 static inline void spin_unlock(spinlock_t *l)
 {
 	assert(l->held);
