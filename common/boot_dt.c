@@ -146,6 +146,57 @@ static void parse_module(const void *fdt, int node, struct boot_domain *bd, unsi
 	}
 }
 
+static void parse_action(const void *fdt, int node, const char *name,
+			 enum domain_action *out, struct boot_domain *bd)
+{
+	static const char *const names[] = { "destroy", "restart", "preserve" };
+	const char *v = fdt_getprop(fdt, node, name, NULL);
+	char msg[96];
+
+	if (!v)
+		return;
+	for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(v, names[i])) {
+			*out = (enum domain_action)i;
+			return;
+		}
+	}
+	snprintf(msg, sizeof(msg), "%s must be \"destroy\", \"restart\" or \"preserve\"", name);
+	set_error(bd, msg);
+}
+
+static void parse_scheduling(const void *fdt, int node, struct boot_domain *bd)
+{
+	int len;
+	const fdt32_t *p;
+
+	bd->weight = 256;
+	for (unsigned i = 0; i < MAX_VCPUS; i++)
+		bd->affinity[i] = ~0ull;
+	p = fdt_getprop(fdt, node, "domus,weight", &len);
+	if (p && len == 4 && fdt32_to_cpu(*p) >= 1 && fdt32_to_cpu(*p) <= 65535)
+		bd->weight = fdt32_to_cpu(*p);
+	else if (p)
+		set_error(bd, "domus,weight must be one cell between 1 and 65535");
+	p = fdt_getprop(fdt, node, "domus,cap", &len);
+	if (p && len == 4)
+		bd->cap = fdt32_to_cpu(*p);
+	else if (p)
+		set_error(bd, "domus,cap must be one cell (percent of one CPU)");
+	p = fdt_getprop(fdt, node, "domus,vcpu-affinity", &len);
+	if (p && len >= 4 && len % 4 == 0) {
+		/* One CPU mask per vCPU; the last one applies to the vCPUs after it. */
+		for (unsigned i = 0; i < MAX_VCPUS; i++)
+			bd->affinity[i] = fdt32_to_cpu(p[MIN(i, (unsigned)len / 4 - 1)]);
+	} else if (p) {
+		set_error(bd, "domus,vcpu-affinity must be a list of CPU masks");
+	}
+	parse_action(fdt, node, "domus,on-poweroff", &bd->on_poweroff, bd);
+	bd->on_reboot = ACTION_RESTART;
+	parse_action(fdt, node, "domus,on-reboot", &bd->on_reboot, bd);
+	parse_action(fdt, node, "domus,on-crash", &bd->on_crash, bd);
+}
+
 static void parse_domain(const void *fdt, int node, struct boot_domain *bd)
 {
 	int len, sub;
@@ -166,6 +217,7 @@ static void parse_domain(const void *fdt, int node, struct boot_domain *bd)
 	else if (p)
 		set_error(bd, "malformed \"cpus\" property");
 	bd->vpl011 = fdt_getprop(fdt, node, "vpl011", NULL) != NULL;
+	parse_scheduling(fdt, node, bd);
 	copy_string_prop(fdt, node, "bootargs", bd->bootargs, sizeof(bd->bootargs));
 	fdt_for_each_subnode(sub, fdt, node) {
 		if (module_is(fdt, sub, "multiboot,module") || module_is(fdt, sub, "multiboot,kernel") ||

@@ -3,6 +3,7 @@
  * reported and ignored, so a Xen command line boots Domus unchanged.
  */
 #include <domus/cmdline.h>
+#include <stdlib.h>
 
 struct option {
 	const char *name;
@@ -75,11 +76,43 @@ static bool parse_bootscrub(struct hv_options *opt, const char *val)
 	return parse_bool(val, &opt->bootscrub);
 }
 
+static bool parse_sched(struct hv_options *opt, const char *val)
+{
+	if (!*val || strlen(val) >= sizeof(opt->sched))
+		return false;
+	copy_value(opt->sched, sizeof(opt->sched), val);
+	return true;
+}
+
+static bool parse_number(const char *val, unsigned min, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(val, &end, 10);
+
+	if (!*val || *end || v < min || v > max)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+static bool parse_tslice(struct hv_options *opt, const char *val)
+{
+	return parse_number(val, 1, 1000, &opt->tslice_ms);
+}
+
+static bool parse_ratelimit(struct hv_options *opt, const char *val)
+{
+	return parse_number(val, 0, 500000, &opt->ratelimit_us);
+}
+
 static const struct option options[] = {
 	{ "loglevel", parse_loglevel },
 	{ "console", parse_console },
 	{ "dtuart", parse_dtuart },
 	{ "bootscrub", parse_bootscrub },
+	{ "sched", parse_sched },
+	{ "sched_credit_tslice_ms", parse_tslice },
+	{ "sched_ratelimit_us", parse_ratelimit },
 };
 
 static void warn(struct hv_options *opt, const char *fmt, const char *word, size_t len)
@@ -116,7 +149,8 @@ static void parse_word(struct hv_options *opt, const char *word, size_t len)
 
 void cmdline_parse(const char *cmdline, struct hv_options *opt)
 {
-	*opt = (struct hv_options){ .loglevel = LOG_INFO, .console = "dtuart", .bootscrub = true };
+	*opt = (struct hv_options){ .loglevel = LOG_INFO, .console = "dtuart", .bootscrub = true,
+				    .sched = "credit", .tslice_ms = 30, .ratelimit_us = 1000 };
 	while (cmdline && *cmdline) {
 		const char *end;
 

@@ -10,7 +10,9 @@
 
 static struct domain *domains[MAX_DOMAINS + 1];	/* indexed by domain id */
 static spinlock_t domains_lock = SPINLOCK_INIT;
-static unsigned nr_alive;
+static unsigned nr_alive;		/* domains running or about to restart */
+static unsigned nr_dying;		/* shut down, not yet destroyed */
+static bool boot_done;			/* every boot domain has been built */
 
 void domain_register(struct domain *d)
 {
@@ -46,24 +48,45 @@ bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size)
 	return ipa >= d->ram_base && size <= d->ram_size && ipa - d->ram_base <= d->ram_size - size;
 }
 
-static const char *const shutdown_names[] = { "powered off", "rebooting", "crashed" };
+static const char *const shutdown_names[] = { "powered off", "rebooted", "crashed" };
+static const char *const action_names[] = { "destroying it", "restarting it", "preserving it" };
+
+static enum domain_action action_for(const struct domain *d, enum shutdown_reason why)
+{
+	const struct boot_domain *cfg = d->cfg;
+
+	return why == SHUTDOWN_POWEROFF ? cfg->on_poweroff
+	     : why == SHUTDOWN_REBOOT ? cfg->on_reboot : cfg->on_crash;
+}
 
 void domain_shutdown(struct domain *d, enum shutdown_reason why)
 {
+	enum domain_action action = action_for(d, why);
+
 	spin_lock(&d->lock);
 	if (d->state != DOMAIN_RUNNING) {
 		spin_unlock(&d->lock);
 		return;
 	}
-	d->state = DOMAIN_DYING;
-	d->reboot = why == SHUTDOWN_REBOOT;
+	/* A preserved domain keeps its memory for inspection but never runs again. */
+	d->state = action == ACTION_PRESERVE ? DOMAIN_PRESERVED : DOMAIN_DYING;
+	d->reboot = action == ACTION_RESTART;
 	spin_unlock(&d->lock);
 	d->alive = false;
-	pr_info("%s (d%u) %s\n", d->name, d->id, shutdown_names[why]);
+	spin_lock(&domains_lock);
+	nr_alive--;
+	nr_dying += action != ACTION_PRESERVE;
+	spin_unlock(&domains_lock);
+	pr_info("%s (d%u) %s: %s\n", d->name, d->id, shutdown_names[why], action_names[action]);
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		d->vcpu[i]->power = VCPU_OFF;
 		vcpu_kick(d->vcpu[i]);
 	}
+}
+
+void domain_boot_done(void)
+{
+	boot_done = true;
 }
 
 static bool still_loaded(const struct domain *d)
@@ -79,7 +102,7 @@ static void destroy(struct domain *d)
 	uint64_t before = page_alloc_free_pages();
 	const struct boot_domain *cfg = d->cfg;
 	unsigned id = d->id;
-	bool reboot = d->reboot;
+	bool restart = d->reboot;
 
 	sched_remove_domain(d);
 	console_domain_remove(d);
@@ -87,7 +110,7 @@ static void destroy(struct domain *d)
 	domain_free_structs(d);
 	pr_info("d%u destroyed, %lu KiB returned\n", id,
 		(page_alloc_free_pages() - before) * (PAGE_SIZE / KiB));
-	if (reboot)
+	if (restart)
 		domain_build(cfg, id);
 }
 
@@ -101,19 +124,21 @@ void domain_reap(void)
 		if (d && d->state == DOMAIN_DYING && !still_loaded(d)) {
 			d->state = DOMAIN_DEAD;
 			domains[id] = NULL;
-			nr_alive--;
 			dead = d;
 		}
 	}
 	spin_unlock(&domains_lock);
-	if (!dead)
-		return;
-	/* Building a domain uses FP registers (libfdt): the loaded vCPU's must be saved. */
-	if (this_cpu()->loaded)
-		sched_unload(this_cpu());
-	destroy(dead);
-	if (!nr_alive) {
-		pr_info("no domain left: powering off\n");
+	if (dead) {
+		/* Building a domain uses FP registers (libfdt): the loaded vCPU's must be saved. */
+		if (this_cpu()->loaded)
+			sched_unload(this_cpu());
+		destroy(dead);
+		spin_lock(&domains_lock);
+		nr_dying--;
+		spin_unlock(&domains_lock);
+	}
+	if (boot_done && !nr_dying && !nr_alive) {
+		pr_info("no domain left to run: powering off\n");
 		arch_system_off();
 	}
 }

@@ -146,8 +146,8 @@ static const char *check_config(const struct boot_domain *cfg)
 
 	if (cfg->error[0])
 		return cfg->error;
-	if (cfg->cpus > nr_pcpus || cfg->cpus > MAX_VCPUS)
-		return "asks for more vCPUs than there are physical CPUs";
+	if (cfg->cpus > MAX_VCPUS)
+		return "asks for more vCPUs than a domain may have (" STR(MAX_VCPUS) ")";
 	if (mem < MIN_GUEST_RAM || mem > GUEST_RAM0_SIZE || !IS_ALIGNED(mem, 2 * MiB))
 		return "memory must be a multiple of 2 MiB between 2 MiB and 3 GiB";
 	if (mem / PAGE_SIZE > page_alloc_free_pages())
@@ -177,6 +177,8 @@ static const char *create(struct domain **out, const struct boot_domain *cfg, un
 	d->lock = (spinlock_t)SPINLOCK_INIT;
 	d->ram_base = GUEST_RAM0_BASE;
 	d->ram_size = cfg->mem_kib * KiB;
+	d->weight = cfg->weight;
+	d->cap = cfg->cap;
 	d->arch.cntvoff = arch_counter();
 	vgic_domain_init(d);
 	for (unsigned i = 0; i < cfg->cpus; i++) {
@@ -186,6 +188,7 @@ static const char *create(struct domain **out, const struct boot_domain *cfg, un
 		v->id = i;
 		v->dom = d;
 		v->loaded_on = -1;
+		v->sched.affinity = cfg->affinity[i];
 		vgic_vcpu_init(v);
 		d->vcpu[d->nr_vcpus++] = v;
 	}
@@ -209,7 +212,10 @@ static const char *create(struct domain **out, const struct boot_domain *cfg, un
 		pr_info("%s (d%u): initrd at %lx, %lu KiB\n", d->name, id, l.initrd,
 			cfg->ramdisk.size / KiB);
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
-		sched_add_vcpu(d->vcpu[i]);
+		if ((err = sched_add_vcpu(d->vcpu[i]))) {
+			sched_remove_domain(d);
+			return err;
+		}
 	d->state = DOMAIN_RUNNING;
 	d->alive = true;
 	console_domain_add(d);

@@ -1,75 +1,120 @@
 /*
- * The scheduler of this milestone: each vCPU is pinned to one physical CPU
- * (vCPU n on CPU n mod #CPUs) and the CPU runs its runnable vCPUs round
- * robin in time slices.  A vCPU in WFI blocks until the vGIC has an
- * interrupt for it or, if another vCPU took its CPU meanwhile, until its
- * guest timer's deadline, when Domus's own timer wakes it.
+ * The scheduler core: the per-CPU loop that loads and runs vCPUs, blocking
+ * and waking, and the run queues.  Which vCPU runs, and for how long, is the
+ * policy's choice (sched_credit.c by default, sched_null.c with sched=null).
+ * A vCPU in WFI blocks until the vGIC has an interrupt for it or, if another
+ * vCPU took its CPU meanwhile, until its guest timer's deadline, when
+ * Domus's own timer wakes it.
  */
 #include <domus/sched.h>
+#include <domus/sched_policy.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
 #include <domus/console.h>
 #include <asm/arch.h>
 #include <asm/spinlock.h>
 
-#define SLICES_PER_SECOND 100
+#define ACCOUNTING_MS 30
 
-static spinlock_t runq_lock = SPINLOCK_INIT;
+static spinlock_t sched_lock = SPINLOCK_INIT;
+static const struct sched_ops *policy = &sched_credit_ops;
+struct sched_params sched_params;
 
-void sched_add_vcpu(struct vcpu *v)
+void sched_set_params(uint64_t freq, unsigned tslice_ms, unsigned ratelimit_us)
 {
-	struct pcpu *c = &pcpus[v->id % nr_pcpus];
+	sched_params = (struct sched_params){
+		.freq = freq,
+		.tslice = freq * tslice_ms / 1000,
+		.ratelimit = freq * ratelimit_us / 1000000,
+		.period = freq * ACCOUNTING_MS / 1000,
+	};
+}
 
-	spin_lock(&runq_lock);
+bool sched_select(const char *name, unsigned tslice_ms, unsigned ratelimit_us)
+{
+	static const struct sched_ops *const all[] = { &sched_credit_ops, &sched_null_ops };
+
+	sched_set_params(arch_counter_freq(), tslice_ms, ratelimit_us);
+	for (unsigned i = 0; i < ARRAY_SIZE(all); i++) {
+		if (!strcmp(all[i]->name, name)) {
+			policy = all[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *sched_name(void)
+{
+	return policy->name;
+}
+
+void sched_runq_add(struct pcpu *c, struct vcpu *v)
+{
 	v->pcpu = c->id;
 	c->runq[c->nr_runq++] = v;
-	spin_unlock(&runq_lock);
+}
+
+void sched_runq_remove(struct pcpu *c, struct vcpu *v)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < c->nr_runq; i++)
+		if (c->runq[i] != v)
+			c->runq[n++] = c->runq[i];
+	c->nr_runq = n;
+}
+
+const char *sched_add_vcpu(struct vcpu *v)
+{
+	const char *err;
+
+	spin_lock(&sched_lock);
+	err = policy->add_vcpu(v);
+	spin_unlock(&sched_lock);
+	return err;
 }
 
 void sched_remove_domain(struct domain *d)
 {
-	spin_lock(&runq_lock);
+	spin_lock(&sched_lock);
 	for (unsigned i = 0; i < nr_pcpus; i++) {
 		struct pcpu *c = &pcpus[i];
-		unsigned n = 0;
-
-		for (unsigned j = 0; j < c->nr_runq; j++)
-			if (c->runq[j]->dom != d)
-				c->runq[n++] = c->runq[j];
-		c->nr_runq = n;
-		c->next = 0;
+		for (unsigned j = 0; j < d->nr_vcpus; j++)
+			sched_runq_remove(c, d->vcpu[j]);
+		if (c->current && c->current->dom == d)
+			c->current = NULL;
 	}
-	spin_unlock(&runq_lock);
+	spin_unlock(&sched_lock);
 }
 
-static bool runnable(const struct vcpu *v)
+bool sched_runnable(const struct vcpu *v)
 {
 	return v->power == VCPU_ON && !v->blocked && v->dom->state == DOMAIN_RUNNING;
 }
 
-static struct vcpu *pick(struct pcpu *c)
-{
-	struct vcpu *v = NULL;
-
-	spin_lock(&runq_lock);
-	for (unsigned i = 0; i < c->nr_runq; i++) {
-		struct vcpu *cand = c->runq[(c->next + i) % c->nr_runq];
-		if (runnable(cand)) {
-			v = cand;
-			c->next = (c->next + i + 1) % c->nr_runq;
-			break;
-		}
-	}
-	spin_unlock(&runq_lock);
-	return v;
-}
-
 void vcpu_kick(struct vcpu *v)
 {
+	struct pcpu *c = &pcpus[v->pcpu];
+	bool woke = v->blocked;
+
 	v->blocked = false;
 	arch_smp_mb();
-	if (v->pcpu != this_cpu()->id)
-		arch_kick_cpu(v->pcpu);
+	if (woke) {
+		spin_lock(&sched_lock);
+		policy->woke(v);
+		spin_unlock(&sched_lock);
+	}
+	c->resched = true;
+	arch_smp_mb();
+	if (c != this_cpu())
+		arch_kick_cpu(c->id);
+	/* Its CPU is busy with another vCPU: an idle CPU may take it. */
+	if (woke && c->current && c->current != v) {
+		for (unsigned i = 0; i < nr_pcpus; i++)
+			if (pcpus[i].idle && &pcpus[i] != this_cpu())
+				arch_kick_cpu(i);
+	}
 }
 
 void vcpu_wake(struct vcpu *v)
@@ -123,41 +168,58 @@ static void release_if_dead(struct pcpu *c)
 /* Blocked vCPUs whose timer state is not in the registers are woken by deadline. */
 static void wake_expired_timers(struct pcpu *c, uint64_t now)
 {
-	spin_lock(&runq_lock);
+	struct vcpu *due[MAX_DOMAINS * MAX_VCPUS];
+	unsigned n = 0;
+
+	spin_lock(&sched_lock);
 	for (unsigned i = 0; i < c->nr_runq; i++) {
 		struct vcpu *v = c->runq[i];
 		if (v->blocked && v->loaded_on != (int)c->id && v->timer_deadline &&
 		    v->timer_deadline <= now)
-			vcpu_kick(v);
+			due[n++] = v;
 	}
-	spin_unlock(&runq_lock);
+	spin_unlock(&sched_lock);
+	while (n)
+		vcpu_kick(due[--n]);
 }
 
-/* When this CPU must look again: a slice ends, or a waiting vCPU's timer fires. */
-static uint64_t next_event(struct pcpu *c, struct vcpu *running, uint64_t now)
+static uint64_t earliest(uint64_t a, uint64_t b)
 {
-	uint64_t when = 0;
+	return !a ? b : !b ? a : MIN(a, b);
+}
 
-	spin_lock(&runq_lock);
+/* When this CPU must look again: the policy's limit, or a waiting vCPU's timer. */
+static uint64_t next_event(struct pcpu *c, uint64_t until)
+{
 	for (unsigned i = 0; i < c->nr_runq; i++) {
 		struct vcpu *v = c->runq[i];
-		uint64_t t = 0;
-
-		if (v == running)
-			continue;
-		if (runnable(v))
-			t = now + arch_counter_freq() / SLICES_PER_SECOND;
-		else if (v->blocked && v->loaded_on != (int)c->id)
-			t = v->timer_deadline;
-		if (t && (!when || t < when))
-			when = t;
+		if (v->blocked && v->loaded_on != (int)c->id)
+			until = earliest(until, v->timer_deadline);
 	}
-	spin_unlock(&runq_lock);
-	return when;
+	return until;
 }
 
-static void run_once(struct pcpu *c, struct vcpu *v)
+/* Keeps the running vCPU unless its slice is over or something changed. */
+static struct vcpu *choose(struct pcpu *c, uint64_t now)
 {
+	struct vcpu *v = c->current;
+
+	if (c->resched || !v || !sched_runnable(v) || v->sched.parked ||
+	    (c->slice_end && now >= c->slice_end)) {
+		c->resched = false;
+		v = policy->pick(c, now, &c->slice_end);
+		if (v != c->current)
+			c->run_start = now;
+		c->current = v;
+	}
+	c->idle = v == NULL;
+	return v;
+}
+
+static uint64_t run_once(struct pcpu *c, struct vcpu *v)
+{
+	uint64_t ran;
+
 	if (c->loaded != v || v->reset_pending) {
 		if (c->loaded && c->loaded != v)
 			sched_unload(c);
@@ -169,7 +231,9 @@ static void run_once(struct pcpu *c, struct vcpu *v)
 		c->loaded = v;
 		v->loaded_on = (int)c->id;
 	}
-	v->runtime_ticks += arch_run_vcpu(v);
+	ran = arch_run_vcpu(v);
+	v->runtime_ticks += ran;
+	return ran;
 }
 
 void sched_run(void)
@@ -178,18 +242,23 @@ void sched_run(void)
 
 	for (;;) {
 		struct vcpu *v;
-		uint64_t now = arch_counter();
+		uint64_t now = arch_counter(), deadline;
 
 		release_if_dead(c);
 		domain_reap();
 		wake_expired_timers(c, now);
-		v = pick(c);
-		arch_set_cpu_timer(next_event(c, v, now));
+		spin_lock(&sched_lock);
+		v = choose(c, now);
+		deadline = next_event(c, c->slice_end);
+		spin_unlock(&sched_lock);
+		arch_set_cpu_timer(deadline);
 		if (v) {
-			run_once(c, v);
+			uint64_t ran = run_once(c, v);
+			spin_lock(&sched_lock);
+			policy->ran(v, ran, now + ran);
+			spin_unlock(&sched_lock);
 		} else {
-			uint64_t t = arch_idle();
-			c->idle_ticks += t;
+			c->idle_ticks += arch_idle();
 		}
 	}
 }

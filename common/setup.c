@@ -114,6 +114,7 @@ static void create_domains(void)
 		pr_info("nothing to run: powering off\n");
 		arch_system_off();
 	}
+	domain_boot_done();
 }
 
 void domus_main(const void *fdt, uint64_t img_start, uint64_t img_end)
@@ -142,6 +143,12 @@ void domus_main(const void *fdt, uint64_t img_start, uint64_t img_end)
 		DOMUS_VERSION, img_start, img_end);
 	for (unsigned i = 0; i < options.nr_warnings; i++)
 		pr_warn("command line: %s\n", options.warnings[i]);
+	if (!sched_select(options.sched, options.tslice_ms, options.ratelimit_us)) {
+		pr_warn("command line: unknown scheduler \"%s\", using credit\n", options.sched);
+		sched_select("credit", options.tslice_ms, options.ratelimit_us);
+	}
+	pr_info("scheduler: %s (time slice %u ms, rate limit %u us)\n", sched_name(),
+		options.tslice_ms, options.ratelimit_us);
 	err = boot_dt_parse(fdt, &boot);
 	if (err)
 		panic("host device tree: %s", err);

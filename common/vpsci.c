@@ -31,13 +31,14 @@ static bool implemented(uint32_t fid)
 
 static int64_t cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t ctx, bool is64)
 {
-	struct vcpu *t = domain_vcpu_by_affinity(v->dom, target & 0xff00ffffffull);
+	struct vcpu *t;
 
 	if (!is64) {
 		target &= 0xffffffff;
 		entry &= 0xffffffff;
 		ctx &= 0xffffffff;
 	}
+	t = domain_vcpu_by_affinity(v->dom, target & 0xff00ffffffull);
 	if (!t)
 		return PSCI_INVALID_PARAMETERS;
 	if (t->power == VCPU_ON)
@@ -85,7 +86,11 @@ void vpsci_call(struct vcpu *v)
 		break;
 	case PSCI_AFFINITY_INFO:
 	case PSCI_AFFINITY_INFO_64:
-		ret = affinity_info(v, fid == PSCI_AFFINITY_INFO ? a1 & 0xffffffff : a1, a2);
+		if (fid == PSCI_AFFINITY_INFO) {	/* SMC32: only w1 and w2 */
+			a1 &= 0xffffffff;
+			a2 &= 0xffffffff;
+		}
+		ret = affinity_info(v, a1, a2);
 		break;
 	case PSCI_MIGRATE_INFO_TYPE:
 		ret = MIGRATE_TYPE_NOT_PRESENT;

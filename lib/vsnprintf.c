@@ -1,4 +1,7 @@
-/* printf-style formatting: %c %s %d %i %u %x %X %p %%, with l/ll/z, width, '0' and '-'. */
+/*
+ * printf-style formatting: %c %s %d %i %u %x %X %p %%, with l/ll/z, width,
+ * '0' and '-', and a precision ("%.8s", "%.*s") for strings.
+ */
 #include <domus/lib.h>
 
 struct out {
@@ -57,7 +60,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	for (; *fmt; fmt++) {
 		bool left = false, is_long = false;
 		char pad = ' ';
-		int width = 0;
+		int width = 0, prec = -1;
 
 		if (*fmt != '%') {
 			put(&o, *fmt);
@@ -72,6 +75,17 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
 			width = width * 10 + (*fmt - '0');
+		if (*fmt == '.') {
+			fmt++;
+			prec = 0;
+			if (*fmt == '*') {
+				prec = va_arg(ap, int);
+				fmt++;
+			} else {
+				for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+					prec = prec * 10 + (*fmt - '0');
+			}
+		}
 		for (; *fmt == 'l' || *fmt == 'z'; fmt++)
 			is_long = true;
 
@@ -85,7 +99,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			const char *s = va_arg(ap, const char *);
 			if (!s)
 				s = "(null)";
-			put_padded(&o, s, strlen(s), width, left, ' ');
+			put_padded(&o, s, prec >= 0 ? strnlen(s, prec) : strlen(s), width, left, ' ');
 			break;
 		}
 		case 'd':

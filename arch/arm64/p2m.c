@@ -4,6 +4,7 @@
  * which emulates a device there or reflects an abort to the guest.
  */
 #include <asm/p2m.h>
+#include <asm/arch.h>
 #include <asm/mmu.h>
 #include <asm/sysreg.h>
 #include <domus/domain.h>
@@ -118,6 +119,13 @@ bool p2m_lookup(struct domain *d, uint64_t ipa, uint64_t *pa)
 	return false;
 }
 
+/* A domain's memory is scrubbed as it goes back to the pool. */
+static void scrub_and_free(uint64_t pa, uint64_t size)
+{
+	arch_zero_pages(pa, size);
+	free_pages(pa, size / PAGE_SIZE);
+}
+
 static void free_level(struct domain *d, uint64_t *table, int level)
 {
 	for (unsigned i = 0; i < 512; i++) {
@@ -128,7 +136,7 @@ static void free_level(struct domain *d, uint64_t *table, int level)
 		if (level < 3 && (e & 3) == S2_TABLE)
 			free_level(d, pa_to_va(e & ADDR_MASK), level + 1);
 		else
-			free_pages(e & ADDR_MASK, 1ull << (level_shift(level) - PAGE_SHIFT));
+			scrub_and_free(e & ADDR_MASK, 1ull << level_shift(level));
 	}
 	free_pages(va_to_pa(table), 1);
 }

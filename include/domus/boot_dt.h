@@ -8,6 +8,9 @@
 #define BOOT_MAX_RAM_BANKS 4
 #define BOOTARGS_MAX       1024
 
+/* What happens when a domain powers off, reboots or crashes (Xen's on_* settings). */
+enum domain_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
+
 struct boot_module {
 	uint64_t base;
 	uint64_t size;
@@ -22,6 +25,10 @@ struct boot_domain {
 	struct boot_module kernel;
 	struct boot_module ramdisk;
 	char bootargs[BOOTARGS_MAX];
+	unsigned weight;	/* domus,weight (default 256) */
+	unsigned cap;		/* domus,cap: % of one CPU, 0 = none */
+	uint64_t affinity[MAX_VCPUS];	/* domus,vcpu-affinity: CPU mask per vCPU */
+	enum domain_action on_poweroff, on_reboot, on_crash;
 	char error[160];	/* non-empty: the node is unusable, and why */
 };
 

@@ -11,6 +11,9 @@ struct hv_options {
 	char console[16];	/* "dtuart" (the default) or "none" */
 	char dtuart[128];	/* alias or path of the UART node, options stripped */
 	bool bootscrub;
+	char sched[16];		/* "credit" (default) or "null" */
+	unsigned tslice_ms;	/* sched_credit_tslice_ms */
+	unsigned ratelimit_us;	/* sched_ratelimit_us */
 	char warnings[CMDLINE_MAX_WARNINGS][96];
 	unsigned nr_warnings;
 };

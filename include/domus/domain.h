@@ -6,6 +6,7 @@
 #include <domus/console.h>
 #include <domus/lib.h>
 #include <domus/mmio.h>
+#include <domus/sched_policy.h>
 #include <domus/vgic.h>
 #include <domus/vpl011.h>
 #include <asm/spinlock.h>
@@ -27,10 +28,11 @@ struct vcpu {
 	volatile int loaded_on;		/* CPU holding its registers, or -1 */
 	uint64_t timer_deadline;	/* when unloaded: counter value its timers fire at */
 	uint64_t runtime_ticks;
+	struct sched_vcpu sched;
 	struct vgic_cpu vgic;
 };
 
-enum domain_state { DOMAIN_RUNNING, DOMAIN_DYING, DOMAIN_DEAD };
+enum domain_state { DOMAIN_RUNNING, DOMAIN_DYING, DOMAIN_PRESERVED, DOMAIN_DEAD };
 
 struct domain {
 	unsigned id;
@@ -51,6 +53,10 @@ struct domain {
 	struct arch_domain arch;
 	spinlock_t lock;
 	bool reboot;			/* rebuild it once it is destroyed */
+	unsigned weight;		/* scheduling: share relative to other domains */
+	unsigned cap;			/* scheduling: most CPU it gets, % of one CPU; 0 = none */
+	unsigned sched_round;		/* credit accounting bookkeeping */
+	unsigned sched_active_vcpus;
 	const struct boot_domain *cfg;	/* what it was built from */
 };
 
@@ -67,6 +73,8 @@ struct domain *domain_next_alive(struct domain *after);
 struct domain *domain_by_id(unsigned id);
 /* Frees domains that died once no CPU holds their state; powers off when none is left. */
 void domain_reap(void);
+/* From now on, Domus powers off once no domain is left to run. */
+void domain_boot_done(void);
 void sched_remove_domain(struct domain *d);
 
 /* Scheduling hooks the common code calls; the scheduler implements them. */

@@ -14,6 +14,8 @@
 #define ALIGN_UP(x, a)     (((x) + ((a) - 1)) & ~((uint64_t)(a) - 1))
 #define ALIGN_DOWN(x, a)   ((x) & ~((uint64_t)(a) - 1))
 #define IS_ALIGNED(x, a)   (((x) & ((uint64_t)(a) - 1)) == 0)
+#define STR_(x)            #x
+#define STR(x)             STR_(x)
 #define BIT(n)             (1ul << (n))
 #define KiB                1024ul
 #define MiB                (1024ul * KiB)

@@ -14,7 +14,11 @@ struct pcpu {
 	struct vcpu *loaded;		/* whose EL1 state is in the registers */
 	struct vcpu *runq[MAX_DOMAINS * MAX_VCPUS];
 	unsigned nr_runq;
-	unsigned next;			/* round-robin position */
+	struct vcpu *current;		/* what the scheduler chose to run */
+	uint64_t run_start;		/* when current was chosen */
+	uint64_t slice_end;		/* when to choose again (0: on events only) */
+	volatile bool resched;		/* something changed: choose again */
+	volatile bool idle;
 	uint64_t idle_ticks;
 };
 

@@ -9,7 +9,11 @@ struct domain;
 
 enum shutdown_reason { SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_CRASH };
 
-void sched_add_vcpu(struct vcpu *v);
+/* Chooses the policy by name; false if there is no such scheduler. */
+bool sched_select(const char *name, unsigned tslice_ms, unsigned ratelimit_us);
+const char *sched_name(void);
+/* Gives the vCPU a place to run; NULL or why the policy cannot run it. */
+const char *sched_add_vcpu(struct vcpu *v);
 /* The vCPU waits in WFI until it has an interrupt to take. */
 void vcpu_block(struct vcpu *v);
 void vcpu_power_on(struct vcpu *v, uint64_t pc, uint64_t ctx);

@@ -33,8 +33,10 @@ LAUNCHER = REPO / "scripts" / "domus_run.py"
 TIMEOUT = float(os.environ.get("DOMUS_GUEST_TIMEOUT", "120"))
 BARE = os.environ.get("DOMUS_GUEST_BARE") == "1"
 
+# bench_*.c guests are benchmarks for scripts/bench.py (make bench), not tests.
 GUESTS = sorted(p.stem for p in GUEST_SRC.glob("*.c")
-                if re.search(r"^void test_main\(void\)", p.read_text(), re.M))
+                if not p.stem.startswith("bench_")
+                and re.search(r"^void test_main\(void\)", p.read_text(), re.M))
 
 # Output a guest must produce besides its PASS line.
 EXTRA_OUTPUT = {

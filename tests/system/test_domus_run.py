@@ -122,3 +122,22 @@ def test_host_dtb_option_replaces_only_the_tree(cache_files, tmp_path):
     r = run_launcher(spec, "--host-dtb", str(tmp_path / "none.dtb"), "--print-cmd")
     assert r.returncode == 2
     assert re.search(r"host DTB .*none\.dtb: no such file", r.stderr)
+
+
+def test_missing_kernel_file_exits_2_naming_it():
+    """What `make run` shows when a kernel is missing (cache/ stays untouched)."""
+    r = run_launcher("--domain", "kernel=/nonexistent/Image", "--print-cmd")
+    assert r.returncode == 2
+    assert "domus_run: --domain kernel=/nonexistent/Image: kernel /nonexistent/Image: " \
+           "no such file; check the path" in r.stderr
+    assert r.stdout == ""
+
+
+def test_missing_cache_file_says_run_make_setup(monkeypatch, tmp_path, capsys):
+    """The default domain with cache/Image gone: the launcher says how to get it."""
+    monkeypatch.setattr(domus_run, "CACHE", str(tmp_path))
+    monkeypatch.setattr(domus_run, "DEFAULT_KERNEL", str(tmp_path / "Image"))
+    monkeypatch.setattr(domus_run, "DEFAULT_RAMDISK", str(tmp_path / "initramfs.cpio.gz"))
+    assert domus_run.main(["--print-cmd"]) == 2
+    err = capsys.readouterr().err
+    assert "%s missing: run make setup" % (tmp_path / "Image") in err

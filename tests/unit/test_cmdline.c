@@ -150,11 +150,11 @@ TEST(several_options_and_separators)
 
 TEST(unknown_options_are_reported_and_ignored)
 {
-	parse("dom0_mem=1G loglevel=error sched=credit2 noreboot");
+	parse("dom0_mem=1G loglevel=error ucode=scan noreboot");
 	CHECK_EQ(opt.loglevel, LOG_ERR);
 	CHECK_EQ(opt.nr_warnings, 3);
 	CHECK_CONTAINS(opt.warnings[0], "dom0_mem=1G");
-	CHECK_CONTAINS(opt.warnings[1], "sched=credit2");
+	CHECK_CONTAINS(opt.warnings[1], "ucode=scan");
 	CHECK_CONTAINS(opt.warnings[2], "noreboot");
 	/* An option name is matched whole, not by prefix. */
 	parse("loglevelx=info consoles=none");

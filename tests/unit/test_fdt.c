@@ -295,6 +295,31 @@ TEST(cpus_with_64_bit_reg)
 	CHECK_EQ(bi.cpu_mpidr[2], 0x100010100ull);
 }
 
+/* /cpus without cell sizes (defaults 2/1 do not fit reg): reg is taken as the MPIDR. */
+TEST(cpus_without_cell_sizes)
+{
+	dt_begin(2, 2);
+	dt_memory(0x40000000, GiB);
+	dt_node("cpus");
+	dt_node("cpu@0");
+	dt_str("device_type", "cpu");
+	dt_cells("reg", 1, 0x3);
+	dt_end_node();
+	dt_node("cpu@1");
+	dt_str("device_type", "cpu");
+	dt_cells("reg", 2, 0x1, 0x101);
+	dt_end_node();
+	dt_node("cpu@2");
+	dt_str("device_type", "cpu");	/* no reg: skipped */
+	dt_end_node();
+	dt_end_node();
+	dt_gic();
+	REQUIRE(parse(dt_end()) == NULL);
+	CHECK_EQ(bi.nr_cpus, 2);
+	CHECK_EQ(bi.cpu_mpidr[0], 0x3);
+	CHECK_EQ(bi.cpu_mpidr[1], 0x100000101ull);
+}
+
 TEST(at_most_nr_cpus)
 {
 	dt_begin(2, 2);

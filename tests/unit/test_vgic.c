@@ -236,6 +236,10 @@ TEST(gicd_irouter_64_and_32_bit)
 	/* The last SPI's router exists. */
 	guest_write(v, GICD(GICD_IROUTER + 95 * 8), 8, 1);
 	CHECK_EQ(guest_read(v, GICD(GICD_IROUTER + 95 * 8), 8), 1);
+	/* INTIDs 0..31 have no router (reserved): RAZ/WI. */
+	guest_write(v, GICD(GICD_IROUTER + 5 * 8), 4, 0x3);
+	CHECK_EQ(guest_read(v, GICD(GICD_IROUTER + 5 * 8), 4), 0);
+	CHECK_EQ(guest_read(v, GICD(GICD_IROUTER + 31 * 8 + 4), 4), 0);
 	CHECK_EQ(guest_access(v, irouter + 4, 8, false, &val), MMIO_REJECTED);	/* misaligned */
 	CHECK_EQ(guest_access(v, irouter, 2, false, &val), MMIO_REJECTED);
 	CHECK_EQ(guest_access(v, irouter, 1, true, &val), MMIO_REJECTED);
@@ -438,6 +442,13 @@ TEST(edge_retriggered_before_the_exit_sync)
 	vgic_lr_sync(v, 0, false, false);		/* EOI before the refill */
 	fill(v, lrs);
 	CHECK(lrs[0].valid && lrs[0].intid == 50 && lrs[0].pending && !lrs[0].active);
+	/* Acknowledged, re-triggered, refilled: the LR now carries the new edge. */
+	vgic_lr_sync(v, 0, false, true);
+	vgic_inject_spi(d, 50);
+	fill(v, lrs);
+	CHECK(lrs[0].valid && lrs[0].intid == 50 && lrs[0].pending && lrs[0].active);
+	CHECK(reg_bit(v, GICD_ISPENDR, 50));
+	CHECK_EQ(valid_lrs(lrs), 1);
 }
 
 TEST(level_spi_stays_pending_while_the_line_is_high)

@@ -1,0 +1,47 @@
+/*
+ * The null scheduler: every vCPU owns a physical CPU and nothing else ever
+ * runs there, so there is no time slicing and the lowest interrupt latency.
+ * A configuration with more vCPUs than free CPUs is refused.
+ */
+#include <domus/sched_policy.h>
+#include <domus/domain.h>
+#include <domus/percpu.h>
+
+static const char *null_add_vcpu(struct vcpu *v)
+{
+	for (unsigned i = 0; i < nr_pcpus; i++) {
+		struct pcpu *c = &pcpus[i];
+		if (!c->nr_runq && (v->sched.affinity & BIT(c->id))) {
+			sched_runq_add(c, v);
+			return NULL;
+		}
+	}
+	return "the null scheduler needs a free physical CPU for each vCPU, and none is left";
+}
+
+static struct vcpu *null_pick(struct pcpu *c, uint64_t now, uint64_t *until)
+{
+	(void)now;
+	*until = 0;
+	return c->nr_runq && sched_runnable(c->runq[0]) ? c->runq[0] : NULL;
+}
+
+static void null_ran(struct vcpu *v, uint64_t ticks, uint64_t now)
+{
+	(void)v;
+	(void)ticks;
+	(void)now;
+}
+
+static void null_woke(struct vcpu *v)
+{
+	(void)v;
+}
+
+const struct sched_ops sched_null_ops = {
+	.name = "null",
+	.add_vcpu = null_add_vcpu,
+	.pick = null_pick,
+	.ran = null_ran,
+	.woke = null_woke,
+};

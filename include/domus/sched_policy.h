@@ -1,0 +1,55 @@
+/*
+ * Scheduling policies.  The core (sched.c) runs vCPUs; a policy decides
+ * which one and for how long.  Policies are called with the scheduler lock
+ * held and take the time as an argument, so their logic runs on the host in
+ * unit tests exactly as in Domus.
+ */
+#ifndef DOMUS_SCHED_POLICY_H
+#define DOMUS_SCHED_POLICY_H
+
+#include <domus/lib.h>
+
+struct vcpu;
+struct pcpu;
+
+enum sched_prio { PRIO_BOOST, PRIO_UNDER, PRIO_OVER };
+
+/* Per-vCPU scheduling state. */
+struct sched_vcpu {
+	int64_t credit;		/* counter ticks it may still run this period */
+	enum sched_prio prio;
+	bool parked;		/* capped and out of credit until the next period */
+	bool active;		/* wanted the CPU during this accounting period */
+	uint64_t affinity;	/* physical CPUs it may run on (hard affinity) */
+};
+
+struct sched_params {
+	uint64_t freq;		/* counter ticks per second */
+	uint64_t tslice;	/* ticks */
+	uint64_t ratelimit;	/* ticks a vCPU runs at least before it is preempted */
+	uint64_t period;	/* credit accounting period, ticks */
+};
+
+struct sched_ops {
+	const char *name;
+	/* Places a new vCPU on a CPU's run queue; NULL or why it cannot run. */
+	const char *(*add_vcpu)(struct vcpu *v);
+	/* Chooses what CPU c runs from `now` (NULL: idle) and until when (0: no limit). */
+	struct vcpu *(*pick)(struct pcpu *c, uint64_t now, uint64_t *until);
+	/* v ran `ticks` up to `now`. */
+	void (*ran)(struct vcpu *v, uint64_t ticks, uint64_t now);
+	/* v was blocked and has something to do. */
+	void (*woke)(struct vcpu *v);
+};
+
+extern const struct sched_ops sched_credit_ops;
+extern const struct sched_ops sched_null_ops;
+extern struct sched_params sched_params;
+
+/* Shared by the policies and the core. */
+bool sched_runnable(const struct vcpu *v);
+void sched_runq_add(struct pcpu *c, struct vcpu *v);
+void sched_runq_remove(struct pcpu *c, struct vcpu *v);
+void sched_set_params(uint64_t freq, unsigned tslice_ms, unsigned ratelimit_us);
+
+#endif

@@ -1,0 +1,606 @@
+#!/usr/bin/python3
+"""Domus benchmarks against bare QEMU (and, when available, real Xen 4.17).
+
+    make bench                  # = scripts/bench.py after setup, all, guests
+    scripts/bench.py [--iterations N] [--settle S] [--no-xen] [--only boot|cpu]
+
+Everything is measured in the same run, N iterations (default 3), each
+iteration running every variant once in a rotating order, with a pause of
+--settle seconds before every QEMU run (back-to-back QEMU runs on these
+machines are not independent: freshly freed host memory makes the next run
+faster).  Figures are medians; a ratio is the median of the ratios taken
+within each iteration.
+
+1. Boot to shell: wall time from QEMU's start to the busybox prompt of the
+   Debian kernel + initramfs (cache/Image, cache/initramfs.cpio.gz), then
+   `poweroff` and wait for QEMU to exit.
+     bare   the kernel booted directly by QEMU (domus_run.py --bare, -m 512M)
+     domus  one domain of 2 vCPUs and 512 MiB under Domus (-m 2G)
+     xen    the same domain under Xen 4.17 in dom0less mode (same host DTB);
+            Xen does not end QEMU, so QEMU is killed once the shell is up.
+            Xen prints a domain's output a line at a time, so the prompt
+            (no newline) only shows up later: Xen's time is taken at the
+            shell's banner line just before it, and the Domus/Xen ratio
+            compares banner times.
+   Like for like: QEMU's -cpu max offers pointer authentication (QARMA5,
+   very slow under TCG), SVE and SME; Domus and Xen hide them from guests.
+   So every variant's kernel command line gets
+   "arm64.nopauth arm64.nosve arm64.nosme".
+2. CPU loop: tests/guests/bench_cpu.c, a fixed integer-hash loop, prints
+   its CNTVCT delta.
+     bare   build/guests/bench_cpu-bare.bin at EL1 (-M virt without EL2)
+     domus  build/guests/bench_cpu.bin as a 1-vCPU, 64 MiB domain
+     xen    the same image as a Xen domU (killed after its result line)
+   The wall time of the loop as seen by the host (from the guest's "start"
+   line to its result line) is reported as a second figure.
+
+Before each run the script waits (--idle-wait) for QEMU processes that are
+not its own to end, and it flags runs whose settle pause saw the host CPUs
+more than 25 % busy: on a shared 2-core machine such figures are suspect.
+
+Raw results: build/bench/results.json; console logs: build/bench/logs/.
+Every QEMU run is bounded by --timeout (coreutils timeout plus our own
+deadline).  Exit status 1 when bare or Domus never produced a figure.
+"""
+import argparse
+import json
+import os
+import re
+import shlex
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+try:
+    import pexpect
+except ImportError:
+    sys.exit("bench.py: needs pexpect: run it with /usr/bin/python3 (python3-pexpect)")
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+import domus_run  # noqa: E402
+
+BUILD = os.path.join(REPO, "build")
+OUT_DIR = os.path.join(BUILD, "bench")
+LOG_DIR = os.path.join(OUT_DIR, "logs")
+CACHE = os.path.join(REPO, "cache")
+IMAGE = os.path.join(CACHE, "Image")
+INITRAMFS = os.path.join(CACHE, "initramfs.cpio.gz")
+HV = os.path.join(BUILD, "domus.bin")
+GUESTS = os.path.join(BUILD, "guests")
+XEN_DIR = os.path.join(CACHE, "xen")
+XEN_IMAGE = os.path.join(XEN_DIR, "boot", "xen-4.17-arm64")
+XEN_PACKAGE = "xen-hypervisor-4.17-arm64:arm64"
+
+FEATURE_ARGS = "arm64.nopauth arm64.nosve arm64.nosme"
+GUEST_BOOTARGS = domus_run.DEFAULT_BOOTARGS + " " + FEATURE_ARGS
+BOOT_MEMORY = 512           # MiB, the domain and the bare machine
+BOOT_CPUS = 2
+CPU_GUEST = "bench_cpu"
+
+INIT_DONE = re.compile(r"domus-guest: init done")
+BANNER = re.compile(r"Enter 'help' for a list of built-in commands\.[^\n]*\n")
+PROMPT = re.compile(r"domus-guest:[^\r\n#]*# ")     # see scripts/mkinitramfs.py
+POWERING_OFF = re.compile(r"going down|Power down|reboot: ")
+CPU_START = re.compile(r"bench: cpu_loop start")
+CPU_RESULT = re.compile(r"bench: cpu_loop ticks=(\d+) freq=(\d+)\r*\n")
+BUSY_PCT = 25.0            # host CPU use during the settle pause that taints a run
+VERDICT = re.compile(r"domus-test: %s: (PASS|FAIL|SKIP)" % CPU_GUEST)
+
+
+def log(msg=""):
+    print(msg, flush=True)
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+# ---------------------------------------------------------------- QEMU runs
+
+class Run:
+    """One QEMU process on a pty, bounded by `timeout` seconds in all."""
+
+    def __init__(self, argv, timeout, log_path):
+        self.deadline = time.monotonic() + timeout
+        self.log = open(log_path, "w", encoding="utf-8", errors="replace")
+        self.log.write("$ %s\n" % shlex.join(argv))
+        self.log.flush()
+        # coreutils timeout bounds QEMU even if this script dies; --foreground
+        # keeps QEMU in the pty's foreground process group (it reads stdin).
+        cmd = ["timeout", "--foreground", "-k", "5", "%d" % (timeout + 5)] + argv
+        self.t0 = time.monotonic()
+        self.child = pexpect.spawn(cmd[0], cmd[1:], cwd=REPO, encoding="utf-8",
+                                   codec_errors="replace", dimensions=(50, 250))
+        self.child.logfile_read = self.log
+
+    def elapsed(self):
+        return time.monotonic() - self.t0
+
+    def expect(self, pattern, what, limit=None):
+        """Wait for pattern; return seconds since QEMU started.  Raises
+        RuntimeError on timeout or exit."""
+        left = self.deadline - time.monotonic()
+        if limit is not None:
+            left = min(left, limit)
+        try:
+            self.child.expect(pattern, timeout=max(left, 0.1))
+        except pexpect.TIMEOUT:
+            raise RuntimeError("timeout waiting for %s (%.0f s after start)" % (what, self.elapsed()))
+        except pexpect.EOF:
+            raise RuntimeError("QEMU exited (status %s) before %s" % (self.close(), what))
+        return self.elapsed()
+
+    def wait_exit(self, limit):
+        """Seconds since start when QEMU exited, and its status; (None, None)
+        if it is still running after `limit` seconds."""
+        try:
+            self.child.expect(pexpect.EOF, timeout=min(limit, max(self.deadline - time.monotonic(), 0.1)))
+        except pexpect.TIMEOUT:
+            return None, None
+        t = self.elapsed()
+        return t, self.close()
+
+    def close(self):
+        try:
+            self.child.close()
+        except Exception:
+            pass
+        if self.child.exitstatus is not None:
+            return self.child.exitstatus
+        if self.child.signalstatus is not None:
+            return 128 + self.child.signalstatus
+        return None
+
+    def kill(self):
+        """Kill timeout(1) and QEMU: the pty session's process group, ours."""
+        if self.child.isalive():
+            try:
+                os.killpg(self.child.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            self.child.close(force=True)
+        except Exception:
+            pass
+        self.log.close()
+
+
+# ---------------------------------------------------------------- host quiet
+
+def foreign_qemus():
+    """PIDs of QEMU processes running on the host (ours are all gone by the
+    time this is called: each run ends by killing its process group)."""
+    pids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/comm" % d) as f:
+                if f.read().startswith("qemu-system"):
+                    pids.append(int(d))
+        except OSError:
+            pass
+    return pids
+
+
+def cpu_times():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + (v[4] if len(v) > 4 else 0)
+    return sum(v), idle
+
+
+def settle(seconds, idle_wait):
+    """Wait for other QEMUs to end (at most idle_wait s), then pause
+    `seconds`.  Returns (host CPU busy % during the pause, note or None)."""
+    note = None
+    pids = foreign_qemus()
+    if pids:
+        log("      waiting for %d other QEMU process(es) to end (pid %s; at most %.0f s)"
+            % (len(pids), ", ".join(map(str, pids[:4])), idle_wait))
+        end = time.monotonic() + idle_wait
+        while pids and time.monotonic() < end:
+            time.sleep(2)
+            pids = foreign_qemus()
+        if pids:
+            note = "other QEMU processes running (pid %s)" % ", ".join(map(str, pids[:4]))
+    t0, i0 = cpu_times()
+    time.sleep(seconds)
+    t1, i1 = cpu_times()
+    busy = 100.0 * (1 - (i1 - i0) / (t1 - t0)) if t1 > t0 else 0.0
+    return busy, note
+
+
+# ---------------------------------------------------------------- variants
+
+def launcher_argv(launcher_args):
+    """QEMU argv from domus_run.py's own option parser and command builder."""
+    args = domus_run.parse_args(launcher_args)
+    argv, _dtb = domus_run.build_command(args)
+    return argv
+
+
+def boot_variants(xen):
+    spec = "kernel=%s,ramdisk=%s,memory=%d,cpus=%d,bootargs=%s" % (
+        IMAGE, INITRAMFS, BOOT_MEMORY, BOOT_CPUS, GUEST_BOOTARGS)
+    v = {
+        "bare": launcher_argv(["--bare", "--mem", "%dM" % BOOT_MEMORY, "--domain", spec]),
+        "domus": launcher_argv(["--hv", HV, "--domain", spec]),
+    }
+    if xen:
+        v["xen"] = launcher_argv(["--hv", XEN_IMAGE, "--domain", spec])
+    return v
+
+
+def cpu_variants(xen):
+    spec = "kernel=%s,memory=64,cpus=1" % os.path.join(GUESTS, CPU_GUEST + ".bin")
+    v = {
+        # As tests/guests/test_guests.py runs the -bare builds: EL1, no EL2.
+        "bare": [domus_run.QEMU, "-M", "virt,gic-version=3", "-cpu", "max", "-smp", "2",
+                 "-m", "512M", "-nographic", "-nic", "none", "-no-reboot",
+                 "-kernel", os.path.join(GUESTS, CPU_GUEST + "-bare.bin")],
+        "domus": launcher_argv(["--hv", HV, "--domain", spec]),
+    }
+    if xen:
+        v["xen"] = launcher_argv(["--hv", XEN_IMAGE, "--domain", spec])
+    return v
+
+
+def boot_once(variant, argv, timeout, log_path):
+    """Boot to the shell prompt; then poweroff (or, for Xen, kill)."""
+    r = {"variant": variant, "ok": False}
+    run = Run(argv, timeout, log_path)
+    try:
+        r["init_done_s"] = run.expect(INIT_DONE, "'init done'")
+        r["banner_s"] = run.expect(BANNER, "the shell banner")
+        if variant == "xen":
+            # Xen holds the prompt (no newline) in its line buffer.
+            r["shell_s"] = r["banner_s"]
+            r["ok"] = True
+            return r
+        r["prompt_s"] = r["shell_s"] = run.expect(PROMPT, "the shell prompt")
+        r["ok"] = True
+        # Power off through the shell.  Type slowly (emulated UART FIFOs are
+        # small) and retry once if the shell did not react.
+        for attempt in range(2):
+            for ch in "poweroff\r":
+                run.child.send(ch)
+                time.sleep(0.02)
+            try:
+                run.expect(POWERING_OFF, "poweroff to start", limit=20)
+                break
+            except RuntimeError as e:
+                if "exited" in str(e):
+                    break
+                r["poweroff_note"] = "no reaction to the first 'poweroff'"
+        t, status = run.wait_exit(90)
+        r["exit_s"], r["exit_status"] = t, status
+        if t is None:
+            r["poweroff_note"] = "QEMU still running 90 s after 'poweroff': killed"
+        elif status != 0:
+            r["poweroff_note"] = "QEMU exited with status %s" % status
+    except RuntimeError as e:
+        r["error"] = str(e)
+    finally:
+        run.kill()
+    return r
+
+
+def cpu_once(variant, argv, timeout, log_path):
+    """Run bench_cpu; read its counter delta and the host-side loop time."""
+    r = {"variant": variant, "ok": False}
+    run = Run(argv, timeout, log_path)
+    try:
+        t_start = run.expect(CPU_START, "'bench: cpu_loop start'")
+        t_end = run.expect(CPU_RESULT, "the 'bench: cpu_loop ticks=' line")
+        m = run.child.match
+        r.update(ticks=int(m.group(1)), freq=int(m.group(2)),
+                 loop_wall_s=t_end - t_start, result_s=t_end)
+        r["loop_s"] = r["ticks"] / r["freq"] if r["freq"] else None
+        r["ok"] = True
+        if variant != "xen":       # Xen does not power QEMU off
+            run.expect(VERDICT, "the verdict line", limit=30)
+            t, status = run.wait_exit(30)
+            r["exit_s"], r["exit_status"] = t, status
+            if t is None:
+                r["exit_note"] = "QEMU did not exit after SYSTEM_OFF: killed"
+    except RuntimeError as e:
+        r["error"] = str(e)
+    finally:
+        run.kill()
+    return r
+
+
+# ---------------------------------------------------------------- Xen
+
+def prepare_xen():
+    """Path of the Xen 4.17 image, fetched into cache/xen/ if needed; or
+    (None, reason)."""
+    if os.path.isfile(XEN_IMAGE):
+        return XEN_IMAGE, None
+    os.makedirs(XEN_DIR, exist_ok=True)
+    log("xen: fetching %s into %s" % (XEN_PACKAGE, os.path.relpath(XEN_DIR, REPO)))
+    try:
+        r = subprocess.run(["apt-get", "download", XEN_PACKAGE], cwd=XEN_DIR,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, "apt-get download failed: %s" % e
+    debs = sorted(f for f in os.listdir(XEN_DIR)
+                  if f.startswith("xen-hypervisor-4.17-arm64_") and f.endswith(".deb"))
+    if r.returncode != 0 or not debs:
+        last = (r.stdout.strip().splitlines() or ["?"])[-1]
+        return None, "apt-get download %s failed: %s" % (XEN_PACKAGE, last)
+    r = subprocess.run(["dpkg-deb", "-x", os.path.join(XEN_DIR, debs[-1]), XEN_DIR],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0 or not os.path.isfile(XEN_IMAGE):
+        return None, "dpkg-deb -x %s failed: %s" % (debs[-1], r.stdout.strip()[-200:])
+    return XEN_IMAGE, None
+
+
+# ---------------------------------------------------------------- report
+
+def summarize(runs, variants, value):
+    """Per-variant medians of value(run) and per-iteration ratios vs bare/xen."""
+    by_iter = {}
+    for r in runs:
+        by_iter.setdefault(r["iteration"], {})[r["variant"]] = r
+    out = {}
+    for v in variants:
+        vals = [value(r) for r in runs if r["variant"] == v and r["ok"]]
+        out[v] = {"median": median(vals), "values": vals,
+                  "failed": sum(1 for r in runs if r["variant"] == v and not r["ok"])}
+    return out, by_iter
+
+
+def iteration_ratios(by_iter, num, den, vnum, vden):
+    out = []
+    for it in sorted(by_iter):
+        a, b = by_iter[it].get(num), by_iter[it].get(den)
+        if a and b and a["ok"] and b["ok"] and vden(b):
+            out.append(vnum(a) / vden(b))
+    return out
+
+
+def fmt(x, spec):
+    return "-" if x is None else format(x, spec)
+
+
+def qemu_version():
+    try:
+        return subprocess.run([domus_run.QEMU, "--version"], stdout=subprocess.PIPE,
+                              text=True).stdout.splitlines()[0]
+    except Exception:
+        return "?"
+
+
+def git_rev():
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True).stdout.strip()
+    except Exception:
+        return "?"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="bench.py",
+                                 description="Domus boot-time and CPU-loop benchmarks "
+                                             "against bare QEMU (and Xen 4.17).")
+    ap.add_argument("--iterations", type=int, default=3, metavar="N",
+                    help="runs of each variant (default 3)")
+    ap.add_argument("--settle", type=float, default=5.0, metavar="S",
+                    help="pause before every QEMU run, seconds (default 5)")
+    ap.add_argument("--timeout", type=float, default=240.0, metavar="S",
+                    help="limit for each QEMU run, seconds (default 240)")
+    ap.add_argument("--idle-wait", type=float, default=600.0, metavar="S",
+                    help="before a run, wait at most this long for other QEMU processes "
+                         "on the host to end (default 600)")
+    ap.add_argument("--only", choices=("boot", "cpu"), help="run one benchmark only")
+    ap.add_argument("--no-xen", action="store_true", help="leave out the Xen 4.17 reference")
+    ap.add_argument("--output", default=os.path.join(OUT_DIR, "results.json"), metavar="FILE",
+                    help="raw results (default build/bench/results.json)")
+    args = ap.parse_args(argv)
+    if args.iterations < 1:
+        ap.error("--iterations must be at least 1")
+
+    benches = ["boot", "cpu"] if not args.only else [args.only]
+    need = [HV]
+    if "boot" in benches:
+        need += [IMAGE, INITRAMFS]
+    if "cpu" in benches:
+        need += [os.path.join(GUESTS, CPU_GUEST + s) for s in (".bin", "-bare.bin")]
+    missing = [os.path.relpath(p, REPO) for p in need if not os.path.isfile(p)]
+    if missing:
+        log("bench.py: missing %s: run 'make setup all guests' (or 'make bench')" % ", ".join(missing))
+        return 2
+    os.makedirs(LOG_DIR, exist_ok=True)
+
+    xen_reason = None
+    if args.no_xen:
+        xen_reason = "--no-xen"
+    else:
+        _img, xen_reason = prepare_xen()
+
+    try:
+        plans = {}
+        if "boot" in benches:
+            plans["boot"] = boot_variants(xen_reason is None)
+        if "cpu" in benches:
+            plans["cpu"] = cpu_variants(xen_reason is None)
+    except domus_run.DomusRunError as e:
+        log("bench.py: %s" % e)
+        return 2
+
+    log("Domus benchmarks: %d iteration(s), %.0f s settle pause before each QEMU run, "
+        "%.0f s limit per run" % (args.iterations, args.settle, args.timeout))
+    log("QEMU: %s (TCG); Domus %s" % (qemu_version(), git_rev()))
+    if "boot" in benches:
+        log("boot: guest kernel command line in every variant: %r" % GUEST_BOOTARGS)
+        log("      (%s: pointer authentication, SVE and SME off in the guest kernel,"
+            " as Domus and Xen hide them; bare QEMU gets -m %dM -smp %d like the domain)"
+            % (FEATURE_ARGS, BOOT_MEMORY, BOOT_CPUS))
+    if xen_reason:
+        log("xen: skipped (%s)" % xen_reason)
+    log()
+
+    runner = {"boot": boot_once, "cpu": cpu_once}
+    results = {b: [] for b in benches}
+    xen_dead = {}            # bench -> reason Xen stopped being run
+    noisy = []               # runs started while the host was not quiet
+    for it in range(1, args.iterations + 1):
+        for bench in benches:
+            names = [n for n in plans[bench] if not (n == "xen" and bench in xen_dead)]
+            k = (it - 1) % len(names)
+            for name in names[k:] + names[:k]:
+                busy, quiet_note = settle(args.settle, args.idle_wait)
+                lp = os.path.join(LOG_DIR, "%s-%s-%d.log" % (bench, name, it))
+                r = runner[bench](name, plans[bench][name], args.timeout, lp)
+                r["iteration"] = it
+                r["log"] = os.path.relpath(lp, REPO)
+                r["host_busy_before_pct"] = round(busy, 1)
+                if busy > BUSY_PCT or quiet_note:
+                    r["host_not_quiet"] = quiet_note or "host CPU %.0f%% busy before the run" % busy
+                    noisy.append("%s %s iteration %d: %s" % (bench, name, it, r["host_not_quiet"]))
+                results[bench].append(r)
+                if bench == "boot":
+                    what = ("shell at %.2f s (init done %.2f s%s)" % (
+                        r["shell_s"], r["init_done_s"],
+                        ", exit %.2f s" % r["exit_s"] if r.get("exit_s") else "")
+                        if r["ok"] else "FAILED: %s" % r.get("error"))
+                else:
+                    what = ("ticks=%d (%.3f s), loop wall %.3f s" % (
+                        r["ticks"], r["loop_s"], r["loop_wall_s"])
+                        if r["ok"] else "FAILED: %s" % r.get("error"))
+                note = "; ".join(x for x in (r.get("poweroff_note"), r.get("exit_note"),
+                                             r.get("host_not_quiet")) if x)
+                log("[%d/%d] %-4s %-5s %s%s" % (it, args.iterations, bench, name, what,
+                                                 "  (%s)" % note if note else ""))
+                if name == "xen" and not r["ok"]:
+                    xen_dead[bench] = "Xen run failed: %s; see %s" % (r.get("error"), r["log"])
+
+    # ------------------------------------------------------------ summary
+    summary = {}
+    rows = []
+    n = args.iterations
+    has_xen = xen_reason is None
+    if "boot" in benches:
+        runs = results["boot"]
+        med, by_iter = summarize(runs, plans["boot"], lambda r: r["shell_s"])
+        banner_med, _ = summarize(runs, plans["boot"], lambda r: r["banner_s"])
+        rb = iteration_ratios(by_iter, "domus", "bare", lambda r: r["shell_s"], lambda r: r["shell_s"])
+        rx = iteration_ratios(by_iter, "domus", "xen", lambda r: r["banner_s"], lambda r: r["banner_s"])
+        summary["boot_to_shell_s"] = {
+            "variants": med, "banner_s": banner_med,
+            "ratio_domus_bare": {"median": median(rb), "per_iteration": rb},
+            "ratio_domus_xen_banner": {"median": median(rx), "per_iteration": rx},
+        }
+        rows.append(("boot to shell (s, median of %d)" % n,
+                     fmt(med["domus"]["median"], ".2f"), fmt(med["bare"]["median"], ".2f"),
+                     fmt(median(rb), ".3f"),
+                     fmt(med.get("xen", {}).get("median"), ".2f") if has_xen else None,
+                     fmt(median(rx), ".3f") if has_xen else None))
+    if "cpu" in benches:
+        runs = results["cpu"]
+        med, by_iter = summarize(runs, plans["cpu"], lambda r: r["ticks"])
+        wall, _ = summarize(runs, plans["cpu"], lambda r: r["loop_wall_s"])
+        rb = iteration_ratios(by_iter, "domus", "bare", lambda r: r["ticks"], lambda r: r["ticks"])
+        rx = iteration_ratios(by_iter, "domus", "xen", lambda r: r["ticks"], lambda r: r["ticks"])
+        wb = iteration_ratios(by_iter, "domus", "bare", lambda r: r["loop_wall_s"], lambda r: r["loop_wall_s"])
+        wx = iteration_ratios(by_iter, "domus", "xen", lambda r: r["loop_wall_s"], lambda r: r["loop_wall_s"])
+        summary["cpu_loop_ticks"] = {
+            "variants": med,
+            "ratio_domus_bare": {"median": median(rb), "per_iteration": rb},
+            "ratio_domus_xen": {"median": median(rx), "per_iteration": rx},
+        }
+        summary["cpu_loop_wall_s"] = {
+            "variants": wall,
+            "ratio_domus_bare": {"median": median(wb), "per_iteration": wb},
+            "ratio_domus_xen": {"median": median(wx), "per_iteration": wx},
+        }
+        xen_on = has_xen
+        rows.append(("cpu loop (ticks, median of %d)" % n,
+                     fmt(med["domus"]["median"], ".0f"), fmt(med["bare"]["median"], ".0f"),
+                     fmt(median(rb), ".3f"),
+                     fmt(med.get("xen", {}).get("median"), ".0f") if xen_on else None,
+                     fmt(median(rx), ".3f") if xen_on else None))
+        rows.append(("cpu loop wall (s, median of %d)" % n,
+                     fmt(wall["domus"]["median"], ".2f"), fmt(wall["bare"]["median"], ".2f"),
+                     fmt(median(wb), ".3f"),
+                     fmt(wall.get("xen", {}).get("median"), ".2f") if xen_on else None,
+                     fmt(median(wx), ".3f") if xen_on else None))
+
+    log()
+    head = "%-34s %11s %11s %7s" % ("benchmark", "domus", "bare", "ratio")
+    if has_xen:
+        head += "   %11s %7s" % ("(xen", "ratio)")
+    log(head)
+    for label, d, b, r, x, xr in rows:
+        line = "%-34s %11s %11s %7s" % (label, d, b, r)
+        if has_xen:
+            line += "   %11s %7s" % (x or "-", xr or "-")
+        log(line)
+    log()
+    log("ratio = Domus/bare (target <= 1.10) and Domus/Xen, each the median of the ratios"
+        " within an iteration.")
+    if "boot" in benches:
+        log("boot to shell: QEMU start to the busybox prompt; every kernel command line has "
+            "'%s' (PAuth/SVE/SME off, as Domus and Xen hide them)." % FEATURE_ARGS)
+        if has_xen:
+            log("  xen: time of the shell banner line (Xen line-buffers domain output, so the"
+                " prompt shows late); Domus/Xen compares banner times.")
+    if "cpu" in benches:
+        log("cpu loop: CNTVCT ticks of tests/guests/bench_cpu.c's loop (1 vCPU domain vs bare EL1);"
+            " wall = host time between its start and result lines.")
+    verdicts = []
+    for key, label in (("boot_to_shell_s", "boot to shell"), ("cpu_loop_ticks", "cpu loop")):
+        if key in summary:
+            r = summary[key]["ratio_domus_bare"]["median"]
+            if r is not None:
+                verdicts.append("%s %.3f %s" % (label, r, "<= 1.10: met" if r <= 1.10 else "> 1.10: NOT met"))
+    if verdicts:
+        log("target (Domus/bare): " + "; ".join(verdicts))
+    if xen_reason:
+        log("xen: skipped (%s)" % xen_reason)
+    for bench, why in xen_dead.items():
+        log("xen (%s): skipped after a failure (%s)" % (bench, why))
+    if noisy:
+        log("WARNING: %d run(s) started on a busy host; their figures are suspect:" % len(noisy))
+        for x in noisy:
+            log("  " + x)
+    failures = [(b, r) for b in results for r in results[b] if not r["ok"]]
+    for b, r in failures:
+        log("FAILED: %s %s iteration %d: %s (log %s)" % (b, r["variant"], r["iteration"],
+                                                         r.get("error"), r["log"]))
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+    doc = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "domus": git_rev(), "qemu": qemu_version(), "host_cpus": os.cpu_count(),
+        "iterations": args.iterations, "settle_s": args.settle, "timeout_s": args.timeout,
+        "runs_on_busy_host": noisy,
+        "guest_bootargs": GUEST_BOOTARGS,
+        "xen": {"image": os.path.relpath(XEN_IMAGE, REPO), "skipped": xen_reason,
+                "stopped": xen_dead or None},
+        "commands": {b: {v: shlex.join(a) for v, a in plans[b].items()} for b in plans},
+        "summary": summary,
+        "runs": results,
+    }
+    tmp = args.output + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, args.output)
+    log("raw results: %s; logs: %s/" % (os.path.relpath(args.output, REPO),
+                                        os.path.relpath(LOG_DIR, REPO)))
+
+    ok = all(summary[k]["variants"][v]["median"] is not None
+             for k in summary for v in ("domus", "bare"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
