@@ -3,6 +3,9 @@
 #include <domus/console.h>
 #include <domus/domain.h>
 #include <domus/page_alloc.h>
+#include <domus/percpu.h>
+#include <domus/sched.h>
+#include <domus/sched_policy.h>
 #include <asm/arch.h>
 
 static void show_help(void);
@@ -10,7 +13,8 @@ static void show_help(void);
 static void show_domains(void)
 {
 	for (struct domain *d = domain_next_alive(NULL); d; d = domain_next_alive(d)) {
-		pr_info("%s (d%u): %lu MiB RAM\n", d->name, d->id, d->ram_size / MiB);
+		pr_info("%s (d%u): %lu MiB RAM, weight %u, cap %u%%\n", d->name, d->id,
+			d->ram_size / MiB, d->weight, d->cap);
 		for (unsigned i = 0; i < d->nr_vcpus; i++) {
 			struct vcpu *v = d->vcpu[i];
 			pr_info("  vCPU %u on CPU%u: %s%s, ran %lu ms\n", i, v->pcpu,
@@ -28,6 +32,40 @@ static void show_memory(void)
 		pr_info("%s (d%u): %lu KiB\n", d->name, d->id, d->pages * (PAGE_SIZE / KiB));
 }
 
+static void show_runqueues(void)
+{
+	static const char *const prio[] = { "boost", "under", "over" };
+
+	pr_info("scheduler: %s\n", sched_name());
+	for (unsigned i = 0; i < nr_pcpus; i++) {
+		struct pcpu *c = &pcpus[i];
+		struct vcpu *cur = c->current;
+
+		pr_info("CPU%u: running %s%s%u, idle %lu ms\n", i, cur ? cur->dom->name : "nothing",
+			cur ? " vCPU " : "", cur ? cur->id : 0,
+			c->idle_ticks * 1000 / arch_counter_freq());
+		for (unsigned j = 0; j < c->nr_runq; j++) {
+			struct vcpu *v = c->runq[j];
+			pr_info("  %s vCPU %u: %s, %s, credit %ld us%s\n", v->dom->name, v->id,
+				!sched_runnable(v) ? "waiting" : "runnable", prio[v->sched.prio],
+				(long)(v->sched.credit * 1000000 / (int64_t)arch_counter_freq()),
+				v->sched.parked ? ", parked (cap)" : "");
+		}
+	}
+}
+
+static void dump_domain(unsigned id)
+{
+	struct domain *d = domain_by_id(id);
+
+	if (!d) {
+		pr_info("no domain %u\n", id);
+		return;
+	}
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		arch_vcpu_dump(d->vcpu[i]);
+}
+
 static const struct {
 	char key;
 	const char *help;
@@ -36,16 +74,22 @@ static const struct {
 	{ 'h', "this help", show_help },
 	{ 'q', "domains and vCPUs", show_domains },
 	{ 'm', "memory use", show_memory },
+	{ 'r', "run queues", show_runqueues },
 };
 
 static void show_help(void)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
 		pr_info("'%c': %s\n", keys[i].key, keys[i].help);
+	pr_info("'0'-'9': registers of that domain's vCPUs\n");
 }
 
 void debugkey_handle(char c)
 {
+	if (c >= '0' && c <= '9') {
+		dump_domain(c - '0');
+		return;
+	}
 	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
 		if (keys[i].key == c)
 			keys[i].fn();

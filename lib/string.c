@@ -8,6 +8,15 @@ void *memcpy(void *dst, const void *src, size_t n)
 	const unsigned char *s = src;
 
 	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		/* Whole cache lines first: kernels and ramdisks are copied this way. */
+		for (; n >= 64; n -= 64, d += 64, s += 64) {
+			const uint64_t *src = (const uint64_t *)s;
+			uint64_t *dst = (uint64_t *)d;
+			uint64_t a = src[0], b = src[1], c = src[2], e = src[3];
+			uint64_t f = src[4], g = src[5], h = src[6], i = src[7];
+			dst[0] = a; dst[1] = b; dst[2] = c; dst[3] = e;
+			dst[4] = f; dst[5] = g; dst[6] = h; dst[7] = i;
+		}
 		for (; n >= 8; n -= 8, d += 8, s += 8)
 			*(uint64_t *)d = *(const uint64_t *)s;
 	}

@@ -37,6 +37,19 @@ void dump_guest_state(struct vcpu *v, const char *why)
 	       read_sysreg(sctlr_el1), read_sysreg(vbar_el1));
 }
 
+/* For the debug keys: the registers as the vCPU last left them at an exit. */
+void arch_vcpu_dump(struct vcpu *v)
+{
+	pr_info("%s (d%u) vCPU %u: PC %016lx PSTATE %08lx%s\n", v->dom->name, v->dom->id, v->id,
+		v->arch.regs.pc, v->arch.regs.pstate,
+		v->loaded_on >= 0 ? " (as of its last exit)" : "");
+	for (unsigned i = 0; i < 31; i += 4) {
+		pr_info("  x%-2u %016lx x%-2u %016lx x%-2u %016lx x%-2u %016lx\n", i,
+			v->arch.regs.x[i], i + 1, v->arch.regs.x[i + 1], i + 2,
+			v->arch.regs.x[i + 2], i + 3, i + 3 < 31 ? v->arch.regs.x[i + 3] : 0);
+	}
+}
+
 /* Called from entry.S with the saved registers; never returns. */
 void hyp_trap(const uint64_t *frame, uint64_t kind)
 {

@@ -24,6 +24,7 @@ uint64_t arch_run_vcpu(struct vcpu *v);
 uint64_t arch_idle(void);
 /* Zeroes whole pages through Domus's map (scrubbing). */
 void arch_zero_pages(uint64_t pa, uint64_t size);
+void arch_vcpu_dump(struct vcpu *v);
 void __attribute__((noreturn)) arch_system_off(void);
 void __attribute__((noreturn)) arch_halt(void);
 
