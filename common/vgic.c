@@ -2,38 +2,16 @@
  * Virtual GICv3 state machine: distributor and redistributor registers, and
  * the bookkeeping that decides what sits in the list registers.
  */
+#include <domus/gicv3_regs.h>
 #include <domus/vgic.h>
 #include <domus/domain.h>
 #include <domus/console.h>
 
-#define GICD_CTLR        0x0000
-#define GICD_TYPER       0x0004
-#define GICD_IIDR        0x0008
-#define GICD_TYPER2      0x000c
-#define GICD_IGROUPR     0x0080
-#define GICD_ISENABLER   0x0100
-#define GICD_ICENABLER   0x0180
-#define GICD_ISPENDR     0x0200
-#define GICD_ICPENDR     0x0280
-#define GICD_ISACTIVER   0x0300
-#define GICD_ICACTIVER   0x0380
-#define GICD_IPRIORITYR  0x0400
-#define GICD_ICFGR       0x0c00
-#define GICD_IROUTER     0x6000
-#define GICD_PIDR2       0xffe8
 
-#define GICR_CTLR        0x0000
-#define GICR_IIDR        0x0004
-#define GICR_TYPER       0x0008
-#define GICR_WAKER       0x0014
-#define GICR_PIDR2       0xffe8
-#define GICR_SGI_BASE    0x10000
 
 #define CTLR_ENABLE_G1   BIT(0)
 #define CTLR_ENABLE_G1A  BIT(1)
 #define CTLR_ARE_NS      BIT(4)
-#define WAKER_PS         BIT(1)
-#define WAKER_CA         BIT(2)
 #define IROUTER_IRM      BIT(31)
 #define PIDR2_GICV3      0x3b
 #define IIDR_VALUE       0x0000043b	/* implementer Arm */
@@ -515,7 +493,7 @@ static bool rdist_access(struct vcpu *v, uint64_t off, unsigned size, bool write
 			return false;
 		typer = (vcpu_affinity(n) << 32) | ((uint64_t)n << 8);
 		if (n == d->nr_vcpus - 1)
-			typer |= BIT(4);	/* Last */
+			typer |= GICR_TYPER_LAST;
 		*val = size == 8 ? typer : (uint32_t)typer;
 		return true;
 	}

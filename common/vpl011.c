@@ -3,34 +3,12 @@
  * transmit FIFO is always empty; received bytes wait in a FIFO until the
  * guest reads them.  The interrupt line follows (RIS & IMSC).
  */
+#include <domus/pl011_regs.h>
 #include <domus/vpl011.h>
 #include <domus/domain.h>
 #include <domus/console.h>
 
-#define UARTDR    0x000
-#define UARTRSR   0x004
-#define UARTFR    0x018
-#define UARTILPR  0x020
-#define UARTIBRD  0x024
-#define UARTFBRD  0x028
-#define UARTLCR_H 0x02c
-#define UARTCR    0x030
-#define UARTIFLS  0x034
-#define UARTIMSC  0x038
-#define UARTRIS   0x03c
-#define UARTMIS   0x040
-#define UARTICR   0x044
-#define UARTDMACR 0x048
-#define UARTID    0xfe0
 
-#define FR_RXFE   BIT(4)
-#define FR_RXFF   BIT(6)
-#define FR_TXFE   BIT(7)
-#define INT_RX    BIT(4)
-#define INT_TX    BIT(5)
-#define INT_RT    BIT(6)
-#define INT_OE    BIT(10)
-#define INT_ALL   0x7ff
 
 /* PeriphID0-3 (part 0x011, designer Arm, revision 1) then the PrimeCell ID. */
 static const uint8_t id_regs[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };

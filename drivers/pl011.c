@@ -1,16 +1,9 @@
 /* Driver for the physical ARM PL011 UART that carries the console. */
+#include <domus/pl011_regs.h>
 #include <domus/console.h>
 #include <domus/lib.h>
 #include <drivers/pl011.h>
 
-#define UARTDR   0x00
-#define UARTFR   0x18
-#define UARTIMSC 0x38
-#define UARTICR  0x44
-#define FR_TXFF  BIT(5)
-#define FR_RXFE  BIT(4)
-#define INT_RX   BIT(4)
-#define INT_RT   BIT(6)
 
 static volatile uint32_t *base;
 

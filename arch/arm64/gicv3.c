@@ -3,6 +3,7 @@
  * acknowledge and SGIs through the system-register CPU interface, and the
  * ICH_* virtual interface registers that deliver a vCPU's interrupts.
  */
+#include <domus/gicv3_regs.h>
 #include <asm/gic.h>
 #include <asm/mmu.h>
 #include <asm/sysreg.h>
@@ -10,20 +11,6 @@
 #include <domus/domain.h>
 #include <domus/percpu.h>
 
-#define GICD_CTLR        0x0000
-#define GICD_TYPER       0x0004
-#define GICD_IGROUPR     0x0080
-#define GICD_ISENABLER   0x0100
-#define GICD_ICENABLER   0x0180
-#define GICD_IPRIORITYR  0x0400
-#define GICD_IROUTER     0x6000
-#define GICD_CTLR_RWP    BIT(31)
-#define GICR_TYPER       0x0008
-#define GICR_WAKER       0x0014
-#define GICR_SGI         0x10000
-#define GICR_STRIDE      0x20000
-#define WAKER_PS         BIT(1)
-#define WAKER_CA         BIT(2)
 #define IRQ_PRIORITY     0xa0
 
 #define ICH_HCR_EN       BIT(0)
@@ -77,7 +64,7 @@ static uint64_t find_redistributor(uint64_t mpidr)
 		uint64_t typer = *reg64(r + GICR_TYPER);
 		if ((typer >> 32) == aff)
 			return r;
-		if (typer & BIT(4))
+		if (typer & GICR_TYPER_LAST)
 			break;
 	}
 	return 0;
@@ -94,11 +81,11 @@ void gic_cpu_init(void)
 	*reg32(rd + GICR_WAKER) &= ~WAKER_PS;
 	while (*reg32(rd + GICR_WAKER) & WAKER_CA)
 		;
-	*reg32(rd + GICR_SGI + GICD_IGROUPR) = ~0u;
-	*reg32(rd + GICR_SGI + GICD_ICENABLER) = ~0u;
+	*reg32(rd + GICR_SGI_BASE + GICD_IGROUPR) = ~0u;
+	*reg32(rd + GICR_SGI_BASE + GICD_ICENABLER) = ~0u;
 	for (unsigned i = 0; i < 32; i += 4)
-		*reg32(rd + GICR_SGI + GICD_IPRIORITYR + i) = IRQ_PRIORITY * 0x01010101u;
-	*reg32(rd + GICR_SGI + GICD_ISENABLER) = 0xffff;	/* SGIs */
+		*reg32(rd + GICR_SGI_BASE + GICD_IPRIORITYR + i) = IRQ_PRIORITY * 0x01010101u;
+	*reg32(rd + GICR_SGI_BASE + GICD_ISENABLER) = 0xffff;	/* SGIs */
 
 	write_sysreg(ICC_SRE_EL2, read_sysreg(ICC_SRE_EL2) | BIT(0) | BIT(3));
 	isb();
@@ -112,7 +99,7 @@ void gic_cpu_init(void)
 
 void gic_enable_ppi(uint32_t intid)
 {
-	*reg32(cpu_gicr[this_cpu()->id] + GICR_SGI + GICD_ISENABLER) = 1u << intid;
+	*reg32(cpu_gicr[this_cpu()->id] + GICR_SGI_BASE + GICD_ISENABLER) = 1u << intid;
 }
 
 void gic_route_spi(uint32_t intid, unsigned cpu)
