@@ -1,7 +1,8 @@
 # Domus — a Xen-compatible type-1 hypervisor for arm64.
 #
 #   make          build the hypervisor image (build/domus.bin)
-#   make run      set up, build, boot Domus with its default domains (interactive)
+#   make run      set up, build, boot Domus with its default domains (interactive):
+#                 two Linux guests and the demo micro-guest
 #   make test     set up, build, run every test; ends with "N passed, N failed"
 #   make bench    boot-time and CPU-loop benchmarks against bare QEMU
 
@@ -83,7 +84,7 @@ guests:
 setup:
 	@bash scripts/setup.sh
 
-run: setup all
+run: setup all guests
 	@$(PYTHON) scripts/domus_run.py --interactive $(if $(DOMAINS),--domains $(DOMAINS))
 
 test: setup

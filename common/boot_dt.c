@@ -217,6 +217,7 @@ static void parse_domain(const void *fdt, int node, struct boot_domain *bd)
 	else if (p)
 		set_error(bd, "malformed \"cpus\" property");
 	bd->vpl011 = fdt_getprop(fdt, node, "vpl011", NULL) != NULL;
+	bd->xen_enhanced = fdt_getprop(fdt, node, "xen,enhanced", NULL) != NULL;
 	parse_scheduling(fdt, node, bd);
 	copy_string_prop(fdt, node, "bootargs", bd->bootargs, sizeof(bd->bootargs));
 	fdt_for_each_subnode(sub, fdt, node) {

@@ -10,6 +10,7 @@
 #include <domus/domain.h>
 #include <domus/debugkeys.h>
 #include <domus/vpl011.h>
+#include <domus/xen_pv.h>
 #include <asm/spinlock.h>
 
 #define CTRL_A        0x01
@@ -262,8 +263,12 @@ void console_input(char c)
 	}
 	ctrl_a_count = 0;
 	spin_lock(&input_lock);
-	to_domus = !input_domain || !input_domain->alive || !input_domain->uart;
-	if (!to_domus)
+	to_domus = !input_domain || !input_domain->alive ||
+		   (!input_domain->uart && !input_domain->pv);
+	/* A PV guest that uses its hvc0 console reads there; otherwise its PL011. */
+	if (!to_domus && input_domain->pv && (input_domain->pv->console_used || !input_domain->uart))
+		pv_console_receive(input_domain, c);
+	else if (!to_domus)
 		vpl011_receive(input_domain->uart, c);
 	spin_unlock(&input_lock);
 	if (to_domus)

@@ -5,6 +5,7 @@
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <domus/sched.h>
+#include <domus/xen_pv.h>
 #include <asm/arch.h>
 #include <asm/p2m.h>
 
@@ -106,6 +107,7 @@ static void destroy(struct domain *d)
 
 	sched_remove_domain(d);
 	console_domain_remove(d);
+	pv_domain_destroy(d);
 	p2m_destroy(d);
 	domain_free_structs(d);
 	pr_info("d%u destroyed, %lu KiB returned\n", id,

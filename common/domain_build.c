@@ -12,6 +12,7 @@
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <domus/sched.h>
+#include <domus/xen_pv.h>
 #include <public/arch-arm64.h>
 #include <asm/arch.h>
 #include <asm/mmu.h>
@@ -123,6 +124,7 @@ static const char *load_images(struct domain *d, const struct boot_domain *cfg,
 		.initrd_start = cfg->ramdisk.size ? l->initrd : 0,
 		.initrd_end = cfg->ramdisk.size ? l->initrd + cfg->ramdisk.size : 0,
 		.vpl011 = cfg->vpl011,
+		.xen = cfg->xen_enhanced,
 	};
 	uint64_t dt_pa = alloc_pages(GUEST_DT_MAX / PAGE_SIZE, 1);
 	bool ok;
@@ -196,6 +198,9 @@ static const char *create(struct domain **out, const struct boot_domain *cfg, un
 		return err;
 	if (!p2m_init(d) || !populate_ram(d))
 		return "out of memory for guest RAM";
+	d->ram_pages = d->max_pages = d->ram_size / PAGE_SIZE;
+	if (cfg->xen_enhanced && (err = pv_domain_init(d)))
+		return err;
 	if ((err = load_images(d, cfg, &l)))
 		return err;
 	mmio_register(d, GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICD_SIZE, &vgic_dist_ops, NULL);
@@ -233,6 +238,7 @@ struct domain *domain_build(const struct boot_domain *cfg, unsigned id)
 		return d;
 	pr_err("%s (d%u) not started: %s\n", cfg->name, id, err);
 	if (d) {
+		pv_domain_destroy(d);
 		p2m_destroy(d);
 		domain_free_structs(d);
 	}

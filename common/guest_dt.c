@@ -1,7 +1,8 @@
 /*
- * Guest device-tree generation.  The tree describes only emulated hardware
- * (an HVM-style guest): CPUs with PSCI, memory, GICv3, the architected
- * timer, and the PL011.  Values follow what Xen's libxl writes for a DomU.
+ * Guest device-tree generation.  The tree describes the emulated hardware:
+ * CPUs with PSCI, memory, GICv3, the architected timer and the PL011, and
+ * for a PV guest the /hypervisor node of Xen's interface.  Values follow
+ * what Xen's libxl writes for a DomU.
  */
 #include <domus/guest_dt.h>
 #include <public/arch-arm64.h>
@@ -172,6 +173,19 @@ static int write_pl011(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+static int write_hypervisor(void *fdt)
+{
+	static const char *const compat[] = { "xen,xen-4.17", "xen,xen" };
+	const uint32_t irq[] = { GIC_PPI, GUEST_EVTCHN_PPI - 16, IRQ_LEVEL_LOW };
+	uint64_t reg[] = { GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE };
+
+	TRY(fdt_begin_node(fdt, "hypervisor"));
+	TRY(prop_strings(fdt, "compatible", compat, 2));
+	TRY(prop_reg(fdt, reg, 1));
+	TRY(prop_cells(fdt, "interrupts", irq, 3));
+	return fdt_end_node(fdt);
+}
+
 int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 {
 	static const char *const compat[] = { "xen,xenvm-4.17", "xen,xenvm" };
@@ -193,6 +207,8 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 	TRY(write_timer(fdt));
 	if (p->vpl011)
 		TRY(write_pl011(fdt));
+	if (p->xen)
+		TRY(write_hypervisor(fdt));
 	TRY(fdt_end_node(fdt));
 	return fdt_finish(fdt);
 }

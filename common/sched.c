@@ -2,6 +2,7 @@
  * The scheduler core: the per-CPU loop that loads and runs vCPUs, blocking
  * and waking, and the run queues.  Which vCPU runs, and for how long, is the
  * policy's choice (sched_credit.c by default, sched_null.c with sched=null).
+ * The run queues and parameters the policies share are in sched_runq.c.
  * A vCPU in WFI blocks until the vGIC has an interrupt for it or, if another
  * vCPU took its CPU meanwhile, until its guest timer's deadline, when
  * Domus's own timer wakes it.
@@ -14,22 +15,8 @@
 #include <asm/arch.h>
 #include <asm/spinlock.h>
 
-#define ACCOUNTING_MS 30
-
 static spinlock_t sched_lock = SPINLOCK_INIT;
 static const struct sched_ops *policy = &sched_credit_ops;
-struct sched_params sched_params;
-
-void sched_set_params(uint64_t freq, unsigned tslice_ms, unsigned ratelimit_us)
-{
-	sched_params = (struct sched_params){
-		.freq = freq,
-		.tslice = freq * tslice_ms / 1000,
-		.ratelimit = freq * ratelimit_us / 1000000,
-		.period = freq * ACCOUNTING_MS / 1000,
-	};
-}
-
 bool sched_select(const char *name, unsigned tslice_ms, unsigned ratelimit_us)
 {
 	static const struct sched_ops *const all[] = { &sched_credit_ops, &sched_null_ops };
@@ -47,22 +34,6 @@ bool sched_select(const char *name, unsigned tslice_ms, unsigned ratelimit_us)
 const char *sched_name(void)
 {
 	return policy->name;
-}
-
-void sched_runq_add(struct pcpu *c, struct vcpu *v)
-{
-	v->pcpu = c->id;
-	c->runq[c->nr_runq++] = v;
-}
-
-void sched_runq_remove(struct pcpu *c, struct vcpu *v)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < c->nr_runq; i++)
-		if (c->runq[i] != v)
-			c->runq[n++] = c->runq[i];
-	c->nr_runq = n;
 }
 
 const char *sched_add_vcpu(struct vcpu *v)
@@ -86,11 +57,6 @@ void sched_remove_domain(struct domain *d)
 			c->current = NULL;
 	}
 	spin_unlock(&sched_lock);
-}
-
-bool sched_runnable(const struct vcpu *v)
-{
-	return v->power == VCPU_ON && !v->blocked && v->dom->state == DOMAIN_RUNNING;
 }
 
 void vcpu_kick(struct vcpu *v)

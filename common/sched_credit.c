@@ -97,7 +97,10 @@ static void account(uint64_t now)
 
 	if (now < next_accounting)
 		return;
-	next_accounting = now + sched_params.period;
+	/* On the period's grid, so late picks do not stretch the periods. */
+	next_accounting += sched_params.period;
+	if (next_accounting <= now)
+		next_accounting = now + sched_params.period;
 	accounting_round++;
 	for_each_vcpu(count_active, &t);
 	if (!t.weight)
@@ -115,16 +118,31 @@ static bool better(const struct vcpu *a, const struct vcpu *b)
 	return a->sched.credit > b->sched.credit;
 }
 
+/* Equals take turns: the one that waited goes before the one that ran. */
+static bool tie(const struct vcpu *a, const struct vcpu *b)
+{
+	return a->sched.prio == b->sched.prio && a->sched.credit == b->sched.credit;
+}
+
 static struct vcpu *best_local(struct pcpu *c)
 {
 	struct vcpu *best = NULL;
 
 	for (unsigned i = 0; i < c->nr_runq; i++) {
 		struct vcpu *v = c->runq[i];
-		if (eligible(v, c) && better(v, best))
+		if (eligible(v, c) && (better(v, best) || (best == c->current && tie(v, best))))
 			best = v;
 	}
 	return best;
+}
+
+/* Whether a vCPU on c's queue waits for the next period's credit. */
+static bool any_parked(const struct pcpu *c)
+{
+	for (unsigned i = 0; i < c->nr_runq; i++)
+		if (c->runq[i]->sched.parked && sched_runnable(c->runq[i]))
+			return true;
+	return false;
 }
 
 /* An idle CPU takes a waiting vCPU whose state no other CPU holds. */
@@ -158,16 +176,18 @@ static struct vcpu *credit_pick(struct pcpu *c, uint64_t now, uint64_t *until)
 	uint64_t slice = sched_params.tslice;
 
 	account(now);
-	/* The rate limit: a vCPU just put on the CPU keeps it a little while. */
-	if (cur && eligible(cur, c) && now - c->run_start < sched_params.ratelimit)
-		v = cur;
-	else
-		v = best_local(c);
+	/* The rate limit: a vCPU just put on the CPU keeps it a little while, and no longer. */
+	if (cur && eligible(cur, c) && now - c->run_start < sched_params.ratelimit) {
+		*until = c->run_start + sched_params.ratelimit;
+		return cur;
+	}
+	v = best_local(c);
 	if (!v)
 		v = steal(c);
 	if (v && v->dom->cap && v->sched.credit > 0)
 		slice = MIN(slice, MAX((uint64_t)v->sched.credit, sched_params.ratelimit));
-	*until = v ? now + slice : 0;
+	/* Idle: a parked vCPU gets credit again at the next accounting. */
+	*until = v ? now + slice : any_parked(c) ? next_accounting : 0;
 	return v;
 }
 

@@ -34,9 +34,12 @@ within each iteration.
    The wall time of the loop as seen by the host (from the guest's "start"
    line to its result line) is reported as a second figure.
 
-Before each run the script waits (--idle-wait) for QEMU processes that are
-not its own to end, and it flags runs whose settle pause saw the host CPUs
-more than 25 % busy: on a shared 2-core machine such figures are suspect.
+On a shared 2-core machine other work skews the figures.  Before each run
+the script waits (at most --idle-wait s) for a quiet host: no QEMU that is
+not its own, CPUs at most 25 % busy during the settle pause.  A run that
+still started on a busy host, or saw another QEMU start, taints its
+iteration; up to --retries extra iterations are run to replace tainted ones,
+and the medians use the untainted iterations (all of them if none is).
 
 Raw results: build/bench/results.json; console logs: build/bench/logs/.
 Every QEMU run is bounded by --timeout (coreutils timeout plus our own
@@ -80,6 +83,7 @@ BOOT_MEMORY = 512           # MiB, the domain and the bare machine
 BOOT_CPUS = 2
 CPU_GUEST = "bench_cpu"
 
+LINUX_START = re.compile(r"Booting Linux on physical CPU")
 INIT_DONE = re.compile(r"domus-guest: init done")
 BANNER = re.compile(r"Enter 'help' for a list of built-in commands\.[^\n]*\n")
 PROMPT = re.compile(r"domus-guest:[^\r\n#]*# ")     # see scripts/mkinitramfs.py
@@ -116,6 +120,7 @@ class Run:
         self.child = pexpect.spawn(cmd[0], cmd[1:], cwd=REPO, encoding="utf-8",
                                    codec_errors="replace", dimensions=(50, 250))
         self.child.logfile_read = self.log
+        OUR_PGIDS.add(self.child.pid)       # pexpect: the child leads its own session
 
     def elapsed(self):
         return time.monotonic() - self.t0
@@ -171,19 +176,27 @@ class Run:
 
 # ---------------------------------------------------------------- host quiet
 
+OUR_PGIDS = set()           # process groups of our own runs (see Run)
+
+
 def foreign_qemus():
-    """PIDs of QEMU processes running on the host (ours are all gone by the
-    time this is called: each run ends by killing its process group)."""
+    """PIDs of live QEMU processes on the host that are not ours."""
     pids = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
         try:
-            with open("/proc/%s/comm" % d) as f:
-                if f.read().startswith("qemu-system"):
-                    pids.append(int(d))
+            with open("/proc/%s/stat" % d) as f:
+                stat = f.read()
         except OSError:
-            pass
+            continue
+        comm = stat[stat.find("(") + 1:stat.rfind(")")]
+        fields = stat[stat.rfind(")") + 2:].split()
+        if not comm.startswith("qemu-system") or fields[0] in ("Z", "X"):
+            continue
+        if int(fields[2]) in OUR_PGIDS:
+            continue
+        pids.append(int(d))
     return pids
 
 
@@ -195,24 +208,38 @@ def cpu_times():
 
 
 def settle(seconds, idle_wait):
-    """Wait for other QEMUs to end (at most idle_wait s), then pause
-    `seconds`.  Returns (host CPU busy % during the pause, note or None)."""
-    note = None
-    pids = foreign_qemus()
-    if pids:
-        log("      waiting for %d other QEMU process(es) to end (pid %s; at most %.0f s)"
-            % (len(pids), ", ".join(map(str, pids[:4])), idle_wait))
-        end = time.monotonic() + idle_wait
-        while pids and time.monotonic() < end:
-            time.sleep(2)
-            pids = foreign_qemus()
+    """Pause `seconds` on a quiet host: no other QEMU running and the CPUs
+    at most BUSY_PCT busy during the pause; retried for up to idle_wait
+    seconds.  Returns (CPU busy % during the last pause, note or None)."""
+    end = time.monotonic() + idle_wait
+    said = False
+    while True:
+        pids = foreign_qemus()
         if pids:
-            note = "other QEMU processes running (pid %s)" % ", ".join(map(str, pids[:4]))
-    t0, i0 = cpu_times()
-    time.sleep(seconds)
-    t1, i1 = cpu_times()
-    busy = 100.0 * (1 - (i1 - i0) / (t1 - t0)) if t1 > t0 else 0.0
-    return busy, note
+            if not said:
+                log("      waiting for a quiet host: %d other QEMU process(es) running"
+                    " (pid %s; at most %.0f s)" % (len(pids), ", ".join(map(str, pids[:4])), idle_wait))
+                said = True
+            if time.monotonic() < end:
+                time.sleep(2)
+                continue
+        t0, i0 = cpu_times()
+        time.sleep(seconds)
+        t1, i1 = cpu_times()
+        busy = 100.0 * (1 - (i1 - i0) / (t1 - t0)) if t1 > t0 else 0.0
+        pids = foreign_qemus()
+        quiet = busy <= BUSY_PCT and not pids
+        if quiet or time.monotonic() >= end:
+            break
+        if not said:
+            log("      waiting for a quiet host (CPU %.0f%% busy%s; at most %.0f s)"
+                % (busy, ", other QEMU running" if pids else "", idle_wait))
+            said = True
+    if pids:
+        return busy, "other QEMU running (pid %s)" % ", ".join(map(str, pids[:4]))
+    if busy > BUSY_PCT:
+        return busy, "host CPU %.0f%% busy before the run" % busy
+    return busy, None
 
 
 # ---------------------------------------------------------------- variants
@@ -255,6 +282,7 @@ def boot_once(variant, argv, timeout, log_path):
     r = {"variant": variant, "ok": False}
     run = Run(argv, timeout, log_path)
     try:
+        r["linux_start_s"] = run.expect(LINUX_START, "the kernel's first line")
         r["init_done_s"] = run.expect(INIT_DONE, "'init done'")
         r["banner_s"] = run.expect(BANNER, "the shell banner")
         if variant == "xen":
@@ -399,6 +427,9 @@ def main(argv=None):
     ap.add_argument("--idle-wait", type=float, default=600.0, metavar="S",
                     help="before a run, wait at most this long for other QEMU processes "
                          "on the host to end (default 600)")
+    ap.add_argument("--retries", type=int, default=2, metavar="K",
+                    help="extra iterations allowed to replace ones that found the host busy "
+                         "(default 2)")
     ap.add_argument("--only", choices=("boot", "cpu"), help="run one benchmark only")
     ap.add_argument("--no-xen", action="store_true", help="leave out the Xen 4.17 reference")
     ap.add_argument("--output", default=os.path.join(OUT_DIR, "results.json"), metavar="FILE",
@@ -451,7 +482,13 @@ def main(argv=None):
     results = {b: [] for b in benches}
     xen_dead = {}            # bench -> reason Xen stopped being run
     noisy = []               # runs started while the host was not quiet
-    for it in range(1, args.iterations + 1):
+    iter_noisy = {}          # iteration -> any of its runs not on a quiet host
+    clean = 0
+    max_iters = args.iterations + args.retries
+    it = 0
+    while clean < args.iterations and it < max_iters:
+        it += 1
+        iter_noisy[it] = False
         for bench in benches:
             names = [n for n in plans[bench] if not (n == "xen" and bench in xen_dead)]
             k = (it - 1) % len(names)
@@ -462,13 +499,16 @@ def main(argv=None):
                 r["iteration"] = it
                 r["log"] = os.path.relpath(lp, REPO)
                 r["host_busy_before_pct"] = round(busy, 1)
-                if busy > BUSY_PCT or quiet_note:
-                    r["host_not_quiet"] = quiet_note or "host CPU %.0f%% busy before the run" % busy
-                    noisy.append("%s %s iteration %d: %s" % (bench, name, it, r["host_not_quiet"]))
+                if not quiet_note and foreign_qemus():
+                    quiet_note = "another QEMU started during the run"
+                if quiet_note:
+                    r["host_not_quiet"] = quiet_note
+                    noisy.append("%s %s iteration %d: %s" % (bench, name, it, quiet_note))
+                    iter_noisy[it] = True
                 results[bench].append(r)
                 if bench == "boot":
-                    what = ("shell at %.2f s (init done %.2f s%s)" % (
-                        r["shell_s"], r["init_done_s"],
+                    what = ("shell at %.2f s (kernel start %.2f s, init done %.2f s%s)" % (
+                        r["shell_s"], r["linux_start_s"], r["init_done_s"],
                         ", exit %.2f s" % r["exit_s"] if r.get("exit_s") else "")
                         if r["ok"] else "FAILED: %s" % r.get("error"))
                 else:
@@ -477,24 +517,35 @@ def main(argv=None):
                         if r["ok"] else "FAILED: %s" % r.get("error"))
                 note = "; ".join(x for x in (r.get("poweroff_note"), r.get("exit_note"),
                                              r.get("host_not_quiet")) if x)
-                log("[%d/%d] %-4s %-5s %s%s" % (it, args.iterations, bench, name, what,
-                                                 "  (%s)" % note if note else ""))
+                log("[%d] %-4s %-5s %s%s" % (it, bench, name, what, "  (%s)" % note if note else ""))
                 if name == "xen" and not r["ok"]:
                     xen_dead[bench] = "Xen run failed: %s; see %s" % (r.get("error"), r["log"])
+        if not iter_noisy[it]:
+            clean += 1
+        elif clean < args.iterations and it < max_iters:
+            log("      iteration %d ran on a busy host: running another one" % it)
+    # Medians over the iterations run on a quiet host; if there is none, all.
+    used = [i for i in iter_noisy if not iter_noisy[i]] or list(iter_noisy)
+    for b in results:
+        for r in results[b]:
+            r["used"] = r["iteration"] in used
+    all_results = results
+    results = {b: [r for r in rs if r["used"]] for b, rs in all_results.items()}
 
     # ------------------------------------------------------------ summary
     summary = {}
     rows = []
-    n = args.iterations
+    n = len(used)
     has_xen = xen_reason is None
     if "boot" in benches:
         runs = results["boot"]
         med, by_iter = summarize(runs, plans["boot"], lambda r: r["shell_s"])
         banner_med, _ = summarize(runs, plans["boot"], lambda r: r["banner_s"])
+        start_med, _ = summarize(runs, plans["boot"], lambda r: r["linux_start_s"])
         rb = iteration_ratios(by_iter, "domus", "bare", lambda r: r["shell_s"], lambda r: r["shell_s"])
         rx = iteration_ratios(by_iter, "domus", "xen", lambda r: r["banner_s"], lambda r: r["banner_s"])
         summary["boot_to_shell_s"] = {
-            "variants": med, "banner_s": banner_med,
+            "variants": med, "banner_s": banner_med, "linux_start_s": start_med,
             "ratio_domus_bare": {"median": median(rb), "per_iteration": rb},
             "ratio_domus_xen_banner": {"median": median(rx), "per_iteration": rx},
         }
@@ -503,6 +554,9 @@ def main(argv=None):
                      fmt(median(rb), ".3f"),
                      fmt(med.get("xen", {}).get("median"), ".2f") if has_xen else None,
                      fmt(median(rx), ".3f") if has_xen else None))
+        rows.append(("  of which until Linux starts (s)",
+                     fmt(start_med["domus"]["median"], ".2f"), fmt(start_med["bare"]["median"], ".2f"),
+                     "", fmt(start_med.get("xen", {}).get("median"), ".2f") if has_xen else None, ""))
     if "cpu" in benches:
         runs = results["cpu"]
         med, by_iter = summarize(runs, plans["cpu"], lambda r: r["ticks"])
@@ -541,7 +595,7 @@ def main(argv=None):
     for label, d, b, r, x, xr in rows:
         line = "%-34s %11s %11s %7s" % (label, d, b, r)
         if has_xen:
-            line += "   %11s %7s" % (x or "-", xr or "-")
+            line += "   %11s %7s" % (x or "-", "-" if xr is None else xr)
         log(line)
     log()
     log("ratio = Domus/bare (target <= 1.10) and Domus/Xen, each the median of the ratios"
@@ -549,6 +603,8 @@ def main(argv=None):
     if "boot" in benches:
         log("boot to shell: QEMU start to the busybox prompt; every kernel command line has "
             "'%s' (PAuth/SVE/SME off, as Domus and Xen hide them)." % FEATURE_ARGS)
+        log("  'until Linux starts': QEMU start to the kernel's first console line "
+            "(hypervisor start and domain build).")
         if has_xen:
             log("  xen: time of the shell banner line (Xen line-buffers domain output, so the"
                 " prompt shows late); Domus/Xen compares banner times.")
@@ -568,10 +624,16 @@ def main(argv=None):
     for bench, why in xen_dead.items():
         log("xen (%s): skipped after a failure (%s)" % (bench, why))
     if noisy:
-        log("WARNING: %d run(s) started on a busy host; their figures are suspect:" % len(noisy))
+        log("%d run(s) found the host busy (another QEMU, or CPUs > %.0f%% busy):"
+            % (len(noisy), BUSY_PCT))
         for x in noisy:
             log("  " + x)
-    failures = [(b, r) for b in results for r in results[b] if not r["ok"]]
+        if len(used) < len(iter_noisy) or not any(iter_noisy.values()):
+            log("medians use the %d iteration(s) run on a quiet host: %s"
+                % (len(used), ", ".join(map(str, used))))
+        else:
+            log("WARNING: no iteration ran on a quiet host; the figures above are suspect")
+    failures = [(b, r) for b in all_results for r in all_results[b] if not r["ok"]]
     for b, r in failures:
         log("FAILED: %s %s iteration %d: %s (log %s)" % (b, r["variant"], r["iteration"],
                                                          r.get("error"), r["log"]))
@@ -581,13 +643,14 @@ def main(argv=None):
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "domus": git_rev(), "qemu": qemu_version(), "host_cpus": os.cpu_count(),
         "iterations": args.iterations, "settle_s": args.settle, "timeout_s": args.timeout,
-        "runs_on_busy_host": noisy,
+        "runs_on_busy_host": noisy, "iterations_run": len(iter_noisy),
+        "iterations_used": used,
         "guest_bootargs": GUEST_BOOTARGS,
         "xen": {"image": os.path.relpath(XEN_IMAGE, REPO), "skipped": xen_reason,
                 "stopped": xen_dead or None},
         "commands": {b: {v: shlex.join(a) for v, a in plans[b].items()} for b in plans},
         "summary": summary,
-        "runs": results,
+        "runs": all_results,
     }
     tmp = args.output + ".tmp"
     with open(tmp, "w") as f:

@@ -11,6 +11,15 @@ A domain SPEC is comma-separated key=value pairs:
     cpus=N           number of vCPUs (default 2)
     vpl011=0|1       give the domain an emulated PL011 console (default 1)
     name=NAME        free-form label (not used by Domus yet)
+    weight=N         credit-scheduler weight, 1-65535 (Domus's default 256)
+    cap=N            CPU cap in percent of one physical CPU, 0 = none
+                     (at most 100 x cpus)
+    affinity=M[:M..] physical-CPU mask per vCPU (hex 0x.. or decimal, non-zero,
+                     32 bits); the last mask applies to the remaining vCPUs
+    on_poweroff=A, on_reboot=A, on_crash=A
+                     what Domus does when the domain powers off / reboots /
+                     crashes: destroy | restart | preserve (Domus's defaults:
+                     destroy, restart, destroy)
     bootargs=STRING  kernel command line; must be the LAST key: the rest of the
                      SPEC is taken verbatim, commas included
 
@@ -18,8 +27,12 @@ A domains FILE holds one SPEC per line; blank lines and lines starting with '#'
 are ignored. Relative paths are resolved against the current directory, then
 against the repository root.
 
-Without --domain/--domains one domain boots cache/Image with
-cache/initramfs.cpio.gz (the Debian kernel and the busybox shell).
+Without --domain/--domains three domains boot (DEFAULT_DOMAINS): two Linux
+guests, cache/Image with cache/initramfs.cpio.gz (the Debian kernel and the
+busybox shell; 512 MiB and 2 vCPUs each, hostname=alpha and hostname=beta),
+and the demo micro-guest build/guests/demo.bin (make guests), which prints a
+heartbeat line every few seconds. --single boots just one such Linux domain
+instead (the default before there were three; the system tests use it).
 
 The host device tree is QEMU's own virt tree plus a /chosen block in Xen's
 dom0less binding (xen,xen-bootargs; one "xen,domain" node per domain with
@@ -64,7 +77,12 @@ DEFAULT_XEN_BOOTARGS = "console=dtuart dtuart=/pl011@9000000 loglevel=info"
 DEFAULT_MEMORY = 512
 DEFAULT_CPUS = 2
 MAX_CPUS = 128
-KEYS = ("kernel", "ramdisk", "memory", "cpus", "vpl011", "name", "bootargs")
+DEMO_GUEST = os.path.join(BUILD, "guests", "demo.bin")
+KEYS = ("kernel", "ramdisk", "memory", "cpus", "vpl011", "name", "weight", "cap", "affinity",
+        "on_poweroff", "on_reboot", "on_crash", "bootargs")
+ACTIONS = ("destroy", "restart", "preserve")
+ACTION_KEYS = ("on_poweroff", "on_reboot", "on_crash")
+MAX_WEIGHT = 65535
 
 
 class DomusRunError(Exception):
@@ -77,7 +95,8 @@ class DomusRunError(Exception):
 
 class Domain:
     def __init__(self, kernel, ramdisk=None, memory=DEFAULT_MEMORY, cpus=DEFAULT_CPUS,
-                 bootargs=DEFAULT_BOOTARGS, vpl011=True, name=None):
+                 bootargs=DEFAULT_BOOTARGS, vpl011=True, name=None, weight=None, cap=None,
+                 affinity=None, on_poweroff=None, on_reboot=None, on_crash=None):
         self.kernel = kernel
         self.ramdisk = ramdisk
         self.memory = memory            # MiB
@@ -85,6 +104,13 @@ class Domain:
         self.bootargs = bootargs
         self.vpl011 = vpl011
         self.name = name
+        # Scheduling and lifecycle: None = property left out (Domus's default).
+        self.weight = weight
+        self.cap = cap
+        self.affinity = affinity        # list of CPU masks, one per vCPU (last repeats)
+        self.on_poweroff = on_poweroff
+        self.on_reboot = on_reboot
+        self.on_crash = on_crash
 
     def describe(self, index=None):
         parts = []
@@ -95,6 +121,15 @@ class Domain:
             parts.append("ramdisk=%s" % rel(self.ramdisk))
         parts.append("memory=%dM cpus=%d%s" % (self.memory, self.cpus,
                                                 " vpl011" if self.vpl011 else ""))
+        if self.weight is not None:
+            parts.append("weight=%d" % self.weight)
+        if self.cap is not None:
+            parts.append("cap=%d%%" % self.cap)
+        if self.affinity is not None:
+            parts.append("affinity=%s" % ":".join("0x%x" % m for m in self.affinity))
+        for key in ACTION_KEYS:
+            if getattr(self, key):
+                parts.append("%s=%s" % (key, getattr(self, key)))
         return " ".join(parts)
 
     def __repr__(self):
@@ -131,6 +166,8 @@ def check_readable(path, what):
     if not os.path.exists(path):
         if path in (DEFAULT_KERNEL, DEFAULT_RAMDISK):
             raise DomusRunError("%s missing: run make setup" % rel(path))
+        if path == DEMO_GUEST:
+            raise DomusRunError("%s missing: run 'make guests' (or pass --single)" % rel(path))
         raise DomusRunError("%s %s: no such file; %s" % (what, rel(path), hint))
     if not os.path.isfile(path):
         raise DomusRunError("%s %s: not a regular file" % (what, rel(path)))
@@ -190,6 +227,34 @@ def parse_spec(spec, base_dirs=None, check_files=True):
         if '"' in d.bootargs or "\n" in d.bootargs:
             raise ValueError('bootargs must not contain double quotes')
     d.name = vals.get("name") or None
+    if "weight" in vals:
+        if not re.fullmatch(r"[0-9]+", vals["weight"]) or not 1 <= int(vals["weight"]) <= MAX_WEIGHT:
+            raise ValueError("weight must be a number from 1 to %d, not '%s'"
+                             % (MAX_WEIGHT, vals["weight"]))
+        d.weight = int(vals["weight"])
+    if "cap" in vals:
+        if not re.fullmatch(r"[0-9]+", vals["cap"]) or int(vals["cap"]) > 100 * d.cpus:
+            raise ValueError("cap must be a percentage of one CPU from 0 (no cap) to %d "
+                             "(100 x cpus), not '%s'" % (100 * d.cpus, vals["cap"]))
+        d.cap = int(vals["cap"])
+    if "affinity" in vals:
+        masks = vals["affinity"].split(":")
+        d.affinity = []
+        for m in masks:
+            m = m.strip()
+            if not re.fullmatch(r"0[xX][0-9a-fA-F]+|[0-9]+", m) or not 0 < int(m, 0) < 1 << 32:
+                raise ValueError("affinity must be non-zero 32-bit CPU masks (hex 0x.. or "
+                                 "decimal) separated by ':', not '%s'" % vals["affinity"])
+            d.affinity.append(int(m, 0))
+        if len(d.affinity) > d.cpus:
+            raise ValueError("affinity lists %d masks for %d vCPU%s"
+                             % (len(d.affinity), d.cpus, "" if d.cpus == 1 else "s"))
+    for key in ACTION_KEYS:
+        if key in vals:
+            if vals[key] not in ACTIONS:
+                raise ValueError("%s must be one of %s, not '%s'"
+                                 % (key, " | ".join(ACTIONS), vals[key]))
+            setattr(d, key, vals[key])
     if check_files:
         for what, path in (("kernel", d.kernel), ("ramdisk", d.ramdisk)):
             if path:
@@ -242,12 +307,25 @@ def domains_from_args(args):
         except ValueError as e:
             raise DomusRunError("--domain %s: %s" % (spec, e))
     if not doms:
-        d = Domain(kernel=DEFAULT_KERNEL, ramdisk=DEFAULT_RAMDISK)
+        # --bare boots one kernel: the first Linux domain, without the demo.
+        doms = default_domains(single=getattr(args, "single", False) or getattr(args, "bare", False))
         if check:
-            check_readable(d.kernel, "kernel")
-            check_readable(d.ramdisk, "ramdisk")
-        doms.append(d)
+            for d in doms:
+                check_readable(d.kernel, "kernel")
+                if d.ramdisk:
+                    check_readable(d.ramdisk, "ramdisk")
     return doms
+
+
+def default_domains(single=False):
+    """The domains booted without --domain/--domains: two Linux guests and the
+    demo micro-guest, or (single) one Linux guest with the default bootargs."""
+    if single:
+        return [Domain(kernel=DEFAULT_KERNEL, ramdisk=DEFAULT_RAMDISK)]
+    linux = [Domain(kernel=DEFAULT_KERNEL, ramdisk=DEFAULT_RAMDISK, memory=512, cpus=2,
+                    bootargs=DEFAULT_BOOTARGS + " hostname=" + host, name=host)
+             for host in ("alpha", "beta")]
+    return linux + [Domain(kernel=DEMO_GUEST, memory=64, cpus=1, name="demo")]
 
 
 def align_up(x, a):
@@ -300,6 +378,15 @@ def chosen_dts(xen_bootargs, domains, placements):
               "\t\t\tcpus = <0x%x>;" % d.cpus]
         if d.vpl011:
             L.append("\t\t\tvpl011;")
+        if d.weight is not None:
+            L.append("\t\t\tdomus,weight = <%d>;" % d.weight)
+        if d.cap is not None:
+            L.append("\t\t\tdomus,cap = <%d>;" % d.cap)
+        if d.affinity is not None:
+            L.append("\t\t\tdomus,vcpu-affinity = <%s>;" % " ".join("0x%x" % m for m in d.affinity))
+        for key in ACTION_KEYS:
+            if getattr(d, key):
+                L.append("\t\t\tdomus,%s = %s;" % (key.replace("_", "-"), dts_string(getattr(d, key))))
         for kind, path, addr, size in mods:
             L += ["", "\t\t\tmodule@%x {" % addr,
                   '\t\t\t\tcompatible = "multiboot,%s", "multiboot,module";' % kind,
@@ -422,10 +509,15 @@ def build_command(args, domains=None):
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(
         prog="domus_run.py", description="Boot Domus (or, with --bare, a guest kernel alone) under QEMU.",
-        epilog="SPEC: kernel=PATH[,ramdisk=PATH][,memory=MiB][,cpus=N][,vpl011=0|1][,name=X][,bootargs=REST]"
+        epilog="SPEC: kernel=PATH[,ramdisk=PATH][,memory=MiB][,cpus=N][,vpl011=0|1][,name=X]"
+               "[,weight=N][,cap=PCT][,affinity=MASK[:MASK...]][,on_poweroff=A][,on_reboot=A]"
+               "[,on_crash=A][,bootargs=REST] (A: destroy|restart|preserve)"
                " (bootargs last; takes the rest verbatim). In QEMU, Ctrl-] x quits.")
     ap.add_argument("--domain", action="append", metavar="SPEC", help="a domain (repeatable)")
     ap.add_argument("--domains", metavar="FILE", help="file with one domain SPEC per line")
+    ap.add_argument("--single", action="store_true",
+                    help="without --domain/--domains, boot one Linux domain instead of "
+                         "the default three")
     ap.add_argument("--xen-bootargs", default=DEFAULT_XEN_BOOTARGS, metavar="STR",
                     help="hypervisor command line (default: %(default)s)")
     ap.add_argument("--smp", type=int, default=2, metavar="N", help="physical CPUs (default 2)")

@@ -14,10 +14,12 @@
 #define S2_TABLE       3ull	/* table at level 1-2, page at level 3 */
 #define S2_BLOCK       1ull
 #define S2_MEMATTR_WB  (0xfull << 2)
-#define S2_AP_RW       (3ull << 6)
+#define S2_AP_R        (1ull << 6)
+#define S2_AP_W        (2ull << 6)
+#define S2_NOT_OWNED   (1ull << 55)	/* software bit: not this domain's RAM to free */
 #define S2_SH_INNER    (3ull << 8)
 #define S2_AF          (1ull << 10)
-#define S2_RAM         (S2_MEMATTR_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
+#define S2_RAM         (S2_MEMATTR_WB | S2_AP_R | S2_SH_INNER | S2_AF)
 #define ADDR_MASK      0x0000fffffffff000ull
 #define IPA_BITS       39
 
@@ -58,7 +60,40 @@ bool p2m_init(struct domain *d)
 	return d->arch.p2m_root != NULL;
 }
 
-/* The entry for ipa at `level`, creating intermediate tables. */
+/* Drops every cached translation of the domain, on all CPUs. */
+static void flush_domain_tlbs(struct domain *d)
+{
+	uint64_t saved = read_sysreg(vttbr_el2);
+
+	dsb(ishst);
+	write_sysreg(vttbr_el2, (uint64_t)d->arch.vmid << 48);
+	isb();
+	asm volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb(ish);
+	write_sysreg(vttbr_el2, saved);
+	isb();
+}
+
+/* Replaces a 2 MiB block by a table of the same 512 pages, so one page can change. */
+static bool split_block(struct domain *d, uint64_t *e, int level)
+{
+	uint64_t *next = new_table(d);
+	uint64_t base = *e & ADDR_MASK, attrs = *e & ~ADDR_MASK & ~3ull;
+	uint64_t step = 1ull << level_shift(level + 1);
+
+	if (!next)
+		return false;
+	for (unsigned i = 0; i < 512; i++)
+		next[i] = (base + i * step) | attrs | (level + 1 == 3 ? S2_TABLE : S2_BLOCK);
+	/* Break before make: no CPU may see both the block and the table. */
+	*e = 0;
+	flush_domain_tlbs(d);
+	*e = va_to_pa(next) | S2_TABLE;
+	dsb(ishst);
+	return true;
+}
+
+/* The entry for ipa at `level`, creating intermediate tables and splitting blocks. */
 static uint64_t *walk_create(struct domain *d, uint64_t ipa, int level)
 {
 	uint64_t *table = d->arch.p2m_root;
@@ -70,12 +105,36 @@ static uint64_t *walk_create(struct domain *d, uint64_t ipa, int level)
 			if (!next)
 				return NULL;
 			*e = va_to_pa(next) | S2_TABLE;
-		} else if ((*e & 3) != S2_TABLE) {
-			return NULL;	/* already covered by a block */
+		} else if ((*e & 3) != S2_TABLE && !split_block(d, e, l)) {
+			return NULL;
 		}
 		table = pa_to_va(*e & ADDR_MASK);
 	}
 	return &table[index_at(ipa, level)];
+}
+
+bool p2m_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_type type,
+		  uint64_t *old_pa)
+{
+	uint64_t *e, old;
+
+	if (ipa >> IPA_BITS || !IS_ALIGNED(ipa | pa, PAGE_SIZE))
+		return false;
+	e = walk_create(d, ipa, 3);
+	if (!e)
+		return false;
+	old = *e;
+	if (old_pa)
+		*old_pa = (old & S2_VALID) && !(old & S2_NOT_OWNED) ? old & ADDR_MASK : 0;
+	if (old & S2_VALID) {
+		*e = 0;
+		flush_domain_tlbs(d);
+	}
+	if (pa)
+		*e = pa | S2_RAM | S2_TABLE | (type == P2M_FOREIGN_RO ? 0 : S2_AP_W) |
+		     (type == P2M_RAM ? 0 : S2_NOT_OWNED);
+	dsb(ishst);
+	return true;
 }
 
 bool p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
@@ -89,7 +148,7 @@ bool p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 
 		if (!e || (*e & S2_VALID))
 			return false;
-		*e = pa | S2_RAM | (block ? S2_BLOCK : S2_TABLE);
+		*e = pa | S2_RAM | S2_AP_W | (block ? S2_BLOCK : S2_TABLE);
 		ipa += step;
 		pa += step;
 		size -= step;
@@ -135,7 +194,7 @@ static void free_level(struct domain *d, uint64_t *table, int level)
 			continue;
 		if (level < 3 && (e & 3) == S2_TABLE)
 			free_level(d, pa_to_va(e & ADDR_MASK), level + 1);
-		else
+		else if (!(e & S2_NOT_OWNED))
 			scrub_and_free(e & ADDR_MASK, 1ull << level_shift(level));
 	}
 	free_pages(va_to_pa(table), 1);
@@ -148,13 +207,7 @@ void p2m_destroy(struct domain *d)
 	free_level(d, d->arch.p2m_root, 1);
 	d->arch.p2m_root = NULL;
 	/* No stale translation of the freed pages may survive under this VMID. */
-	uint64_t saved = read_sysreg(vttbr_el2);
-	write_sysreg(vttbr_el2, (uint64_t)d->arch.vmid << 48);
-	isb();
-	asm volatile("tlbi vmalls12e1is" ::: "memory");
-	dsb(ish);
-	write_sysreg(vttbr_el2, saved);
-	isb();
+	flush_domain_tlbs(d);
 }
 
 void p2m_activate(struct domain *d)

@@ -22,6 +22,7 @@ struct boot_domain {
 	uint64_t mem_kib;
 	unsigned cpus;
 	bool vpl011;
+	bool xen_enhanced;	/* a PV guest: Xen hypercalls, /hypervisor node */
 	struct boot_module kernel;
 	struct boot_module ramdisk;
 	char bootargs[BOOTARGS_MAX];

@@ -13,6 +13,7 @@
 #include <asm/vcpu.h>
 
 struct boot_domain;
+struct xen_pv;
 
 enum vcpu_power { VCPU_OFF, VCPU_ON };
 
@@ -44,11 +45,14 @@ struct domain {
 	uint64_t ram_base;		/* guest physical */
 	uint64_t ram_size;
 	uint64_t pages;			/* host pages it holds, tables included */
+	uint64_t ram_pages;		/* guest RAM pages populated now */
+	uint64_t max_pages;		/* ... and the most it may have */
 	struct mmio_region mmio[8];
 	unsigned nr_mmio;
 	struct vgic_dist vgic;
 	struct vpl011 *uart;
 	struct vpl011 uart_dev;
+	struct xen_pv *pv;		/* NULL unless built with xen,enhanced */
 	struct console_ring console;
 	struct arch_domain arch;
 	spinlock_t lock;

@@ -12,6 +12,7 @@ struct guest_dt_params {
 	uint64_t initrd_start;	/* guest physical; 0 when there is none */
 	uint64_t initrd_end;
 	bool vpl011;
+	bool xen;		/* describe the Xen PV interface (/hypervisor) */
 };
 
 /* Writes the DT into buf; returns 0 or a negative libfdt error. */

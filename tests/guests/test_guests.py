@@ -33,9 +33,12 @@ LAUNCHER = REPO / "scripts" / "domus_run.py"
 TIMEOUT = float(os.environ.get("DOMUS_GUEST_TIMEOUT", "120"))
 BARE = os.environ.get("DOMUS_GUEST_BARE") == "1"
 
-# bench_*.c guests are benchmarks for scripts/bench.py (make bench), not tests.
+# Guests that are not stand-alone tests: bench_*.c are benchmarks for
+# scripts/bench.py (make bench), sys_*.c are driven by tests/system (they need
+# other domains or measure), and demo.c is the demo domain of `make run`.
+NOT_TESTS = ("bench_", "sys_", "demo")
 GUESTS = sorted(p.stem for p in GUEST_SRC.glob("*.c")
-                if not p.stem.startswith("bench_")
+                if not p.stem.startswith(NOT_TESTS)
                 and re.search(r"^void test_main\(void\)", p.read_text(), re.M))
 
 # Output a guest must produce besides its PASS line.

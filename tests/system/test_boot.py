@@ -37,7 +37,7 @@ class Boot:
 @pytest.fixture(scope="module")
 def guest(cache_files):
     b = Boot()
-    s = b.session = Session([], "test_boot", timeout=BOOT_TIMEOUT, qemu_timeout=900)
+    s = b.session = Session(["--single"], "test_boot", timeout=BOOT_TIMEOUT, qemu_timeout=900)
     start = time.monotonic()
     try:
         i = s.child.expect([DOMUS_LINE, GUEST_START], timeout=BOOT_TIMEOUT)

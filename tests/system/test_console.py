@@ -24,7 +24,7 @@ def domus_line(text):
 
 @pytest.fixture
 def booted(cache_files):
-    s = Session([], "test_console", timeout=BOOT_TIMEOUT, qemu_timeout=900)
+    s = Session(["--single"], "test_console", timeout=BOOT_TIMEOUT, qemu_timeout=900)
     try:
         s.expect(PROMPT, BOOT_TIMEOUT, what="the guest shell prompt")
         s.shell("stty columns 250 2>/dev/null")

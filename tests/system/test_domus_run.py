@@ -141,3 +141,76 @@ def test_missing_cache_file_says_run_make_setup(monkeypatch, tmp_path, capsys):
     assert domus_run.main(["--print-cmd"]) == 2
     err = capsys.readouterr().err
     assert "%s missing: run make setup" % (tmp_path / "Image") in err
+
+
+# ----------------------------------------------- scheduling and lifecycle keys
+
+def test_spec_scheduling_keys(cache_files):
+    d = domus_run.parse_spec("kernel=%s,cpus=3,weight=512,cap=150,affinity=0x1:2,"
+                             "on_poweroff=restart,on_reboot=destroy,on_crash=preserve" % IMAGE)
+    assert (d.weight, d.cap, d.affinity) == (512, 150, [1, 2])
+    assert (d.on_poweroff, d.on_reboot, d.on_crash) == ("restart", "destroy", "preserve")
+    d = domus_run.parse_spec("kernel=%s" % IMAGE)
+    assert (d.weight, d.cap, d.affinity, d.on_poweroff, d.on_reboot, d.on_crash) == (None,) * 6
+
+
+@pytest.mark.parametrize("spec, problem", [
+    ("kernel=K,weight=0", "weight must be a number from 1 to 65535, not '0'"),
+    ("kernel=K,weight=65536", "weight must be"),
+    ("kernel=K,weight=heavy", "weight must be"),
+    ("kernel=K,cap=-5", "cap must be"),
+    ("kernel=K,cap=101,cpus=1", "cap must be a percentage of one CPU from 0 (no cap) to 100"),
+    ("kernel=K,affinity=0", "affinity must be non-zero"),
+    ("kernel=K,affinity=0x1:", "affinity must be"),
+    ("kernel=K,affinity=0xg", "affinity must be"),
+    ("kernel=K,affinity=0x100000000", "affinity must be"),
+    ("kernel=K,cpus=1,affinity=1:2", "affinity lists 2 masks for 1 vCPU"),
+    ("kernel=K,on_crash=reboot", "on_crash must be one of destroy | restart | preserve"),
+    ("kernel=K,on_poweroff=", "on_poweroff must be one of"),
+    ("kernel=K,weight=1,weight=2", "given twice"),
+])
+def test_spec_scheduling_errors(spec, problem, cache_files):
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        domus_run.parse_spec(spec.replace("K", IMAGE))
+
+
+def test_domains_file_bad_weight_names_file_and_line(tmp_path, cache_files):
+    f = tmp_path / "domains"
+    f.write_text("kernel=%s,weight=512\n# c\nkernel=%s,on_reboot=maybe\n" % (IMAGE, IMAGE))
+    r = run_launcher("--domains", str(f), "--print-cmd")
+    assert r.returncode == 2
+    assert "%s:3: on_reboot must be one of destroy | restart | preserve, not 'maybe'" % f \
+        in r.stderr
+
+
+def test_host_dtb_has_scheduling_properties(cache_files):
+    args = domus_run.parse_args([
+        "--domain", "kernel=%s,cpus=2,weight=512,cap=50,affinity=0x1:0x2,on_poweroff=preserve,"
+                    "on_reboot=destroy,on_crash=restart" % IMAGE,
+        "--domain", "kernel=%s,cpus=4,affinity=3" % IMAGE,
+        "--domain", "kernel=%s" % IMAGE])
+    _argv, dtb = domus_run.build_command(args)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    chosen = dts[dts.index("\tchosen {"):]
+    d1 = chosen[chosen.index("domU1 {"):chosen.index("domU2 {")]
+    d2 = chosen[chosen.index("domU2 {"):chosen.index("domU3 {")]
+    d3 = chosen[chosen.index("domU3 {"):]
+    assert "domus,weight = <0x200>;" in d1 and "domus,cap = <0x32>;" in d1
+    assert "domus,vcpu-affinity = <0x01 0x02>;" in d1
+    assert 'domus,on-poweroff = "preserve";' in d1
+    assert 'domus,on-reboot = "destroy";' in d1 and 'domus,on-crash = "restart";' in d1
+    assert "domus,vcpu-affinity = <0x03>;" in d2 and "domus,weight" not in d2
+    assert "domus," not in d3          # nothing given: Domus's defaults apply
+
+
+def test_default_is_two_linux_domains_and_the_demo(cache_files):
+    doms = domus_run.default_domains()
+    assert [d.kernel for d in doms] == [IMAGE, IMAGE, domus_run.DEMO_GUEST]
+    assert [(d.memory, d.cpus) for d in doms[:2]] == [(512, 2), (512, 2)]
+    assert doms[0].ramdisk == doms[1].ramdisk == INITRAMFS and doms[2].ramdisk is None
+    assert doms[0].bootargs.endswith(" hostname=alpha")
+    assert doms[1].bootargs.endswith(" hostname=beta")
+    single = domus_run.domains_from_args(domus_run.parse_args(["--single"]))
+    assert len(single) == 1 and single[0].kernel == IMAGE
+    assert single[0].bootargs == domus_run.DEFAULT_BOOTARGS

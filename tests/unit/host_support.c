@@ -10,7 +10,12 @@
 
 #include "unit.h"
 #include <domus/console.h>
+#include <domus/percpu.h>
 #include <public/arch-arm64.h>
+
+/* The physical CPUs (arch/arm64/setup.c in Domus); the scheduler tests set them up. */
+struct pcpu pcpus[NR_CPUS];
+unsigned nr_pcpus = 1;
 
 /* ---- the harness ---- */
 

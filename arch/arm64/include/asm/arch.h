@@ -25,6 +25,8 @@ uint64_t arch_idle(void);
 /* Zeroes whole pages through Domus's map (scrubbing). */
 void arch_zero_pages(uint64_t pa, uint64_t size);
 void arch_vcpu_dump(struct vcpu *v);
+/* Stage-1 translation of a guest VA for the loaded vCPU; false if it faults. */
+bool arch_gva_to_ipa(uint64_t va, bool write, uint64_t *ipa);
 void __attribute__((noreturn)) arch_system_off(void);
 void __attribute__((noreturn)) arch_halt(void);
 

@@ -1,0 +1,24 @@
+/* Translating a guest virtual address through the vCPU's own stage-1 tables. */
+#include <asm/arch.h>
+#include <asm/sysreg.h>
+
+#define PAR_F      BIT(0)
+#define PAR_PA     0x0000fffffffff000ull
+
+/* Runs on the CPU holding the vCPU's EL1 state (we are handling its trap). */
+bool arch_gva_to_ipa(uint64_t va, bool write, uint64_t *ipa)
+{
+	uint64_t saved = read_sysreg(par_el1), par;
+
+	if (write)
+		asm volatile("at s1e1w, %0" : : "r"(va));
+	else
+		asm volatile("at s1e1r, %0" : : "r"(va));
+	isb();
+	par = read_sysreg(par_el1);
+	write_sysreg(par_el1, saved);	/* PAR_EL1 is the guest's register */
+	if (par & PAR_F)
+		return false;
+	*ipa = (par & PAR_PA) | (va & 0xfff);
+	return true;
+}

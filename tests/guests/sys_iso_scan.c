@@ -1,0 +1,52 @@
+/*
+ * sys_iso_scan: domain B of the isolation probe (tests/system/test_sched.py;
+ * not a test by itself).  After DELAY_US (domain A, sys_iso_write, has
+ * filled its RAM with the pattern by then) it searches every 8-byte-aligned
+ * IPA of all its own RAM for the pattern.  Finding it means it can see
+ * another domain's memory: FAIL.  A self-check first proves the matcher
+ * finds a copy it wrote itself (then wipes it).
+ */
+#include "guest.h"
+#include "sys_iso_pattern.h"
+
+#define DELAY_US    2000000
+
+static u64 probe[ISO_WORDS];
+
+static unsigned long scan(u64 base, u64 size, u64 *first)
+{
+    u64 w0 = iso_word(0);
+    unsigned long found = 0;
+
+    for (u64 a = base; a + ISO_WORDS * 8 <= base + size; a += 8) {
+        if (*(volatile u64 *)a == w0 && iso_match((volatile u64 *)a)) {
+            if (!found++)
+                *first = a;
+        }
+    }
+    return found;
+}
+
+void test_main(void)
+{
+    struct mem_bank banks[4];
+    unsigned int n = fdt_memory(banks, ARRAY_SIZE(banks));
+    u64 first = 0, ram = 0;
+    unsigned long found = 0;
+
+    CHECK(n > 0, "no /memory in the device tree");
+    for (unsigned int k = 0; k < ISO_WORDS; k++)
+        WRITE_ONCE(probe[k], iso_word(k));
+    CHECK(scan((u64)probe, sizeof(probe), &first) == 1, "the matcher misses a known copy");
+    for (unsigned int k = 0; k < ISO_WORDS; k++)
+        WRITE_ONCE(probe[k], 0);
+
+    udelay(DELAY_US);
+    for (unsigned int b = 0; b < n; b++) {
+        found += scan(banks[b].base, banks[b].size, &first);
+        ram += banks[b].size;
+    }
+    printf("iso_scan: scanned %lu MiB of own RAM: %lu copies of the pattern\n", ram >> 20, found);
+    CHECK(found == 0, "another domain's pattern is visible at IPA 0x%lx (%lu copies)", first, found);
+    finish();
+}
