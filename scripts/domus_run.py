@@ -10,6 +10,7 @@ A domain SPEC is comma-separated key=value pairs:
     memory=MiB       guest memory in MiB (default 512)
     cpus=N           number of vCPUs (default 2)
     vpl011=0|1       give the domain an emulated PL011 console (default 1)
+    pv=0|1           a PV guest: Xen's hypercalls and /hypervisor node (xen,enhanced)
     name=NAME        free-form label (not used by Domus yet)
     weight=N         credit-scheduler weight, 1-65535 (Domus's default 256)
     cap=N            CPU cap in percent of one physical CPU, 0 = none
@@ -78,7 +79,7 @@ DEFAULT_MEMORY = 512
 DEFAULT_CPUS = 2
 MAX_CPUS = 128
 DEMO_GUEST = os.path.join(BUILD, "guests", "demo.bin")
-KEYS = ("kernel", "ramdisk", "memory", "cpus", "vpl011", "name", "weight", "cap", "affinity",
+KEYS = ("kernel", "ramdisk", "memory", "cpus", "vpl011", "pv", "name", "weight", "cap", "affinity",
         "on_poweroff", "on_reboot", "on_crash", "bootargs")
 ACTIONS = ("destroy", "restart", "preserve")
 ACTION_KEYS = ("on_poweroff", "on_reboot", "on_crash")
@@ -95,7 +96,7 @@ class DomusRunError(Exception):
 
 class Domain:
     def __init__(self, kernel, ramdisk=None, memory=DEFAULT_MEMORY, cpus=DEFAULT_CPUS,
-                 bootargs=DEFAULT_BOOTARGS, vpl011=True, name=None, weight=None, cap=None,
+                 bootargs=DEFAULT_BOOTARGS, vpl011=True, pv=False, name=None, weight=None, cap=None,
                  affinity=None, on_poweroff=None, on_reboot=None, on_crash=None):
         self.kernel = kernel
         self.ramdisk = ramdisk
@@ -103,6 +104,7 @@ class Domain:
         self.cpus = cpus
         self.bootargs = bootargs
         self.vpl011 = vpl011
+        self.pv = pv                    # xen,enhanced: Xen's PV interface
         self.name = name
         # Scheduling and lifecycle: None = property left out (Domus's default).
         self.weight = weight
@@ -119,8 +121,9 @@ class Domain:
         parts.append("kernel=%s" % rel(self.kernel))
         if self.ramdisk:
             parts.append("ramdisk=%s" % rel(self.ramdisk))
-        parts.append("memory=%dM cpus=%d%s" % (self.memory, self.cpus,
-                                                " vpl011" if self.vpl011 else ""))
+        parts.append("memory=%dM cpus=%d%s%s" % (self.memory, self.cpus,
+                                                  " vpl011" if self.vpl011 else "",
+                                                  " pv" if self.pv else ""))
         if self.weight is not None:
             parts.append("weight=%d" % self.weight)
         if self.cap is not None:
@@ -222,6 +225,10 @@ def parse_spec(spec, base_dirs=None, check_files=True):
         if vals["vpl011"] not in ("0", "1"):
             raise ValueError("vpl011 must be 0 or 1, not '%s'" % vals["vpl011"])
         d.vpl011 = vals["vpl011"] == "1"
+    if "pv" in vals:
+        if vals["pv"] not in ("0", "1"):
+            raise ValueError("pv must be 0 or 1, not '%s'" % vals["pv"])
+        d.pv = vals["pv"] == "1"
     if "bootargs" in vals:
         d.bootargs = vals["bootargs"]
         if '"' in d.bootargs or "\n" in d.bootargs:
@@ -378,6 +385,8 @@ def chosen_dts(xen_bootargs, domains, placements):
               "\t\t\tcpus = <0x%x>;" % d.cpus]
         if d.vpl011:
             L.append("\t\t\tvpl011;")
+        if d.pv:
+            L.append("\t\t\txen,enhanced;")
         if d.weight is not None:
             L.append("\t\t\tdomus,weight = <%d>;" % d.weight)
         if d.cap is not None:
