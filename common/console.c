@@ -266,8 +266,10 @@ void console_input(char c)
 	to_domus = !input_domain || !input_domain->alive ||
 		   (!input_domain->uart && !input_domain->pv);
 	/* A PV guest that uses its hvc0 console reads there; otherwise its PL011. */
-	if (!to_domus && input_domain->pv && (input_domain->pv->console_used || !input_domain->uart))
+	if (!to_domus && input_domain->pv && (input_domain->pv->console_used || !input_domain->uart)) {
 		pv_console_receive(input_domain, c);
+		evtchn_raise_virq(input_domain->vcpu[0], VIRQ_CONSOLE);
+	}
 	else if (!to_domus)
 		vpl011_receive(input_domain->uart, c);
 	spin_unlock(&input_lock);

@@ -52,6 +52,14 @@ bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size)
 static const char *const shutdown_names[] = { "powered off", "rebooted", "crashed" };
 static const char *const action_names[] = { "destroying it", "restarting it", "preserving it" };
 
+/* VIRQ_DOM_EXC: "some domain changed state", to every PV domain that listens. */
+static void announce_state_change(void)
+{
+	for (struct domain *o = domain_next_alive(NULL); o; o = domain_next_alive(o))
+		if (o->pv)
+			evtchn_raise_virq(o->vcpu[0], VIRQ_DOM_EXC);
+}
+
 static enum domain_action action_for(const struct domain *d, enum shutdown_reason why)
 {
 	const struct boot_domain *cfg = d->cfg;
@@ -79,6 +87,7 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why)
 	nr_dying += action != ACTION_PRESERVE;
 	spin_unlock(&domains_lock);
 	pr_info("%s (d%u) %s: %s\n", d->name, d->id, shutdown_names[why], action_names[action]);
+	announce_state_change();
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		d->vcpu[i]->power = VCPU_OFF;
 		vcpu_kick(d->vcpu[i]);
@@ -112,6 +121,7 @@ static void destroy(struct domain *d)
 	domain_free_structs(d);
 	pr_info("d%u destroyed, %lu KiB returned\n", id,
 		(page_alloc_free_pages() - before) * (PAGE_SIZE / KiB));
+	announce_state_change();
 	if (restart)
 		domain_build(cfg, id);
 }

@@ -128,8 +128,10 @@ int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 
 int64_t do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)
 {
-	(void)v;
 	if (cmd != VMASST_CMD_enable && cmd != VMASST_CMD_disable)
 		return -XEN_EINVAL;
-	return type == VMASST_TYPE_runstate_update_flag ? 0 : -XEN_EINVAL;
+	if (type != VMASST_TYPE_runstate_update_flag)
+		return -XEN_EINVAL;
+	v->dom->pv->runstate_update_flag = cmd == VMASST_CMD_enable;
+	return 0;
 }

@@ -9,6 +9,7 @@
  */
 #include <domus/sched.h>
 #include <domus/sched_policy.h>
+#include <domus/runstate.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
 #include <domus/console.h>
@@ -95,6 +96,8 @@ void vcpu_block(struct vcpu *v)
 	/* An interrupt injected before we set the flag would otherwise be slept through. */
 	if (vgic_has_pending(v))
 		v->blocked = false;
+	else
+		runstate_set(v, RUNSTATE_blocked);
 }
 
 void vcpu_power_on(struct vcpu *v, uint64_t pc, uint64_t ctx)
@@ -117,6 +120,7 @@ void sched_unload(struct pcpu *c)
 {
 	struct vcpu *v = c->loaded;
 
+	runstate_set(v, runstate_when_stopped(v));
 	v->timer_deadline = arch_vcpu_unload(v);
 	v->loaded_on = -1;
 	c->loaded = NULL;
@@ -197,6 +201,7 @@ static uint64_t run_once(struct pcpu *c, struct vcpu *v)
 		c->loaded = v;
 		v->loaded_on = (int)c->id;
 	}
+	runstate_set(v, RUNSTATE_running);
 	ran = arch_run_vcpu(v);
 	v->runtime_ticks += ran;
 	return ran;

@@ -2,6 +2,7 @@
 #include <domus/xen_pv.h>
 #include <domus/domain.h>
 #include <domus/guest_access.h>
+#include <domus/runstate.h>
 #include <public/arch-arm64.h>
 #include <public/errno.h>
 #include <asm/mmu.h>
@@ -52,10 +53,11 @@ int64_t do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg)
 		if (copy_from_guest(v, &gva, arg, sizeof(gva)))
 			return -XEN_EFAULT;
 		d->pv->runstate_gva[t->id] = gva;
+		if (t == v)
+			runstate_publish(v);
 		return 0;
-	case VCPUOP_is_up:
-		return t->power == VCPU_ON;
 	default:
+		/* up/down, is_up, timers...: Xen on Arm offers none of them. */
 		return -XEN_EINVAL;
 	}
 }

@@ -8,6 +8,7 @@
 #include <asm/gic.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
+#include <domus/xen_pv.h>
 #include <public/arch-arm64.h>
 
 #define CTL_ENABLE  BIT(0)
@@ -28,6 +29,7 @@ static void guest_timer_irq(uint32_t intid)
 		write_sysreg(cntp_ctl_el0, ctl | CTL_IMASK);
 	isb();
 	vgic_inject_private(v, intid);
+	evtchn_raise_virq(v, VIRQ_TIMER);
 }
 
 static void ignore_irq(uint32_t intid)

@@ -7,6 +7,7 @@
 #include <domus/lib.h>
 #include <domus/mmio.h>
 #include <domus/sched_policy.h>
+#include <public/xen.h>
 #include <domus/vgic.h>
 #include <domus/vpl011.h>
 #include <asm/spinlock.h>
@@ -30,6 +31,7 @@ struct vcpu {
 	uint64_t timer_deadline;	/* when unloaded: counter value its timers fire at */
 	uint64_t runtime_ticks;
 	struct sched_vcpu sched;
+	struct vcpu_runstate_info runstate;	/* PV guests: Xen runstate accounting */
 	struct vgic_cpu vgic;
 };
 

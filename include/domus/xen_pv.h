@@ -63,6 +63,7 @@ struct xen_pv {
 	uint64_t console_window_start;	/* console_io rate limiting */
 	unsigned console_calls;
 	uint32_t shutdown_code;
+	bool runstate_update_flag;	/* vm_assist: mark runstate updates in progress */
 };
 
 /* Sets up (or tears down) the PV interface of a domain built with xen,enhanced. */

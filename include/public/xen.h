@@ -132,7 +132,6 @@ struct shared_info {
 };
 
 /* vcpu_op */
-#define VCPUOP_is_up                        3
 #define VCPUOP_register_runstate_memory_area 5
 #define VCPUOP_register_vcpu_info           10
 
