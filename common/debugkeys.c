@@ -41,9 +41,12 @@ static void show_runqueues(void)
 		struct pcpu *c = &pcpus[i];
 		struct vcpu *cur = c->current;
 
-		pr_info("CPU%u: running %s%s%u, idle %lu ms\n", i, cur ? cur->dom->name : "nothing",
-			cur ? " vCPU " : "", cur ? cur->id : 0,
-			c->idle_ticks * 1000 / arch_counter_freq());
+		if (cur)
+			pr_info("CPU%u: running %s vCPU %u, idle %lu ms\n", i, cur->dom->name, cur->id,
+				c->idle_ticks * 1000 / arch_counter_freq());
+		else
+			pr_info("CPU%u: idle, idle %lu ms in all\n", i,
+				c->idle_ticks * 1000 / arch_counter_freq());
 		for (unsigned j = 0; j < c->nr_runq; j++) {
 			struct vcpu *v = c->runq[j];
 			pr_info("  %s vCPU %u: %s, %s, credit %ld us%s\n", v->dom->name, v->id,

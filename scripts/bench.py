@@ -424,9 +424,9 @@ def main(argv=None):
                     help="pause before every QEMU run, seconds (default 5)")
     ap.add_argument("--timeout", type=float, default=240.0, metavar="S",
                     help="limit for each QEMU run, seconds (default 240)")
-    ap.add_argument("--idle-wait", type=float, default=600.0, metavar="S",
+    ap.add_argument("--idle-wait", type=float, default=180.0, metavar="S",
                     help="before a run, wait at most this long for other QEMU processes "
-                         "on the host to end (default 600)")
+                         "on the host to end (default 180)")
     ap.add_argument("--retries", type=int, default=2, metavar="K",
                     help="extra iterations allowed to replace ones that found the host busy "
                          "(default 2)")

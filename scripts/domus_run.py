@@ -30,7 +30,8 @@ against the repository root.
 
 Without --domain/--domains three domains boot (DEFAULT_DOMAINS): two Linux
 guests, cache/Image with cache/initramfs.cpio.gz (the Debian kernel and the
-busybox shell; 512 MiB and 2 vCPUs each, hostname=alpha and hostname=beta),
+busybox shell; 512 MiB and 2 vCPUs each): alpha, a PV guest with its console
+on hvc0, and beta, an HVM-style guest with its console on the PL011,
 and the demo micro-guest build/guests/demo.bin (make guests), which prints a
 heartbeat line every few seconds. --single boots just one such Linux domain
 instead (the default before there were three; the system tests use it).
@@ -74,6 +75,7 @@ GUEST_UART = 0x22000000        # Xen's vpl011 (GUEST_PL011_BASE)
 DEFAULT_KERNEL = os.path.join(CACHE, "Image")
 DEFAULT_RAMDISK = os.path.join(CACHE, "initramfs.cpio.gz")
 DEFAULT_BOOTARGS = "console=ttyAMA0 earlycon=pl011,0x%x rdinit=/sbin/init" % GUEST_UART
+PV_BOOTARGS = "console=hvc0 rdinit=/sbin/init"
 DEFAULT_XEN_BOOTARGS = "console=dtuart dtuart=/pl011@9000000 loglevel=info"
 DEFAULT_MEMORY = 512
 DEFAULT_CPUS = 2
@@ -329,10 +331,13 @@ def default_domains(single=False):
     demo micro-guest, or (single) one Linux guest with the default bootargs."""
     if single:
         return [Domain(kernel=DEFAULT_KERNEL, ramdisk=DEFAULT_RAMDISK)]
-    linux = [Domain(kernel=DEFAULT_KERNEL, ramdisk=DEFAULT_RAMDISK, memory=512, cpus=2,
-                    bootargs=DEFAULT_BOOTARGS + " hostname=" + host, name=host)
-             for host in ("alpha", "beta")]
-    return linux + [Domain(kernel=DEMO_GUEST, memory=64, cpus=1, name="demo")]
+    # alpha is a PV guest (Xen's interface, console on hvc0); beta sees only
+    # emulated hardware (HVM-style, console on the PL011).
+    alpha = Domain(kernel=DEFAULT_KERNEL, ramdisk=DEFAULT_RAMDISK, memory=512, cpus=2,
+                   bootargs=PV_BOOTARGS + " hostname=alpha", name="alpha", pv=True)
+    beta = Domain(kernel=DEFAULT_KERNEL, ramdisk=DEFAULT_RAMDISK, memory=512, cpus=2,
+                  bootargs=DEFAULT_BOOTARGS + " hostname=beta", name="beta")
+    return [alpha, beta, Domain(kernel=DEMO_GUEST, memory=64, cpus=1, name="demo")]
 
 
 def align_up(x, a):

@@ -10,8 +10,13 @@
 
 #include "unit.h"
 #include <domus/console.h>
+#include <domus/page_alloc.h>
 #include <domus/percpu.h>
+#include <domus/xen_pv.h>
 #include <public/arch-arm64.h>
+#include <asm/arch.h>
+#include <asm/mmu.h>
+#include <asm/p2m.h>
 
 /* The physical CPUs (arch/arm64/setup.c in Domus); the scheduler tests set them up. */
 struct pcpu pcpus[NR_CPUS];
@@ -194,6 +199,142 @@ const char *guest_output(struct domain *d, size_t *len)
 	return f->output;
 }
 
+struct domain *domain_by_id(unsigned id)
+{
+	for (unsigned i = 0; i < MAX_FAKE_DOMAINS; i++)
+		if (fakes[i] && fakes[i]->d.id == id)
+			return &fakes[i]->d;
+	return NULL;
+}
+
+struct domain *domain_next_alive(struct domain *after)
+{
+	for (unsigned id = after ? after->id + 1 : 1; id <= MAX_FAKE_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+
+		if (d && d->state == DOMAIN_RUNNING)
+			return d;
+	}
+	return NULL;
+}
+
+/* ---- host memory and stage 2, for the PV interface ---- */
+
+/*
+ * "Physical" addresses are host addresses (pa_to_va is the identity): the
+ * page allocator gets one bank backed by a malloc'd buffer.  A domain's
+ * stage 2 is a small table of single pages.
+ */
+#define HOST_RAM_SIZE (8 * MiB)
+#define FAKE_P2M_MAX  1024
+
+static uint8_t *host_ram;
+static bool host_ram_ready;
+uint64_t fake_counter;
+
+static struct fake_p2m {
+	struct domain *d;
+	uint64_t gfn, pa;
+	enum p2m_type type;
+} p2m[FAKE_P2M_MAX];
+
+static void host_ram_init(void)
+{
+	if (host_ram_ready)
+		return;
+	if (!host_ram && !(host_ram = aligned_alloc(2 * MiB, HOST_RAM_SIZE)))
+		abort();
+	page_alloc_init();
+	if (!page_alloc_add_bank(va_to_pa(host_ram), HOST_RAM_SIZE))
+		abort();
+	host_ram_ready = true;
+}
+
+static struct fake_p2m *p2m_find(const struct domain *d, uint64_t gfn)
+{
+	for (unsigned i = 0; i < FAKE_P2M_MAX; i++)
+		if (p2m[i].d == d && p2m[i].gfn == gfn)
+			return &p2m[i];
+	return NULL;
+}
+
+bool p2m_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_type type,
+		  uint64_t *old_pa)
+{
+	struct fake_p2m *e = p2m_find(d, ipa >> PAGE_SHIFT);
+
+	if (old_pa)
+		*old_pa = e && e->type == P2M_RAM ? e->pa : 0;
+	if (!pa) {
+		if (e)
+			*e = (struct fake_p2m){ 0 };
+		return true;
+	}
+	if (!e && !(e = p2m_find(NULL, 0)))
+		return false;
+	*e = (struct fake_p2m){ d, ipa >> PAGE_SHIFT, pa & ~(uint64_t)(PAGE_SIZE - 1), type };
+	return true;
+}
+
+bool p2m_lookup(struct domain *d, uint64_t ipa, uint64_t *pa)
+{
+	struct fake_p2m *e = p2m_find(d, ipa >> PAGE_SHIFT);
+
+	if (!e)
+		return false;
+	*pa = e->pa | (ipa & (PAGE_SIZE - 1));
+	return true;
+}
+
+int fake_p2m_type(struct domain *d, uint64_t ipa)
+{
+	struct fake_p2m *e = p2m_find(d, ipa >> PAGE_SHIFT);
+
+	return e ? (int)e->type : -1;
+}
+
+void arch_zero_pages(uint64_t pa, uint64_t size)
+{
+	memset(pa_to_va(pa), 0, size);
+}
+
+bool arch_gva_to_ipa(uint64_t va, bool write, uint64_t *ipa)
+{
+	(void)write;
+	*ipa = va;
+	return true;
+}
+
+struct domain *fake_pv_domain(unsigned nr_vcpus)
+{
+	struct domain *d;
+	const char *err;
+
+	host_ram_init();
+	d = fake_domain(nr_vcpus);
+	for (uint64_t i = 0; i < FAKE_PV_RAM_PAGES; i++) {
+		uint64_t pa = alloc_pages(1, 1);
+
+		if (!pa || !p2m_set_page(d, d->ram_base + i * PAGE_SIZE, pa, P2M_RAM, NULL))
+			abort();
+		arch_zero_pages(pa, PAGE_SIZE);
+	}
+	d->ram_pages = d->max_pages = FAKE_PV_RAM_PAGES;
+	err = pv_domain_init(d);
+	if (err) {
+		fprintf(stderr, "pv_domain_init: %s\n", err);
+		abort();
+	}
+	return d;
+}
+
+void *guest_ptr(struct domain *d, uint64_t ipa)
+{
+	uint64_t pa;
+
+	return p2m_lookup(d, ipa, &pa) ? pa_to_va(pa) : NULL;
+}
+
 static void reset_host_state(void)
 {
 	for (unsigned i = 0; i < MAX_FAKE_DOMAINS; i++) {
@@ -201,6 +342,9 @@ static void reset_host_state(void)
 		fakes[i] = NULL;
 	}
 	memset(&host_calls, 0, sizeof(host_calls));
+	memset(p2m, 0, sizeof(p2m));
+	host_ram_ready = false;
+	fake_counter = 0;
 }
 
 /* ---- MMIO as the trap handler performs it ---- */

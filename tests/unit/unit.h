@@ -85,6 +85,19 @@ void unit_fail_str(const char *file, int line, const char *expr, const char *got
 #define FAKE_RAM_SIZE (512 * MiB)
 struct domain *fake_domain(unsigned nr_vcpus);
 
+/*
+ * The same with a Xen PV interface (pv_domain_init()): its "physical"
+ * memory is host memory (pa_to_va() is the identity), and the first
+ * FAKE_PV_RAM_PAGES pages of its RAM are populated in a fake stage 2;
+ * guest virtual addresses are guest physical addresses.
+ */
+#define FAKE_PV_RAM_PAGES 16
+struct domain *fake_pv_domain(unsigned nr_vcpus);
+/* Domus's pointer to guest physical address ipa of d, or NULL if unmapped. */
+void *guest_ptr(struct domain *d, uint64_t ipa);
+/* The p2m_type ipa is mapped with, or -1. */
+int fake_p2m_type(struct domain *d, uint64_t ipa);
+
 /* How many times vcpu_kick()/vcpu_wake() named v since the last clear. */
 unsigned kicks(const struct vcpu *v);
 void clear_kicks(struct domain *d);
