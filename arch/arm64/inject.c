@@ -13,6 +13,7 @@
 
 static void enter_el1_exception(struct vcpu *v, uint64_t esr)
 {
+	v->faults_reflected++;
 	struct cpu_regs *r = &v->arch.regs;
 	uint64_t mode = r->pstate & 0xf, offset;
 

@@ -7,6 +7,7 @@
 #include <asm/exits.h>
 #include <asm/irq.h>
 #include <asm/sysreg.h>
+#include <asm/p2m.h>
 #include <domus/console.h>
 #include <domus/domain.h>
 #include <domus/hypercall.h>
@@ -19,6 +20,7 @@
 #define DABT_WNR          (1u << 6)
 #define FSC_TYPE(iss)     ((iss) & 0x3c)
 #define FSC_TRANSLATION   0x04
+#define FAULT_STORM       10000
 
 typedef void (*exit_handler_t)(struct vcpu *v, uint32_t esr);
 
@@ -81,6 +83,14 @@ static uint64_t fault_ipa(void)
 	return (read_sysreg(hpfar_el2) & 0xffffffffff0ull) << 8 | (read_sysreg(far_el2) & 0xfff);
 }
 
+/* A fault on a page mapped meanwhile (a block being split, say): just retry. */
+static bool mapped_now(struct vcpu *v, uint64_t ipa)
+{
+	uint64_t pa;
+
+	return p2m_lookup(v->dom, ipa, &pa);
+}
+
 static void handle_dabt(struct vcpu *v, uint32_t esr)
 {
 	uint64_t ipa = fault_ipa(), va = read_sysreg(far_el2);
@@ -94,6 +104,8 @@ static void handle_dabt(struct vcpu *v, uint32_t esr)
 		advance_pc(v);
 		return;
 	}
+	if (FSC_TYPE(esr) == FSC_TRANSLATION && mapped_now(v, ipa))
+		return;
 	/* No RAM, no device, or an access Domus cannot emulate: the guest sees an abort. */
 	pr_debug("%s v%u: data abort at IPA %lx (VA %lx, ESR %x)\n", v->dom->name, v->id,
 		 ipa, va, esr);
@@ -102,7 +114,8 @@ static void handle_dabt(struct vcpu *v, uint32_t esr)
 
 static void handle_iabt(struct vcpu *v, uint32_t esr)
 {
-	(void)esr;
+	if (FSC_TYPE(esr) == FSC_TRANSLATION && mapped_now(v, fault_ipa()))
+		return;
 	inject_abort(v, false, read_sysreg(far_el2), false);
 }
 
@@ -120,6 +133,7 @@ static const exit_handler_t exit_handlers[64] = {
 
 void handle_guest_exit(struct vcpu *v, uint64_t kind)
 {
+	uint64_t reflected;
 	uint32_t esr;
 
 	switch (kind) {
@@ -129,10 +143,16 @@ void handle_guest_exit(struct vcpu *v, uint64_t kind)
 		return;
 	case EXIT_SYNC:
 		esr = (uint32_t)read_sysreg(esr_el2);
+		reflected = v->faults_reflected;
 		if (exit_handlers[ESR_EC(esr)])
 			exit_handlers[ESR_EC(esr)](v, esr);
 		else
 			crash(v, "unhandled exception class");
+		/* A guest whose every exit is a fault it cannot handle makes no progress. */
+		if (v->faults_reflected == reflected)
+			v->fault_streak = 0;
+		else if (++v->fault_streak == FAULT_STORM)
+			crash(v, "faulting in a loop (" STR(FAULT_STORM) " exceptions in a row)");
 		return;
 	case EXIT_SERROR:
 		crash(v, "SError");

@@ -30,6 +30,8 @@ struct vcpu {
 	volatile int loaded_on;		/* CPU holding its registers, or -1 */
 	uint64_t timer_deadline;	/* when unloaded: counter value its timers fire at */
 	uint64_t runtime_ticks;
+	uint64_t faults_reflected;	/* exceptions Domus delivered to it */
+	unsigned fault_streak;		/* ... in a row, with nothing else in between */
 	struct sched_vcpu sched;
 	struct vcpu_runstate_info runstate;	/* PV guests: Xen runstate accounting */
 	struct vgic_cpu vgic;
