@@ -57,6 +57,7 @@ static int16_t acquire(struct domain *granter, domid_t grantee, uint32_t ref, bo
 {
 	struct grant_entry_v1 *e = entry(granter, ref);
 	uint32_t *word, old, flags;
+	uint64_t frame;
 	uint16_t in_use = GTF_reading | (write ? GTF_writing : 0);
 
 	if (!e)
@@ -71,9 +72,9 @@ static int16_t acquire(struct domain *granter, domid_t grantee, uint32_t ref, bo
 			return GNTST_permission_denied;
 	} while (!__atomic_compare_exchange_n(word, &old, old | in_use, false,
 					      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
-	if (!p2m_lookup(granter, (uint64_t)__atomic_load_n(&e->frame, __ATOMIC_ACQUIRE)
-				      << PAGE_SHIFT, pa) ||
-	    !domain_ipa_is_ram(granter, (uint64_t)e->frame << PAGE_SHIFT, PAGE_SIZE)) {
+	/* Read the frame once: the granter may change it under our feet. */
+	frame = (uint64_t)__atomic_load_n(&e->frame, __ATOMIC_ACQUIRE) << PAGE_SHIFT;
+	if (!domain_ipa_is_ram(granter, frame, PAGE_SIZE) || !p2m_lookup(granter, frame, pa)) {
 		__atomic_fetch_and(word, ~(uint32_t)in_use, __ATOMIC_RELEASE);
 		return GNTST_bad_page;
 	}
@@ -181,9 +182,13 @@ void gnttab_release_mappings(struct domain *d)
 	for (unsigned h = 0; h < MAPTRACK_MAX; h++)
 		if (d->pv->maptrack[h].used)
 			unmap_handle(d, h);
-	/* ...and theirs of ours: no domain may keep a page that is about to be freed. */
-	for (struct domain *o = domain_next_alive(NULL); o; o = domain_next_alive(o)) {
-		if (!o->pv || o == d)
+	/*
+	 * ...and theirs of ours: no domain may keep a page that is about to be
+	 * freed, not even one that is shut down and waiting to be destroyed.
+	 */
+	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
+		struct domain *o = domain_by_id(id);
+		if (!o || !o->pv || o == d)
 			continue;
 		for (unsigned h = 0; h < MAPTRACK_MAX; h++)
 			if (o->pv->maptrack[h].used && o->pv->maptrack[h].granter == d->id)

@@ -37,6 +37,8 @@ static int64_t place_page(struct domain *d, uint64_t gfn, uint64_t pa)
 
 	if (!gfn_in_ram(d, gfn) && !gfn_in_grant_window(gfn))
 		return -XEN_EINVAL;
+	if (pv_page_pinned(d, gfn))
+		return -XEN_EBUSY;
 	if (!p2m_set_page(d, gfn << PAGE_SHIFT, pa, P2M_SPECIAL, &old))
 		return -XEN_ENOMEM;
 	if (old) {
@@ -89,7 +91,7 @@ static int64_t reservation(struct vcpu *v, unsigned op, uint64_t arg)
 
 		if (copy_from_guest(v, &gfn, r.extent_start + done * 8, 8))
 			return done ? (int64_t)done : -XEN_EFAULT;
-		if (!gfn_in_ram(d, gfn))
+		if (!gfn_in_ram(d, gfn) || pv_page_pinned(d, gfn))
 			break;
 		if (op == XENMEM_decrease_reservation) {
 			if (!p2m_lookup(d, gfn << PAGE_SHIFT, &pa) ||

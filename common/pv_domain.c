@@ -62,6 +62,14 @@ const char *pv_domain_init(struct domain *d)
 	return NULL;
 }
 
+bool pv_page_pinned(const struct domain *d, uint64_t gfn)
+{
+	for (unsigned i = 0; d->pv && i < d->nr_vcpus; i++)
+		if (d->pv->vcpu_info_pa[i] && d->pv->vcpu_info_gfn[i] == gfn)
+			return true;
+	return false;
+}
+
 void pv_domain_destroy(struct domain *d)
 {
 	struct xen_pv *pv = d->pv;

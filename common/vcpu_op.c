@@ -30,6 +30,7 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 	if (old)
 		*new = *old;
 	pv->vcpu_info_pa[t->id] = va_to_pa(new);
+	pv->vcpu_info_gfn[t->id] = r.mfn;
 	/* A deliberate upcall: nothing pending from before the move is lost. */
 	__atomic_store_n(&new->evtchn_pending_sel, ~0ull, __ATOMIC_RELEASE);
 	__atomic_store_n(&new->evtchn_upcall_pending, 1, __ATOMIC_RELEASE);

@@ -48,6 +48,7 @@ struct maptrack {
 struct xen_pv {
 	uint64_t shared_info_pa;
 	uint64_t vcpu_info_pa[MAX_VCPUS];	/* 0: the legacy slot (vCPU 0) or none */
+	uint64_t vcpu_info_gfn[MAX_VCPUS];	/* pinned: the guest may not give these away */
 	uint64_t runstate_gva[MAX_VCPUS];
 	uint64_t params[HVM_NR_PARAMS];
 	struct evtchn ports[EVTCHN_MAX_PORTS];
@@ -69,6 +70,9 @@ struct xen_pv {
 /* Sets up (or tears down) the PV interface of a domain built with xen,enhanced. */
 const char *pv_domain_init(struct domain *d);
 void pv_domain_destroy(struct domain *d);
+
+/* Whether Domus keeps a pointer into this RAM page (a registered vcpu_info). */
+bool pv_page_pinned(const struct domain *d, uint64_t gfn);
 
 /* Event channels. */
 void evtchn_set_pending(struct domain *d, uint32_t port);
