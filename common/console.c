@@ -25,9 +25,11 @@ static int last_writer = -1;		/* domain id, or -1 for Domus */
 static struct console_ring *rings;
 static unsigned nr_rings;
 static volatile bool flush_wanted;
-static spinlock_t input_lock = SPINLOCK_INIT;	/* keeps input_domain alive while used */
-static struct domain *input_domain;	/* NULL: Domus reads the keys */
+static spinlock_t input_lock = SPINLOCK_INIT;	/* keeps the input domain alive while used */
+static unsigned input_id;		/* the domain typing goes to; 0: Domus reads the keys */
 static unsigned ctrl_a_count;
+
+static void announce_input(void);
 
 void console_attach(const struct console_uart *u)
 {
@@ -156,7 +158,7 @@ static bool drain_round(bool everything)
 	spin_lock(&rings_lock);
 	for (struct console_ring *r = rings; r; r = r->next) {
 		bool prefix = nr_rings > 1;
-		bool partial = everything || nr_rings == 1 || r->dom == input_domain;
+		bool partial = everything || nr_rings == 1 || r->dom->id == input_id;
 		size_t n = take_line(r, line, partial);
 		uint64_t dropped = r->dropped;
 
@@ -225,36 +227,47 @@ void console_domain_remove(struct domain *d)
 	}
 	spin_unlock(&rings_lock);
 	spin_unlock(&console_lock);
-	spin_lock(&input_lock);
-	if (input_domain == d)
-		input_domain = domain_next_alive(NULL);
-	spin_unlock(&input_lock);
+	/* A restarting domain keeps the input; otherwise it moves on, and says so. */
+	if (input_id == d->id && !d->reboot) {
+		struct domain *next;
+
+		spin_lock(&input_lock);
+		next = domain_next_alive(d);
+		next = next ? next : domain_next_alive(NULL);
+		input_id = next && next != d ? next->id : 0;
+		spin_unlock(&input_lock);
+		announce_input();
+	}
 }
 
 /* ---- input ---- */
 
 void console_set_input_domain(struct domain *d)
 {
-	input_domain = d;
+	input_id = d ? d->id : 0;
 }
 
 static void announce_input(void)
 {
-	if (input_domain)
-		pr_info("input to %s (type Ctrl-A three times to switch)\n", input_domain->name);
+	struct domain *d = input_id ? domain_by_id(input_id) : NULL;
+
+	if (d)
+		pr_info("input to %s (type Ctrl-A three times to switch)\n", d->name);
 	else
 		pr_info("input to Domus (h for help; Ctrl-A three times to switch)\n");
 }
 
 void console_input(char c)
 {
+	struct domain *d;
 	bool to_domus;
 
 	if (c == CTRL_A) {
 		if (++ctrl_a_count == 3) {
 			ctrl_a_count = 0;
 			spin_lock(&input_lock);
-			input_domain = domain_next_alive(input_domain);
+			d = domain_next_alive(input_id ? domain_by_id(input_id) : NULL);
+			input_id = d ? d->id : 0;
 			spin_unlock(&input_lock);
 			announce_input();
 			console_flush();	/* the new domain's prompt, held back until now */
@@ -263,15 +276,15 @@ void console_input(char c)
 	}
 	ctrl_a_count = 0;
 	spin_lock(&input_lock);
-	to_domus = !input_domain || !input_domain->alive ||
-		   (!input_domain->uart && !input_domain->pv);
+	d = input_id ? domain_by_id(input_id) : NULL;
+	to_domus = !d || !d->alive || (!d->uart && !d->pv);
 	/* A PV guest that uses its hvc0 console reads there; otherwise its PL011. */
-	if (!to_domus && input_domain->pv && (input_domain->pv->console_used || !input_domain->uart)) {
-		pv_console_receive(input_domain, c);
-		evtchn_raise_virq(input_domain->vcpu[0], VIRQ_CONSOLE);
+	if (!to_domus && d->pv && (d->pv->console_used || !d->uart)) {
+		pv_console_receive(d, c);
+		evtchn_raise_virq(d->vcpu[0], VIRQ_CONSOLE);
+	} else if (!to_domus) {
+		vpl011_receive(d->uart, c);
 	}
-	else if (!to_domus)
-		vpl011_receive(input_domain->uart, c);
 	spin_unlock(&input_lock);
 	if (to_domus)
 		debugkey_handle(c);

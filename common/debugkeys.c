@@ -12,9 +12,15 @@ static void show_help(void);
 
 static void show_domains(void)
 {
-	for (struct domain *d = domain_next_alive(NULL); d; d = domain_next_alive(d)) {
-		pr_info("%s (d%u): %lu MiB RAM, weight %u, cap %u%%\n", d->name, d->id,
-			d->ram_size / MiB, d->weight, d->cap);
+	static const char *const states[] = { "running", "shutting down", "preserved", "dead" };
+
+	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+
+		if (!d)
+			continue;
+		pr_info("%s (d%u): %s, %lu MiB RAM, weight %u, cap %u%%%s\n", d->name, d->id,
+			states[d->state], d->ram_size / MiB, d->weight, d->cap, d->pv ? ", PV" : "");
 		for (unsigned i = 0; i < d->nr_vcpus; i++) {
 			struct vcpu *v = d->vcpu[i];
 			pr_info("  vCPU %u on CPU%u: %s%s, ran %lu ms\n", i, v->pcpu,
@@ -28,8 +34,11 @@ static void show_memory(void)
 {
 	pr_info("free: %lu KiB of %lu KiB\n", page_alloc_free_pages() * (PAGE_SIZE / KiB),
 		page_alloc_total_pages() * (PAGE_SIZE / KiB));
-	for (struct domain *d = domain_next_alive(NULL); d; d = domain_next_alive(d))
-		pr_info("%s (d%u): %lu KiB\n", d->name, d->id, d->pages * (PAGE_SIZE / KiB));
+	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+		if (d)
+			pr_info("%s (d%u): %lu KiB\n", d->name, d->id, d->pages * (PAGE_SIZE / KiB));
+	}
 }
 
 static void show_runqueues(void)

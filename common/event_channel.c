@@ -145,11 +145,18 @@ static int64_t bind_interdomain(struct domain *d, struct evtchn_bind_interdomain
 	return ret;
 }
 
+/* Xen's per-vCPU VIRQs; the others are global and live on vCPU 0. */
+static bool virq_is_global(uint32_t virq)
+{
+	return virq != VIRQ_TIMER && virq != VIRQ_DEBUG && virq != 7 /* XENOPROF */ &&
+	       virq != 13 /* XENPMU */;
+}
+
 static int64_t bind_virq(struct domain *d, struct evtchn_bind_virq *b)
 {
 	uint32_t port;
 
-	if (b->virq >= NR_VIRQS)
+	if (b->virq >= NR_VIRQS || (virq_is_global(b->virq) && b->vcpu != 0))
 		return -XEN_EINVAL;
 	if (b->vcpu >= d->nr_vcpus)
 		return -XEN_ENOENT;
@@ -277,16 +284,19 @@ static int64_t status(struct domain *d, struct evtchn_status *s)
 static int64_t bind_vcpu(struct domain *d, struct evtchn_bind_vcpu *b)
 {
 	struct evtchn *e;
+	bool movable;
 
 	if (b->vcpu >= d->nr_vcpus)
 		return -XEN_ENOENT;
 	spin_lock(&evtchn_lock);
 	e = valid_port(d, b->port);
-	if (e && (e->state == EVTCHNSTAT_interdomain || e->state == EVTCHNSTAT_unbound ||
-		  (e->state == EVTCHNSTAT_virq && e->virq != VIRQ_TIMER)))
+	/* As Xen: IPIs and per-vCPU VIRQs stay on their vCPU (-EINVAL). */
+	movable = e && (e->state == EVTCHNSTAT_interdomain || e->state == EVTCHNSTAT_unbound ||
+			(e->state == EVTCHNSTAT_virq && virq_is_global(e->virq)));
+	if (movable)
 		e->vcpu = (uint8_t)b->vcpu;
 	spin_unlock(&evtchn_lock);
-	return e ? 0 : -XEN_EINVAL;
+	return movable ? 0 : -XEN_EINVAL;
 }
 
 /* Argument sizes, by sub-op. */

@@ -75,7 +75,10 @@ static int16_t acquire(struct domain *granter, domid_t grantee, uint32_t ref, bo
 	/* Read the frame once: the granter may change it under our feet. */
 	frame = (uint64_t)__atomic_load_n(&e->frame, __ATOMIC_ACQUIRE) << PAGE_SHIFT;
 	if (!domain_ipa_is_ram(granter, frame, PAGE_SIZE) || !p2m_lookup(granter, frame, pa)) {
-		__atomic_fetch_and(word, ~(uint32_t)in_use, __ATOMIC_RELEASE);
+		/* Only the flags no existing mapping or copy still holds. */
+		const struct gnt_pin *pin = &granter->pv->pins[ref];
+		uint16_t held = (pin->readers ? GTF_reading : 0) | (pin->writers ? GTF_writing : 0);
+		__atomic_fetch_and(word, ~(uint32_t)(in_use & ~held), __ATOMIC_RELEASE);
 		return GNTST_bad_page;
 	}
 	if (write)
@@ -295,7 +298,8 @@ static int64_t one_op(struct vcpu *v, unsigned cmd, void *op)
 	}
 	case GNTTABOP_set_version: {
 		struct gnttab_set_version *sv = op;
-		int64_t ret = sv->version == 1 ? 0 : -XEN_EINVAL;
+		/* As Xen with max version 1: v2 -ENOSYS, others -EINVAL; the version is reported. */
+		int64_t ret = sv->version == 1 ? 0 : sv->version == 2 ? -XEN_ENOSYS : -XEN_EINVAL;
 		sv->version = 1;
 		return ret;
 	}
@@ -340,10 +344,12 @@ int64_t do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t c
 		if (copy_from_guest(v, op, at, op_size[cmd]))
 			return -XEN_EFAULT;
 		ret = one_op(v, (unsigned)cmd, op);
-		if (ret)
+		if (ret && cmd != GNTTABOP_set_version)	/* which reports the version anyway */
 			return ret;
 		if (copy_to_guest(v, at, op, op_size[cmd]))
 			return -XEN_EFAULT;
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

@@ -128,10 +128,11 @@ int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 
 int64_t do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)
 {
-	if (cmd != VMASST_CMD_enable && cmd != VMASST_CMD_disable)
-		return -XEN_EINVAL;
+	/* As Xen: the type is checked first; an unknown command is -ENOSYS. */
 	if (type != VMASST_TYPE_runstate_update_flag)
 		return -XEN_EINVAL;
+	if (cmd != VMASST_CMD_enable && cmd != VMASST_CMD_disable)
+		return -XEN_ENOSYS;
 	v->dom->pv->runstate_update_flag = cmd == VMASST_CMD_enable;
 	return 0;
 }

@@ -35,9 +35,10 @@ within each iteration.
    line to its result line) is reported as a second figure.
 
 On a shared 2-core machine other work skews the figures.  Before each run
-the script waits (at most --idle-wait s) for a quiet host: no QEMU that is
-not its own, CPUs at most 25 % busy during the settle pause.  A run that
-still started on a busy host, or saw another QEMU start, taints its
+the script waits (at most --idle-wait s) for a quiet host: CPUs at most 25 %
+busy during the settle pause.  During the measured interval it counts the
+host CPU time used by anything but its QEMU and itself.  A run that started
+on a busy host, or saw others use more than 0.25 CPUs, taints its
 iteration; up to --retries extra iterations are run to replace tainted ones,
 and the medians use the untainted iterations (all of them if none is).
 
@@ -91,7 +92,9 @@ POWERING_OFF = re.compile(r"going down|Power down|reboot: ")
 CPU_START = re.compile(r"bench: cpu_loop start")
 CPU_RESULT = re.compile(r"bench: cpu_loop ticks=(\d+) freq=(\d+)\r*\n")
 BUSY_PCT = 25.0            # host CPU use during the settle pause that taints a run
+OTHER_LOAD = 0.25          # CPUs used by others during a run that taint it
 VERDICT = re.compile(r"domus-test: %s: (PASS|FAIL|SKIP)" % CPU_GUEST)
+ANY_VERDICT = re.compile(r"domus-test: \S+: (PASS|FAIL|SKIP)")
 
 
 def log(msg=""):
@@ -116,11 +119,27 @@ class Run:
         # coreutils timeout bounds QEMU even if this script dies; --foreground
         # keeps QEMU in the pty's foreground process group (it reads stdin).
         cmd = ["timeout", "--foreground", "-k", "5", "%d" % (timeout + 5)] + argv
+        self.host0 = host_busy_ticks()
+        self.self0 = os.times()
         self.t0 = time.monotonic()
         self.child = pexpect.spawn(cmd[0], cmd[1:], cwd=REPO, encoding="utf-8",
                                    codec_errors="replace", dimensions=(50, 250))
         self.child.logfile_read = self.log
         OUR_PGIDS.add(self.child.pid)       # pexpect: the child leads its own session
+        self.other_load = None
+
+    def measure_other_load(self):
+        """At the end of the measured interval (QEMU still running): the
+        host CPU time used by everything but this QEMU and this script since
+        the start, in CPUs (1.0 = one core busy all the time)."""
+        wall = self.elapsed()
+        host = host_busy_ticks() - self.host0
+        ours = pgid_cpu_ticks(self.child.pid)
+        t = os.times()
+        me = (t.user + t.system) - (self.self0.user + self.self0.system)
+        other = host / CLK_TCK - ours / CLK_TCK - me
+        self.other_load = max(other, 0.0) / wall if wall > 0 else 0.0
+        return self.other_load
 
     def elapsed(self):
         return time.monotonic() - self.t0
@@ -132,7 +151,7 @@ class Run:
         if limit is not None:
             left = min(left, limit)
         try:
-            self.child.expect(pattern, timeout=max(left, 0.1))
+            self.index = self.child.expect(pattern, timeout=max(left, 0.1))
         except pexpect.TIMEOUT:
             raise RuntimeError("timeout waiting for %s (%.0f s after start)" % (what, self.elapsed()))
         except pexpect.EOF:
@@ -177,68 +196,73 @@ class Run:
 # ---------------------------------------------------------------- host quiet
 
 OUR_PGIDS = set()           # process groups of our own runs (see Run)
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_stat(pid):
+    """(comm, fields after comm) of /proc/PID/stat, or None."""
+    try:
+        with open("/proc/%s/stat" % pid) as f:
+            st = f.read()
+    except OSError:
+        return None
+    return st[st.find("(") + 1:st.rfind(")")], st[st.rfind(")") + 2:].split()
+
+
+def pgid_cpu_ticks(pgid):
+    """CPU time (clock ticks) of the live processes of process group pgid."""
+    total = 0
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            st = proc_stat(d)
+            if st and int(st[1][2]) == pgid:
+                total += int(st[1][11]) + int(st[1][12])     # utime + stime
+    return total
 
 
 def foreign_qemus():
     """PIDs of live QEMU processes on the host that are not ours."""
     pids = []
     for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                stat = f.read()
-        except OSError:
-            continue
-        comm = stat[stat.find("(") + 1:stat.rfind(")")]
-        fields = stat[stat.rfind(")") + 2:].split()
-        if not comm.startswith("qemu-system") or fields[0] in ("Z", "X"):
-            continue
-        if int(fields[2]) in OUR_PGIDS:
-            continue
-        pids.append(int(d))
+        if d.isdigit():
+            st = proc_stat(d)
+            if (st and st[0].startswith("qemu-system") and st[1][0] not in ("Z", "X")
+                    and int(st[1][2]) not in OUR_PGIDS):
+                pids.append(int(d))
     return pids
 
 
-def cpu_times():
+def host_times():
     with open("/proc/stat") as f:
         v = [int(x) for x in f.readline().split()[1:]]
     idle = v[3] + (v[4] if len(v) > 4 else 0)
     return sum(v), idle
 
 
+def host_busy_ticks():
+    total, idle = host_times()
+    return total - idle
+
+
 def settle(seconds, idle_wait):
-    """Pause `seconds` on a quiet host: no other QEMU running and the CPUs
-    at most BUSY_PCT busy during the pause; retried for up to idle_wait
-    seconds.  Returns (CPU busy % during the last pause, note or None)."""
+    """Pause `seconds`, repeated (for at most idle_wait s) until the host
+    CPUs were at most BUSY_PCT busy during a pause.  Returns (busy %, note)."""
     end = time.monotonic() + idle_wait
     said = False
     while True:
-        pids = foreign_qemus()
-        if pids:
-            if not said:
-                log("      waiting for a quiet host: %d other QEMU process(es) running"
-                    " (pid %s; at most %.0f s)" % (len(pids), ", ".join(map(str, pids[:4])), idle_wait))
-                said = True
-            if time.monotonic() < end:
-                time.sleep(2)
-                continue
-        t0, i0 = cpu_times()
+        t0, i0 = host_times()
         time.sleep(seconds)
-        t1, i1 = cpu_times()
+        t1, i1 = host_times()
         busy = 100.0 * (1 - (i1 - i0) / (t1 - t0)) if t1 > t0 else 0.0
-        pids = foreign_qemus()
-        quiet = busy <= BUSY_PCT and not pids
-        if quiet or time.monotonic() >= end:
+        if busy <= BUSY_PCT or time.monotonic() >= end:
             break
         if not said:
-            log("      waiting for a quiet host (CPU %.0f%% busy%s; at most %.0f s)"
-                % (busy, ", other QEMU running" if pids else "", idle_wait))
+            pids = foreign_qemus()
+            log("      waiting for a quiet host (CPUs %.0f%% busy%s; at most %.0f s)"
+                % (busy, ", %d other QEMU process(es)" % len(pids) if pids else "", idle_wait))
             said = True
-    if pids:
-        return busy, "other QEMU running (pid %s)" % ", ".join(map(str, pids[:4]))
     if busy > BUSY_PCT:
-        return busy, "host CPU %.0f%% busy before the run" % busy
+        return busy, "host CPUs %.0f%% busy before the run" % busy
     return busy, None
 
 
@@ -288,9 +312,11 @@ def boot_once(variant, argv, timeout, log_path):
         if variant == "xen":
             # Xen holds the prompt (no newline) in its line buffer.
             r["shell_s"] = r["banner_s"]
+            r["other_load"] = run.measure_other_load()
             r["ok"] = True
             return r
         r["prompt_s"] = r["shell_s"] = run.expect(PROMPT, "the shell prompt")
+        r["other_load"] = run.measure_other_load()
         r["ok"] = True
         # Power off through the shell.  Type slowly (emulated UART FIFOs are
         # small) and retry once if the shell did not react.
@@ -323,9 +349,12 @@ def cpu_once(variant, argv, timeout, log_path):
     r = {"variant": variant, "ok": False}
     run = Run(argv, timeout, log_path)
     try:
-        t_start = run.expect(CPU_START, "'bench: cpu_loop start'")
-        t_end = run.expect(CPU_RESULT, "the 'bench: cpu_loop ticks=' line")
+        t_start = run.expect([CPU_START, ANY_VERDICT], "'bench: cpu_loop start'", limit=90)
+        if run.index == 1:
+            raise RuntimeError("the guest ended without starting the loop")
+        t_end = run.expect(CPU_RESULT, "the 'bench: cpu_loop ticks=' line", limit=240)
         m = run.child.match
+        r["other_load"] = run.measure_other_load()
         r.update(ticks=int(m.group(1)), freq=int(m.group(2)),
                  loop_wall_s=t_end - t_start, result_s=t_end)
         r["loop_s"] = r["ticks"] / r["freq"] if r["freq"] else None
@@ -425,8 +454,8 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=240.0, metavar="S",
                     help="limit for each QEMU run, seconds (default 240)")
     ap.add_argument("--idle-wait", type=float, default=180.0, metavar="S",
-                    help="before a run, wait at most this long for other QEMU processes "
-                         "on the host to end (default 180)")
+                    help="before a run, wait at most this long for the host to be quiet "
+                         "(default 180)")
     ap.add_argument("--retries", type=int, default=2, metavar="K",
                     help="extra iterations allowed to replace ones that found the host busy "
                          "(default 2)")
@@ -499,8 +528,9 @@ def main(argv=None):
                 r["iteration"] = it
                 r["log"] = os.path.relpath(lp, REPO)
                 r["host_busy_before_pct"] = round(busy, 1)
-                if not quiet_note and foreign_qemus():
-                    quiet_note = "another QEMU started during the run"
+                load = r.get("other_load")
+                if not quiet_note and load is not None and load > OTHER_LOAD:
+                    quiet_note = "other work used %.2f CPUs during the run" % load
                 if quiet_note:
                     r["host_not_quiet"] = quiet_note
                     noisy.append("%s %s iteration %d: %s" % (bench, name, it, quiet_note))
@@ -624,8 +654,8 @@ def main(argv=None):
     for bench, why in xen_dead.items():
         log("xen (%s): skipped after a failure (%s)" % (bench, why))
     if noisy:
-        log("%d run(s) found the host busy (another QEMU, or CPUs > %.0f%% busy):"
-            % (len(noisy), BUSY_PCT))
+        log("%d run(s) found the host busy (CPUs > %.0f%% busy before, or others using"
+            " > %.2f CPUs during the run):" % (len(noisy), BUSY_PCT, OTHER_LOAD))
         for x in noisy:
             log("  " + x)
         if len(used) < len(iter_noisy) or not any(iter_noisy.values()):

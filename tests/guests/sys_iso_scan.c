@@ -13,20 +13,6 @@
 
 static u64 probe[ISO_WORDS];
 
-static unsigned long scan(u64 base, u64 size, u64 *first)
-{
-    u64 w0 = iso_word(0);
-    unsigned long found = 0;
-
-    for (u64 a = base; a + ISO_WORDS * 8 <= base + size; a += 8) {
-        if (*(volatile u64 *)a == w0 && iso_match((volatile u64 *)a)) {
-            if (!found++)
-                *first = a;
-        }
-    }
-    return found;
-}
-
 void test_main(void)
 {
     struct mem_bank banks[4];
@@ -37,13 +23,13 @@ void test_main(void)
     CHECK(n > 0, "no /memory in the device tree");
     for (unsigned int k = 0; k < ISO_WORDS; k++)
         WRITE_ONCE(probe[k], iso_word(k));
-    CHECK(scan((u64)probe, sizeof(probe), &first) == 1, "the matcher misses a known copy");
+    CHECK(iso_scan(0, (u64)probe, sizeof(probe), &first) == 1, "the matcher misses a known copy");
     for (unsigned int k = 0; k < ISO_WORDS; k++)
         WRITE_ONCE(probe[k], 0);
 
     udelay(DELAY_US);
     for (unsigned int b = 0; b < n; b++) {
-        found += scan(banks[b].base, banks[b].size, &first);
+        found += iso_scan(0, banks[b].base, banks[b].size, &first);
         ram += banks[b].size;
     }
     printf("iso_scan: scanned %lu MiB of own RAM: %lu copies of the pattern\n", ram >> 20, found);

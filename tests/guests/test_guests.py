@@ -6,8 +6,9 @@ Each guest prints exactly one verdict line
 
     domus-test: <name>: PASS | FAIL <reason> | SKIP <reason>
 
-then calls PSCI SYSTEM_OFF, which (as the only domain) powers the machine
-off, so the launcher (and QEMU) must exit 0.  The full console output of each
+then calls PSCI SYSTEM_OFF; when the last domain is gone Domus powers the
+machine off, so the launcher (and QEMU) must exit 0.  Most tests are one
+domain; LAUNCH below lists the PV and multi-domain ones.  The full console output of each
 run is kept in build/test-logs/guest-<name>.log (guest-<name>-bare.log for
 DOMUS_GUEST_BARE=1).
 
@@ -37,9 +38,30 @@ BARE = os.environ.get("DOMUS_GUEST_BARE") == "1"
 # scripts/bench.py (make bench), sys_*.c are driven by tests/system (they need
 # other domains or measure), and demo.c is the demo domain of `make run`.
 NOT_TESTS = ("bench_", "sys_", "demo")
+
+# How a test is launched when it is not one plain domain: pv=True gives every
+# domain of the run Xen's PV interface (SPEC key pv=1); peers are guests started
+# with it as domU2, domU3, ... (domain ids follow DT order, so the test is
+# domain 1).  Every domain of the run must print its own PASS line.  Peers are
+# not tests of their own.
+LAUNCH = {
+    "xen_version": dict(pv=True),
+    "xen_shared_info": dict(pv=True),
+    "xen_bad_args": dict(pv=True),
+    "evtchn_ping": dict(pv=True, peers=["evtchn_pong"]),
+    "grant_map": dict(pv=True, peers=["grant_give"]),
+    "grant_copy": dict(pv=True, peers=["grant_give"]),
+    "xen_fuzz": dict(pv=True, peers=["xen_heartbeat"]),
+}
+PEERS = {peer for how in LAUNCH.values() for peer in how.get("peers", ())}
 GUESTS = sorted(p.stem for p in GUEST_SRC.glob("*.c")
-                if not p.stem.startswith(NOT_TESTS)
+                if not p.stem.startswith(NOT_TESTS) and p.stem not in PEERS
                 and re.search(r"^void test_main\(void\)", p.read_text(), re.M))
+
+
+def domains(name):
+    """The guests of a test's run, in DT order."""
+    return [name] + LAUNCH.get(name, {}).get("peers", [])
 
 # Output a guest must produce besides its PASS line.
 EXTRA_OUTPUT = {
@@ -62,9 +84,26 @@ def command(name):
         return ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "max",
                 "-smp", "2", "-m", "512M", "-nographic", "-no-reboot",
                 "-kernel", str(GUEST_OUT / (name + "-bare.bin"))]
-    return [sys.executable, str(LAUNCHER),
-            "--domain", "kernel=%s,memory=64,cpus=2" % (GUEST_OUT / (name + ".bin")),
-            "--timeout", "%g" % TIMEOUT]
+    pv = ",pv=1" if LAUNCH.get(name, {}).get("pv") else ""
+    cmd = [sys.executable, str(LAUNCHER)]
+    for guest in domains(name):
+        cmd += ["--domain", "kernel=%s,memory=64,cpus=2%s" % (GUEST_OUT / (guest + ".bin"), pv)]
+    return cmd + ["--timeout", "%g" % TIMEOUT]
+
+
+def domain_output(out, guests, guest):
+    """What one guest of a multi-domain run printed.  Domus prefixes each
+    domain's lines with "(dN) " while more than one domain is left (the last
+    one prints bare lines), and may cut a line in two when another writer cuts
+    in, so the pieces are joined again: a guest line always starts with
+    "info: " or "domus-test: "."""
+    if len(guests) == 1:
+        return out
+    tag = "(d%d) " % (guests.index(guest) + 1)
+    text = "".join(line[len(tag):] if line.startswith(tag) else line
+                   for line in out.split("\n")
+                   if line.startswith(tag) or not line.startswith(("(", "domus_run:")))
+    return re.sub(r"(?=(?:info|domus-test): )", "\n", text)
 
 
 def tail(text, lines=40):
@@ -73,6 +112,8 @@ def tail(text, lines=40):
 
 @pytest.mark.parametrize("name", GUESTS)
 def test_guest(name, built_guests):
+    if BARE and name in LAUNCH:
+        pytest.skip("%s needs Domus (Xen PV interface or several domains)" % name)
     if not BARE and not LAUNCHER.exists():
         pytest.fail("launcher %s is missing" % LAUNCHER)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
@@ -88,15 +129,18 @@ def test_guest(name, built_guests):
     out = out.replace("\r\n", "\n")
     log.write_text("$ %s\n%s\n[exit status: %s]\n" % (" ".join(cmd), out, rc))
 
-    verdicts = re.findall(r"domus-test: %s: (PASS|FAIL|SKIP)\b ?([^\r\n]*)" % re.escape(name), out)
-    if not verdicts:
-        pytest.fail("%s: no verdict line (exit status %s); see %s\n%s"
-                    % (name, rc, log, tail(out)))
-    assert len(verdicts) == 1, "%s printed %d verdict lines: %s" % (name, len(verdicts), verdicts)
-    word, reason = verdicts[0]
-    if word == "SKIP":
-        pytest.skip("%s: %s" % (name, reason))
-    assert word == "PASS", "%s: FAIL %s; see %s\n%s" % (name, reason, log, tail(out))
+    for guest in domains(name):
+        verdicts = re.findall(r"domus-test: %s: (PASS|FAIL|SKIP)\b ?([^\r\n]*)" % re.escape(guest),
+                              domain_output(out, domains(name), guest))
+        if not verdicts:
+            pytest.fail("%s: no verdict line (exit status %s); see %s\n%s"
+                        % (guest, rc, log, tail(out)))
+        assert len(verdicts) == 1, "%s printed %d verdict lines: %s" % (guest, len(verdicts),
+                                                                         verdicts)
+        word, reason = verdicts[0]
+        if word == "SKIP":
+            pytest.skip("%s: %s" % (guest, reason))
+        assert word == "PASS", "%s: FAIL %s; see %s\n%s" % (guest, reason, log, tail(out))
     for text in EXTRA_OUTPUT.get(name, []):
         assert text in out, "%s: %r missing from the output; see %s" % (name, text, log)
     assert rc == 0, "%s passed but exited with status %s (SYSTEM_OFF should power off); see %s" \

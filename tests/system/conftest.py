@@ -146,7 +146,7 @@ class Session:
         self.tee.close()
 
     # -- guest shell ------------------------------------------------------
-    def shell(self, cmd, timeout=60):
+    def shell(self, cmd, timeout=60, prompt=PROMPT):
         """Run cmd at the guest shell prompt; return (status, output).
         The markers are quoted so the echoed command line does not match."""
         self.child.sendline('echo "@@""B"; %s; echo "@@E"$?' % cmd)
@@ -154,8 +154,23 @@ class Session:
         self.expect(re.compile(r"@@E(\d+)"), timeout, what="end of output of %r" % cmd)
         status = int(self.child.match.group(1))
         out = clean(self.child.before).strip("\n")
-        self.expect(PROMPT, timeout, what="the shell prompt after %r" % cmd)
+        self.expect(prompt, timeout, what="the shell prompt after %r" % cmd)
         return status, out
+
+
+CTRL_A3 = "\x01\x01\x01"
+_INPUT_TO = re.compile(r"\(domus\) input to (\S+) \(")
+
+
+def switch_input(s, name, timeout=30):
+    """Type Ctrl-A three times until Domus says input goes to name (a domain
+    name, or "Domus"); at most 8 rounds."""
+    for _ in range(8):
+        s.child.send(CTRL_A3)
+        s.expect(_INPUT_TO, timeout, what="'(domus) input to ...' after Ctrl-A x3")
+        if s.child.match.group(1) == name:
+            return
+    s.fail("input never went to %s" % name)
 
 
 @pytest.fixture
@@ -182,3 +197,56 @@ def cache_files():
         if not os.path.isfile(p):
             pytest.fail("%s missing: run make setup" % os.path.relpath(p, REPO), pytrace=False)
     return IMAGE, INITRAMFS
+
+
+# ---------------------------------------------------------------- micro-guest runs
+# Shared by the tests that boot micro-guests (tests/guests/sys_*.c) as domains.
+
+GUESTS = os.path.join(REPO, "build", "guests")
+XEN_BOOTARGS = domus_run.DEFAULT_XEN_BOOTARGS
+
+
+def guest_bin(name):
+    """build/guests/<name>.bin"""
+    return os.path.join(GUESTS, "%s.bin" % name)
+
+
+def build_guests(*names):
+    """`make all guests`; fails the test unless every build/guests/<name>.bin exists."""
+    import subprocess
+    r = subprocess.run(["make", "-s", "all", "guests"], cwd=REPO, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+    missing = [n for n in names if not os.path.isfile(guest_bin(n))]
+    if r.returncode or missing:
+        pytest.fail("make all guests failed (missing: %s):\n%s" % (missing, r.stdout[-3000:]),
+                    pytrace=False)
+
+
+def spec(kernel, **kw):
+    """A --domain SPEC: kernel, memory (MiB, default 16), cpus (default 1), then kw."""
+    return ",".join(["kernel=%s" % kernel, "memory=%s" % kw.pop("memory", 16),
+                     "cpus=%s" % kw.pop("cpus", 1)] + ["%s=%s" % kv for kv in kw.items()])
+
+
+def run(name, domains, smp=1, timeout=14, xen_extra="", prefix="sched"):
+    """Run domus_run.py with these --domain SPECs to the end (or --timeout);
+    return (exit status, output text without CRs).  The output is kept in
+    build/test-logs/<prefix>-<name>.log."""
+    import subprocess
+    cmd = [PYTHON, DOMUS_RUN, "--smp", str(smp), "--timeout", str(timeout),
+           "--xen-bootargs", (XEN_BOOTARGS + " " + xen_extra).strip()]
+    for d in domains:
+        cmd += ["--domain", d]
+    r = subprocess.run(cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=timeout + 60)
+    out = r.stdout.decode("utf-8", "replace").replace("\r", "")
+    os.makedirs(LOG_DIR, exist_ok=True)
+    with open(os.path.join(LOG_DIR, "%s-%s.log" % (prefix, name)), "w") as f:
+        f.write("$ %s\n%s\n[exit status: %s]\n" % (" ".join(cmd), out, r.returncode))
+    return r.returncode, out
+
+
+def printed(out, line):
+    """Whether a guest printed line; the "(dN) " prefix is optional since
+    Domus drops it once only one domain is left."""
+    return re.search(r"(?m)^(?:\(d\d+\) )?%s$" % re.escape(line), out) is not None

@@ -19,20 +19,17 @@ in build/test-logs/sched-<name>.log, and the measured figures are printed
 """
 import os
 import re
-import subprocess
 
 import pytest
 
-from conftest import DOMUS_RUN, LOG_DIR, PYTHON, REPO
+from conftest import LOG_DIR, build_guests, guest_bin, printed, run, spec
 
 pytestmark = pytest.mark.hv
 
-GUESTS = os.path.join(REPO, "build", "guests")
-HOG = os.path.join(GUESTS, "sys_hog.bin")
-BLOCKED = os.path.join(GUESTS, "sys_blocked.bin")
-ISO_WRITE = os.path.join(GUESTS, "sys_iso_write.bin")
-ISO_SCAN = os.path.join(GUESTS, "sys_iso_scan.bin")
-XEN_BOOTARGS = "console=dtuart dtuart=/pl011@9000000 loglevel=info"
+HOG = guest_bin("sys_hog")
+BLOCKED = guest_bin("sys_blocked")
+ISO_WRITE = guest_bin("sys_iso_write")
+ISO_SCAN = guest_bin("sys_iso_scan")
 
 HOG_SECONDS = 14          # QEMU run time of a hog measurement
 WARMUP = 2                # hog intervals left out at the start
@@ -41,37 +38,7 @@ TOLERANCE = 0.10
 
 @pytest.fixture(scope="module", autouse=True)
 def guests_built():
-    r = subprocess.run(["make", "-s", "all", "guests"], cwd=REPO, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
-    missing = [p for p in (HOG, BLOCKED, ISO_WRITE, ISO_SCAN) if not os.path.isfile(p)]
-    if r.returncode or missing:
-        pytest.fail("make all guests failed:\n%s" % r.stdout[-3000:], pytrace=False)
-
-
-def spec(kernel, **kw):
-    return ",".join(["kernel=%s" % kernel, "memory=%s" % kw.pop("memory", 16),
-                     "cpus=%s" % kw.pop("cpus", 1)] + ["%s=%s" % kv for kv in kw.items()])
-
-
-def run(name, domains, smp=1, timeout=HOG_SECONDS, xen_extra=""):
-    """Run domus_run.py to the end; return (exit status, output text)."""
-    cmd = [PYTHON, DOMUS_RUN, "--smp", str(smp), "--timeout", str(timeout),
-           "--xen-bootargs", (XEN_BOOTARGS + " " + xen_extra).strip()]
-    for d in domains:
-        cmd += ["--domain", d]
-    r = subprocess.run(cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=timeout + 60)
-    out = r.stdout.decode("utf-8", "replace").replace("\r", "")
-    os.makedirs(LOG_DIR, exist_ok=True)
-    with open(os.path.join(LOG_DIR, "sched-%s.log" % name), "w") as f:
-        f.write("$ %s\n%s\n[exit status: %s]\n" % (" ".join(cmd), out, r.returncode))
-    return r.returncode, out
-
-
-def printed(out, line):
-    """Whether a guest printed line; the "(dN) " prefix is optional since
-    Domus drops it once only one domain is left."""
-    return re.search(r"(?m)^(?:\(d\d+\) )?%s$" % re.escape(line), out) is not None
+    build_guests("sys_hog", "sys_blocked", "sys_iso_write", "sys_iso_scan")
 
 
 def hog_rate(out, dom, name):

@@ -27,6 +27,7 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
 
@@ -282,5 +283,168 @@ void *memcpy(void *d, const void *s, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strncmp(const char *a, const char *b, size_t n);
+
+/* ---- Xen PV interface (lib/xen.c) -------------------------------------------------
+ * Written from the Xen 4.17 public ABI (AArch64 layouts), independently of
+ * Domus's own header, so a wrong layout in Domus shows up as a failure.
+ * HVC #0xEA1, number in x16, arguments x0-x4, result x0 (negative Xen errno).
+ */
+#define XEN_EPERM   1
+#define XEN_ENOENT  2
+#define XEN_ESRCH   3
+#define XEN_EFAULT  14
+#define XEN_EBUSY   16
+#define XEN_EEXIST  17
+#define XEN_EINVAL  22
+#define XEN_ENOSPC  28
+#define XEN_ENOSYS  38
+
+#define HYP_memory_op         12
+#define HYP_multicall         13
+#define HYP_xen_version       17
+#define HYP_console_io        18
+#define HYP_grant_table_op    20
+#define HYP_vm_assist         21
+#define HYP_vcpu_op           24
+#define HYP_sched_op          29
+#define HYP_event_channel_op  32
+#define HYP_hvm_op            34
+
+#define DOMID_SELF            0x7ff0
+#define XEN_EVTCHN_PPI        31
+#define XEN_GNTTAB_BASE       UL(0x38000000)    /* grant window (GUEST_GNTTAB_BASE) */
+
+#define XENVER_version        0
+#define XENVER_extraversion   1
+#define XENVER_capabilities   3
+#define XENVER_get_features   6
+#define XENVER_pagesize       7
+
+#define XENMEM_increase_reservation 0
+#define XENMEM_decrease_reservation 1
+#define XENMEM_populate_physmap     6
+#define XENMEM_add_to_physmap       7
+#define XENMAPSPACE_shared_info     0
+#define XENMAPSPACE_grant_table     1
+
+#define VCPUOP_register_vcpu_info   10
+
+#define EVTCHNOP_bind_interdomain   0
+#define EVTCHNOP_close              3
+#define EVTCHNOP_send               4
+#define EVTCHNOP_status             5
+#define EVTCHNOP_alloc_unbound      6
+#define EVTCHNOP_bind_ipi           7
+#define EVTCHNOP_unmask             9
+#define EVTCHNSTAT_closed           0
+#define EVTCHNSTAT_unbound          1
+#define EVTCHNSTAT_interdomain      2
+#define EVTCHNSTAT_ipi              5
+
+#define GNTTABOP_map_grant_ref      0
+#define GNTTABOP_unmap_grant_ref    1
+#define GNTTABOP_copy               5
+#define GNTTABOP_query_size         6
+#define GTF_permit_access           1
+#define GTF_readonly                (1 << 2)
+#define GTF_reading                 (1 << 3)
+#define GTF_writing                 (1 << 4)
+#define GNTMAP_host_map             (1 << 1)
+#define GNTMAP_readonly             (1 << 2)
+#define GNTCOPY_source_gref         (1 << 0)
+#define GNTCOPY_dest_gref           (1 << 1)
+#define GNTST_okay                  0
+#define GNTST_bad_gntref            (-3)
+#define GNTST_permission_denied     (-8)
+#define GNTST_bad_copy_arg          (-10)
+
+struct xen_vcpu_info {                  /* 48 bytes */
+    u8 evtchn_upcall_pending;
+    u8 evtchn_upcall_mask;
+    u8 pad[6];
+    u64 evtchn_pending_sel;
+    u8 time[32];
+};
+struct xen_shared_info {
+    struct xen_vcpu_info vcpu_info[1];
+    u64 evtchn_pending[64];
+    u64 evtchn_mask[64];
+    u32 wc_version, wc_sec, wc_nsec, wc_sec_hi;
+};
+struct xen_add_to_physmap { u16 domid; u16 size; u32 space; u64 idx; u64 gpfn; };
+struct xen_memory_reservation { u64 extent_start; u64 nr_extents; u32 extent_order;
+                                u32 mem_flags; u16 domid; u16 pad[3]; };
+struct vcpu_register_vcpu_info { u64 mfn; u32 offset; u32 rsvd; };
+struct evtchn_alloc_unbound { u16 dom, remote_dom; u32 port; };
+struct evtchn_bind_interdomain { u16 remote_dom, pad; u32 remote_port, local_port; };
+struct evtchn_bind_ipi { u32 vcpu, port; };
+struct evtchn_status { u16 dom, pad; u32 port, status, vcpu;
+                       union { u16 unbound_dom; struct { u16 dom, pad; u32 port; } interdomain;
+                               u32 virq; } u; };
+struct grant_entry_v1 { u16 flags; u16 domid; u32 frame; };
+struct gnttab_map_grant_ref { u64 host_addr; u32 flags, ref; u16 dom; s16 status;
+                              u32 handle; u64 dev_bus_addr; };
+struct gnttab_unmap_grant_ref { u64 host_addr, dev_bus_addr; u32 handle; s16 status; u16 pad; };
+struct gnttab_copy_ptr { u64 ref_or_gmfn; u16 domid, offset; u32 pad; };
+struct gnttab_copy { struct gnttab_copy_ptr source, dest; u16 len, flags; s16 status; u16 pad; };
+struct xen_hvm_param { u16 domid, pad; u32 index; u64 value; };
+struct multicall_entry { u64 op, result, args[6]; };
+
+s64 hypercall(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4);
+#define HYPERCALL1(nr, a)          hypercall(nr, (u64)(a), 0, 0, 0, 0)
+#define HYPERCALL2(nr, a, b)       hypercall(nr, (u64)(a), (u64)(b), 0, 0, 0)
+#define HYPERCALL3(nr, a, b, c)    hypercall(nr, (u64)(a), (u64)(b), (u64)(c), 0, 0)
+
+/* Atomics on memory shared with Domus (exclusives; fine under QEMU with the MMU off). */
+u64 xen_xchg64(volatile u64 *p, u64 v);
+u64 xen_fetch_and64(volatile u64 *p, u64 mask);
+u64 xen_fetch_or64(volatile u64 *p, u64 bits);
+bool xen_cas32(volatile u32 *p, u32 old, u32 new);
+
+/* shared_info / vcpu_info */
+extern struct xen_shared_info *xen_shared;
+s64 xen_map_shared_info(u64 gfn);               /* sets xen_shared on success */
+s64 xen_register_vcpu_info(unsigned int vcpu, u64 gfn, u32 offset);
+struct xen_vcpu_info *xen_vcpu_info(unsigned int vcpu);
+
+/*
+ * Upcalls: xen_events_init(fn) installs xen_irq_handler() (PPI 31 on each
+ * vCPU that calls gic_enable_ppi(XEN_EVTCHN_PPI)); each pending, unmasked
+ * port is cleared and handed to fn.  Counters are per vCPU.
+ */
+typedef void (*xen_port_fn)(unsigned int cpu, u32 port);
+extern volatile unsigned int xen_upcalls[NR_CPUS];     /* PPI 31 taken */
+extern volatile unsigned int xen_other_irqs;
+void xen_events_init(xen_port_fn fn);
+void xen_irq_handler(unsigned int cpu, unsigned int intid);
+
+s64 evtchn_alloc_unbound(u16 remote_dom);       /* port, or -errno */
+s64 evtchn_bind_interdomain(u16 remote_dom, u32 remote_port);
+s64 evtchn_bind_ipi(u32 vcpu);
+s64 evtchn_send(u32 port);
+s64 evtchn_close(u32 port);
+s64 evtchn_unmask(u32 port);
+s64 evtchn_status(u32 port, struct evtchn_status *st);
+void evtchn_mask(u32 port);                     /* sets the mask bit in shared_info */
+bool evtchn_pending(u32 port);
+void evtchn_clear(u32 port);
+
+/* grant tables (v1) */
+s64 gnttab_map_frame(u64 idx, u64 gfn);         /* add_to_physmap, space 1 */
+struct grant_entry_v1 *gnttab_entry(u32 ref);   /* in the frames at XEN_GNTTAB_BASE */
+void gnttab_grant(u32 ref, u16 domid, u64 gfn, bool readonly);
+bool gnttab_end(u32 ref);                       /* revoke unless in use (32-bit CAS) */
+s16 gnttab_map(u16 dom, u32 ref, u64 addr, u32 flags, u32 *handle);
+s16 gnttab_unmap(u64 addr, u32 handle);
+s16 gnttab_copy1(struct gnttab_copy *c);        /* one copy op; its status */
+s64 xen_decrease_reservation(u64 gfn);          /* extents done (1), or -errno */
+
+/* Bounded retry: run `expr` until `cond` holds, with delay_us between tries. */
+#define RETRY_UNTIL(cond, expr, timeout_ms, delay_us) ({                        \
+    u64 __end = now_us() + (timeout_ms) * 1000ULL;                              \
+    bool __ok;                                                                  \
+    for (;;) { expr; if ((__ok = (cond)) || now_us() >= __end) break;           \
+               udelay(delay_us); }                                              \
+    __ok; })
 
 #endif

@@ -1,0 +1,46 @@
+/*
+ * sys_scrub_scan: the scrubbing probe of tests/system/test_lifecycle.py (not
+ * a test by itself).  At every boot it searches every 8-byte-aligned IPA of
+ * all its RAM for sys_iso_write's pattern (side 0 of sys_iso_pattern.h) and
+ * prints
+ *
+ *      scrub_scan: scanned <MiB> MiB: <copies> copies: PASS | FAIL
+ *
+ * then waits DELAY_US and reboots itself (PSCI SYSTEM_RESET).  Started beside
+ * sys_iso_write, a boot after that domain was destroyed gets (first-fit)
+ * the memory it had: with scrubbing, no copy shows.
+ */
+#include "guest.h"
+#include "sys_iso_pattern.h"
+
+#define DELAY_US    1500000
+
+static u64 probe[ISO_WORDS];
+
+void test_main(void)
+{
+    struct mem_bank banks[4];
+    unsigned int n = fdt_memory(banks, ARRAY_SIZE(banks));
+    u64 first = 0, ram = 0;
+    unsigned long found = 0;
+
+    CHECK(n > 0, "no /memory in the device tree");
+    for (unsigned int k = 0; k < ISO_WORDS; k++)
+        WRITE_ONCE(probe[k], iso_word(k));
+    CHECK(iso_scan(0, (u64)probe, sizeof(probe), &first) == 1,
+          "the matcher misses a known copy");
+    for (unsigned int k = 0; k < ISO_WORDS; k++)
+        WRITE_ONCE(probe[k], 0);
+
+    for (unsigned int b = 0; b < n; b++) {
+        found += iso_scan(0, banks[b].base, banks[b].size, &first);
+        ram += banks[b].size;
+    }
+    printf("scrub_scan: scanned %lu MiB: %lu copies: %s\n", ram >> 20, found,
+           found || checks_failed ? "FAIL" : "PASS");
+    if (found)
+        info("first copy at IPA 0x%lx", first);
+    udelay(DELAY_US);
+    s64 r = psci_call(PSCI_SYSTEM_RESET, 0, 0, 0);
+    fail("SYSTEM_RESET returned %ld", r);
+}
