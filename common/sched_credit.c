@@ -145,10 +145,15 @@ static bool any_parked(const struct pcpu *c)
 	return false;
 }
 
-/* An idle CPU takes a waiting vCPU whose state no other CPU holds. */
-static struct vcpu *steal(struct pcpu *c)
+/*
+ * Takes from another CPU's queue a waiting vCPU, whose state no CPU holds,
+ * that should run rather than `mine` (NULL when this CPU would idle): idle
+ * CPUs find work, and a CPU about to run an out-of-credit vCPU lets an
+ * in-credit one from elsewhere run instead, so weights hold across CPUs.
+ */
+static struct vcpu *steal(struct pcpu *c, struct vcpu *mine)
 {
-	struct vcpu *best = NULL;
+	struct vcpu *best = mine;
 	struct pcpu *from = NULL;
 
 	for (unsigned i = 0; i < nr_pcpus; i++) {
@@ -157,13 +162,14 @@ static struct vcpu *steal(struct pcpu *c)
 			continue;
 		for (unsigned j = 0; j < o->nr_runq; j++) {
 			struct vcpu *v = o->runq[j];
-			if (eligible(v, c) && v->loaded_on < 0 && o->current != v && better(v, best)) {
+			if (eligible(v, c) && v->loaded_on < 0 && o->current != v &&
+			    (mine ? v->sched.prio < best->sched.prio : better(v, best))) {
 				best = v;
 				from = o;
 			}
 		}
 	}
-	if (best) {
+	if (from) {
 		sched_runq_remove(from, best);
 		sched_runq_add(c, best);
 	}
@@ -182,8 +188,8 @@ static struct vcpu *credit_pick(struct pcpu *c, uint64_t now, uint64_t *until)
 		return cur;
 	}
 	v = best_local(c);
-	if (!v)
-		v = steal(c);
+	if (!v || v->sched.prio == PRIO_OVER)
+		v = steal(c, v);
 	if (v && v->dom->cap && v->sched.credit > 0)
 		slice = MIN(slice, MAX((uint64_t)v->sched.credit, sched_params.ratelimit));
 	/* Idle: a parked vCPU gets credit again at the next accounting. */

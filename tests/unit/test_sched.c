@@ -325,6 +325,21 @@ TEST(credit_equal_4_hogs_on_2_cpus)
 	check_ratelimit_kept();
 }
 
+/* Weights hold across CPUs: 1024:512:512 on 2 CPUs is 1.0 / 0.5 / 0.5 of a CPU. */
+TEST(credit_weights_across_cpus)
+{
+	setup(&sched_credit_ops, 2);
+	struct vcpu *big = hog(1024, 0), *s1 = hog(512, 0), *s2 = hog(512, 0);
+
+	sim_run(6 * SEC);
+	fprintf(stderr, "  1024:512:512 -> %.3f %.3f %.3f of a CPU\n", share(big, 6 * SEC),
+		share(s1, 6 * SEC), share(s2, 6 * SEC));
+	CHECK_NEAR(share(big, 6 * SEC), 1.0, 0.1);
+	CHECK_NEAR(share(s1, 6 * SEC), 0.5, 0.05);
+	CHECK_NEAR(share(s2, 6 * SEC), 0.5, 0.05);
+	check_ratelimit_kept();
+}
+
 /* ---- credit: caps ---- */
 
 TEST(credit_cap_alone)
