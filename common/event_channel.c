@@ -51,6 +51,12 @@ void evtchn_set_pending(struct domain *d, uint32_t port)
 		return;
 	if (test_and_set(&si->evtchn_pending[port / 64], port % 64))
 		return;
+	/* Pollers wait on ports they keep masked: wake them whatever the mask says. */
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i]->polling) {
+			d->vcpu[i]->polling = false;
+			vcpu_kick(d->vcpu[i]);
+		}
 	if (!(__atomic_load_n(&si->evtchn_mask[port / 64], __ATOMIC_SEQ_CST) & BIT(port % 64)))
 		notify_vcpu(d, port);
 }

@@ -24,6 +24,7 @@ struct vcpu {
 	struct domain *dom;
 	volatile enum vcpu_power power;
 	volatile bool blocked;		/* waiting in WFI for an interrupt */
+	volatile bool polling;		/* in SCHEDOP_poll: any event of its domain wakes it */
 	volatile bool reset_pending;	/* CPU_ON gave it a new entry point */
 	uint64_t reset_pc, reset_ctx;
 	unsigned pcpu;			/* the physical CPU it runs on */
