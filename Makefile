@@ -4,7 +4,8 @@
 #   make run      set up, build, boot Domus with its default domains (interactive):
 #                 two Linux guests and the demo micro-guest
 #   make test     set up, build, run every test; ends with "N passed, N failed"
-#   make bench    boot-time and CPU-loop benchmarks against bare QEMU
+#   make bench    boot-time and CPU-loop benchmarks against bare QEMU (scripts/bench.py),
+#                 then scheduler, timer-latency and PV benchmarks (scripts/bench_hv.py)
 
 ARCH        ?= arm64
 CROSS       ?= aarch64-linux-gnu-
@@ -91,7 +92,7 @@ test: setup
 	@bash tests/run-all.sh
 
 bench: setup all guests
-	@$(PYTHON) scripts/bench.py
+	@$(PYTHON) scripts/bench.py && $(PYTHON) scripts/bench_hv.py
 
 clean:
 	rm -rf $(BUILD)

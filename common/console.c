@@ -11,10 +11,12 @@
 #include <domus/debugkeys.h>
 #include <domus/vpl011.h>
 #include <domus/xen_pv.h>
+#include <asm/arch.h>
 #include <asm/spinlock.h>
 
 #define CTRL_A        0x01
 #define LONGEST_LINE  128	/* a longer line without a newline is cut */
+#define HOLD_MS       50	/* others wait this long for a guest to finish its line */
 
 static spinlock_t console_lock = SPINLOCK_INIT;	/* the UART and the line state */
 static spinlock_t rings_lock = SPINLOCK_INIT;	/* the domains' rings and their list */
@@ -25,11 +27,14 @@ static int last_writer = -1;		/* domain id, or -1 for Domus */
 static struct console_ring *rings;
 static unsigned nr_rings;
 static volatile bool flush_wanted;
+static uint64_t partial_since;		/* when a guest left the UART in mid-line */
+static volatile bool held;		/* output waits for such a line to finish */
 static spinlock_t input_lock = SPINLOCK_INIT;	/* keeps the input domain alive while used */
 static unsigned input_id;		/* the domain typing goes to; 0: Domus reads the keys */
 static unsigned ctrl_a_count;
 
 static void announce_input(void);
+static void console_flush(void);
 
 void console_attach(const struct console_uart *u)
 {
@@ -147,6 +152,30 @@ static void print_guest(struct console_ring *r, const char *s, size_t n, bool pr
 			emit_str(tag);
 		emit(s[i]);
 	}
+	if (at_line_start)
+		partial_since = 0;
+	else if (!partial_since)
+		partial_since = arch_counter();
+}
+
+/* Whether r must wait: another guest's line is half printed, and only just. */
+static bool must_wait(const struct console_ring *r)
+{
+	uint64_t hold = arch_counter_freq() / 1000 * HOLD_MS;
+
+	return !at_line_start && last_writer >= 0 && last_writer != (int)r->dom->id &&
+	       partial_since && arch_counter() - partial_since < hold;
+}
+
+uint64_t console_deadline(void)
+{
+	return held && partial_since ? partial_since + arch_counter_freq() / 1000 * HOLD_MS : 0;
+}
+
+void console_poll(void)
+{
+	if (held)
+		console_flush();
 }
 
 /* One round: a line from every domain that has one.  Returns whether anything was printed. */
@@ -159,9 +188,14 @@ static bool drain_round(bool everything)
 	for (struct console_ring *r = rings; r; r = r->next) {
 		bool prefix = nr_rings > 1;
 		bool partial = everything || nr_rings == 1 || r->dom->id == input_id;
-		size_t n = take_line(r, line, partial);
+		size_t n;
 		uint64_t dropped = r->dropped;
 
+		if (!everything && r->len && must_wait(r)) {
+			held = true;
+			continue;
+		}
+		n = take_line(r, line, partial);
 		if (!n && !dropped)
 			continue;
 		r->dropped = 0;
@@ -188,6 +222,7 @@ static void console_flush(void)
 		if (!spin_trylock(&console_lock))
 			return;
 		flush_wanted = false;
+		held = false;
 		while (drain_round(false))
 			;
 		spin_unlock(&console_lock);

@@ -217,10 +217,11 @@ void sched_run(void)
 
 		release_if_dead(c);
 		domain_reap();
+		console_poll();
 		wake_expired_timers(c, now);
 		spin_lock(&sched_lock);
 		v = choose(c, now);
-		deadline = next_event(c, c->slice_end);
+		deadline = earliest(next_event(c, c->slice_end), console_deadline());
 		spin_unlock(&sched_lock);
 		arch_set_cpu_timer(deadline);
 		if (v) {

@@ -21,6 +21,10 @@ struct console_ring {
 };
 
 void console_domain_add(struct domain *d);
+/* Prints output that waited for another domain's line; call often. */
+void console_poll(void);
+/* When waiting output must be printed at the latest (counter ticks; 0: none). */
+uint64_t console_deadline(void);
 /* Prints what the domain left in its ring and forgets it. */
 void console_domain_remove(struct domain *d);
 
