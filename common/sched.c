@@ -169,22 +169,6 @@ static uint64_t next_event(struct pcpu *c, uint64_t until)
 	return until;
 }
 
-/* Keeps the running vCPU unless its slice is over or something changed. */
-static struct vcpu *choose(struct pcpu *c, uint64_t now)
-{
-	struct vcpu *v = c->current;
-
-	if (c->resched || !v || !sched_runnable(v) || v->sched.parked ||
-	    (c->slice_end && now >= c->slice_end)) {
-		c->resched = false;
-		v = policy->pick(c, now, &c->slice_end);
-		if (v != c->current)
-			c->run_start = now;
-		c->current = v;
-	}
-	c->idle = v == NULL;
-	return v;
-}
 
 static uint64_t run_once(struct pcpu *c, struct vcpu *v)
 {
@@ -220,7 +204,7 @@ void sched_run(void)
 		console_poll();
 		wake_expired_timers(c, now);
 		spin_lock(&sched_lock);
-		v = choose(c, now);
+		v = sched_choose(c, policy, now);
 		deadline = earliest(next_event(c, c->slice_end), console_deadline());
 		spin_unlock(&sched_lock);
 		arch_set_cpu_timer(deadline);

@@ -21,6 +21,22 @@ void sched_set_params(uint64_t freq, unsigned tslice_ms, unsigned ratelimit_us)
 	};
 }
 
+struct vcpu *sched_choose(struct pcpu *c, const struct sched_ops *ops, uint64_t now)
+{
+	struct vcpu *v = c->current;
+
+	if (c->resched || !v || !sched_runnable(v) || v->sched.parked ||
+	    (c->slice_end && now >= c->slice_end)) {
+		c->resched = false;
+		v = ops->pick(c, now, &c->slice_end);
+		if (v != c->current)
+			c->run_start = now;
+		c->current = v;
+	}
+	c->idle = v == NULL;
+	return v;
+}
+
 void sched_runq_add(struct pcpu *c, struct vcpu *v)
 {
 	v->pcpu = c->id;

@@ -46,6 +46,12 @@ extern const struct sched_ops sched_credit_ops;
 extern const struct sched_ops sched_null_ops;
 extern struct sched_params sched_params;
 
+/*
+ * What CPU c runs from `now`: the running vCPU, unless its slice is over or
+ * something changed, in which case the policy chooses again.
+ */
+struct vcpu *sched_choose(struct pcpu *c, const struct sched_ops *ops, uint64_t now);
+
 /* Shared by the policies and the core. */
 bool sched_runnable(const struct vcpu *v);
 void sched_runq_add(struct pcpu *c, struct vcpu *v);

@@ -118,21 +118,9 @@ static bool in_runq(const struct pcpu *c, const struct vcpu *v)
 	return false;
 }
 
-/* The core's choose() (sched.c): asks the policy only when something changed. */
 static struct vcpu *choose(struct pcpu *c, uint64_t now)
 {
-	struct vcpu *v = c->current;
-
-	if (c->resched || !v || !sched_runnable(v) || v->sched.parked ||
-	    (c->slice_end && now >= c->slice_end)) {
-		c->resched = false;
-		v = ops->pick(c, now, &c->slice_end);
-		if (v != c->current)
-			c->run_start = now;
-		c->current = v;
-	}
-	c->idle = v == NULL;
-	return v;
+	return sched_choose(c, ops, now);
 }
 
 /* vcpu_kick(): v has work; its CPU chooses again; idle CPUs may take it. */
