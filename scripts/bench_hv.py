@@ -83,8 +83,8 @@ XEN_CONFIG = XEN_IMAGE + ".config"
 BASE_BOOTARGS = domus_run.DEFAULT_XEN_BOOTARGS
 HOG_FIRST, HOG_LAST = 2, 9          # hog intervals used (1 s each)
 
-LINE = re.compile(r"(?:\(d(\d+)\) |DOM(\d+): )?bench: (\S+)([^\r\n]*)\r?\n")
-BAD = re.compile(r"domus-test: (\S+): (FAIL|SKIP)([^\r\n]*)|Panic on CPU[^\r\n]*\r?\n[^\r\n]*")
+LINE = re.compile(r"(?:\(d(\d+)\) |DOM(\d+): )?bench: (\S+)([^\r\n]*)\r*\n")
+BAD = re.compile(r"domus-test: (\S+): (FAIL|SKIP)([^\r\n]*)|Panic on CPU[^\r\n]*\r*\n[^\r\n]*")
 
 
 def log(msg=""):
@@ -96,7 +96,7 @@ def guest(name):
 
 
 def dspec(name, **kw):
-    s = "kernel=%s,memory=32,cpus=%d" % (guest(name), kw.pop("cpus", 1))
+    s = "kernel=%s,memory=64,cpus=%d" % (guest(name), kw.pop("cpus", 1))
     for k, v in kw.items():
         s += ",%s=%s" % (k, v)
     return s
