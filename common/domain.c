@@ -130,6 +130,10 @@ void domain_reap(void)
 {
 	struct domain *dead = NULL;
 
+	/* The common case, on every exit: nothing to do, without taking a lock. */
+	if (!nr_dying && (nr_alive || !boot_done))
+		return;
+
 	spin_lock(&domains_lock);
 	for (unsigned id = 1; id <= MAX_DOMAINS && !dead; id++) {
 		struct domain *d = domains[id];

@@ -161,19 +161,19 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 /* When this CPU must look again: the policy's limit, or a waiting vCPU's timer. */
 static uint64_t next_event(struct pcpu *c, uint64_t until)
 {
+	c->wake_at = 0;
 	for (unsigned i = 0; i < c->nr_runq; i++) {
 		struct vcpu *v = c->runq[i];
 		if (v->blocked && v->loaded_on != (int)c->id)
-			until = earliest(until, v->timer_deadline);
+			c->wake_at = earliest(c->wake_at, v->timer_deadline);
 	}
-	return until;
+	return earliest(until, c->wake_at);
 }
 
 
-static uint64_t run_once(struct pcpu *c, struct vcpu *v)
+/* Puts v's state in the registers, saving whoever held them. */
+static void switch_to(struct pcpu *c, struct vcpu *v)
 {
-	uint64_t ran;
-
 	if (c->loaded != v || v->reset_pending) {
 		if (c->loaded && c->loaded != v)
 			sched_unload(c);
@@ -185,6 +185,12 @@ static uint64_t run_once(struct pcpu *c, struct vcpu *v)
 		c->loaded = v;
 		v->loaded_on = (int)c->id;
 	}
+}
+
+static uint64_t run(struct vcpu *v)
+{
+	uint64_t ran;
+
 	runstate_set(v, RUNSTATE_running);
 	ran = arch_run_vcpu(v);
 	v->runtime_ticks += ran;
@@ -202,14 +208,20 @@ void sched_run(void)
 		release_if_dead(c);
 		domain_reap();
 		console_poll();
-		wake_expired_timers(c, now);
+		if (c->wake_at && now >= c->wake_at)
+			wake_expired_timers(c, now);
 		spin_lock(&sched_lock);
 		v = sched_choose(c, policy, now);
+		spin_unlock(&sched_lock);
+		/* After the switch: a vCPU unloaded now has its timer deadline only from here on. */
+		if (v)
+			switch_to(c, v);
+		spin_lock(&sched_lock);
 		deadline = earliest(next_event(c, c->slice_end), console_deadline());
 		spin_unlock(&sched_lock);
 		arch_set_cpu_timer(deadline);
 		if (v) {
-			uint64_t ran = run_once(c, v);
+			uint64_t ran = run(v);
 			spin_lock(&sched_lock);
 			policy->ran(v, ran, now + ran);
 			spin_unlock(&sched_lock);

@@ -84,6 +84,8 @@ static void notify(struct domain *d, struct vcpu *owner, struct vgic_irq *irq)
 {
 	struct vcpu *t = irq_target(d, owner, irq);
 
+	__atomic_fetch_add(&d->vgic.gen, 1, __ATOMIC_RELEASE);
+
 	if (t && (deliverable(d, irq) || irq->lr != VGIC_NO_LR))
 		vcpu_kick(t);
 }
@@ -225,6 +227,14 @@ static struct vgic_irq *best_candidate(struct vcpu *v)
 	return best;
 }
 
+bool vgic_lr_idle(const struct vcpu *v)
+{
+	for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
+		if (v->vgic.lr_irq[i])
+			return false;
+	return v->vgic.seen_gen == __atomic_load_n(&v->dom->vgic.gen, __ATOMIC_ACQUIRE);
+}
+
 bool vgic_lr_fill(struct vcpu *v, struct vgic_lr *lrs, unsigned nr)
 {
 	struct domain *d = v->dom;
@@ -234,6 +244,7 @@ bool vgic_lr_fill(struct vcpu *v, struct vgic_lr *lrs, unsigned nr)
 	if (nr > VGIC_MAX_LRS)
 		nr = VGIC_MAX_LRS;
 	spin_lock(&d->vgic.lock);
+	v->vgic.seen_gen = __atomic_load_n(&d->vgic.gen, __ATOMIC_ACQUIRE);
 	for (unsigned i = 0; i < nr; i++) {
 		irq = v->vgic.lr_irq[i];
 		if (!irq) {
@@ -260,6 +271,8 @@ bool vgic_lr_fill(struct vcpu *v, struct vgic_lr *lrs, unsigned nr)
 		};
 	}
 	more = best_candidate(v) != NULL;
+	if (more)
+		v->vgic.seen_gen--;	/* what did not fit must be looked at again */
 	spin_unlock(&d->vgic.lock);
 	return more;
 }

@@ -201,7 +201,12 @@ void gic_lrs_save(struct vcpu *v)
 void gic_lrs_load(struct vcpu *v)
 {
 	struct vgic_lr lrs[VGIC_MAX_LRS];
-	bool more = vgic_lr_fill(v, lrs, nr_lrs);
+	bool more;
+
+	/* Nothing in the list registers and nothing new: they are right as they are. */
+	if (vgic_lr_idle(v))
+		return;
+	more = vgic_lr_fill(v, lrs, nr_lrs);
 
 	for (unsigned i = 0; i < nr_lrs; i++) {
 		uint64_t lr = 0;

@@ -46,6 +46,11 @@ uint64_t arch_vcpu_unload(struct vcpu *v)
 
 void arch_set_cpu_timer(uint64_t when)
 {
+	struct pcpu *c = this_cpu();
+
+	if (c->timer_armed == when)
+		return;
+	c->timer_armed = when;
 	if (when) {
 		write_sysreg(cnthp_cval_el2, when);
 		write_sysreg(cnthp_ctl_el2, 1);

@@ -43,6 +43,7 @@ static void cpu_timer_irq(uint32_t intid)
 	(void)intid;
 	write_sysreg(cnthp_ctl_el2, 0);
 	isb();
+	this_cpu()->timer_armed = 0;
 }
 
 void vtimer_cpu_init(void)

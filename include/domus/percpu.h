@@ -18,6 +18,8 @@ struct pcpu {
 	uint64_t run_start;		/* when current was chosen */
 	uint64_t slice_end;		/* when to choose again (0: on events only) */
 	volatile bool resched;		/* something changed: choose again */
+	uint64_t wake_at;		/* earliest timer of a waiting, unloaded vCPU here */
+	uint64_t timer_armed;		/* what this CPU's own timer is set to */
 	volatile bool idle;
 	uint64_t idle_ticks;
 };

@@ -35,11 +35,13 @@ struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];
 	struct vgic_irq *lr_irq[VGIC_MAX_LRS];
 	bool asleep;		/* GICR_WAKER.ProcessorSleep */
+	unsigned seen_gen;	/* the distributor generation its LRs were filled at */
 };
 
 struct vgic_dist {
 	spinlock_t lock;
 	uint32_t ctlr;
+	volatile unsigned gen;	/* bumped by every change of interrupt state */
 	struct vgic_irq spi[VGIC_NR_SPIS];
 };
 
@@ -75,6 +77,8 @@ bool vgic_irq_is_pending(const struct vgic_irq *irq);
 
 /* List registers: record what the guest did on exit, recompute them on entry. */
 void vgic_lr_sync(struct vcpu *v, unsigned lr, bool pending, bool active);
+/* Whether the list registers are empty and nothing changed since they were filled. */
+bool vgic_lr_idle(const struct vcpu *v);
 /* Fills lrs[0..nr); returns true when interrupts remain that did not fit. */
 bool vgic_lr_fill(struct vcpu *v, struct vgic_lr *lrs, unsigned nr);
 
