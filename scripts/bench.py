@@ -54,7 +54,6 @@ import json
 import os
 import re
 import shlex
-import signal
 import statistics
 import subprocess
 import sys
@@ -184,15 +183,7 @@ class Run:
 
     def kill(self):
         """Kill timeout(1) and QEMU: the pty session's process group, ours."""
-        if self.child.isalive():
-            try:
-                os.killpg(self.child.pid, signal.SIGKILL)
-            except OSError:
-                pass
-        try:
-            self.child.close(force=True)
-        except Exception:
-            pass
+        domus_run.kill_spawned(self.child)
         self.log.close()
 
 

@@ -141,6 +141,20 @@ class Domain:
         return "Domain(%s)" % self.describe()
 
 
+def kill_spawned(child):
+    """Kill a pexpect child running in its own session (the launcher or
+    timeout(1), and the QEMU under it) with its whole process group."""
+    if child.isalive():
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except OSError:
+            pass
+    try:
+        child.close(force=True)
+    except Exception:
+        pass
+
+
 def rel(path):
     """Path for messages: relative to the current directory when inside it."""
     try:

@@ -53,4 +53,35 @@ static inline unsigned long iso_scan(unsigned int side, u64 base, u64 size, u64 
     return found;
 }
 
+/*
+ * Whether iso_scan finds side 0's pattern written into probe (so a scan that
+ * finds nothing means something); probe is cleared again afterwards.
+ */
+static inline bool iso_matcher_works(u64 *probe)
+{
+    u64 first = 0;
+    bool works;
+
+    for (unsigned int k = 0; k < ISO_WORDS; k++)
+        WRITE_ONCE(probe[k], iso_word(k));
+    works = iso_scan(0, (u64)probe, ISO_WORDS * 8, &first) == 1;
+    for (unsigned int k = 0; k < ISO_WORDS; k++)
+        WRITE_ONCE(probe[k], 0);
+    return works;
+}
+
+/* Copies of side 0's pattern in all of the domain's RAM; *ram gets its size. */
+static inline unsigned long iso_scan_ram(const struct mem_bank *banks, unsigned int n,
+                                         u64 *first, u64 *ram)
+{
+    unsigned long found = 0;
+
+    *ram = 0;
+    for (unsigned int b = 0; b < n; b++) {
+        found += iso_scan(0, banks[b].base, banks[b].size, first);
+        *ram += banks[b].size;
+    }
+    return found;
+}
+
 #endif

@@ -21,17 +21,9 @@ void test_main(void)
     unsigned long found = 0;
 
     CHECK(n > 0, "no /memory in the device tree");
-    for (unsigned int k = 0; k < ISO_WORDS; k++)
-        WRITE_ONCE(probe[k], iso_word(k));
-    CHECK(iso_scan(0, (u64)probe, sizeof(probe), &first) == 1, "the matcher misses a known copy");
-    for (unsigned int k = 0; k < ISO_WORDS; k++)
-        WRITE_ONCE(probe[k], 0);
-
+    CHECK(iso_matcher_works(probe), "the matcher misses a known copy");
     udelay(DELAY_US);
-    for (unsigned int b = 0; b < n; b++) {
-        found += iso_scan(0, banks[b].base, banks[b].size, &first);
-        ram += banks[b].size;
-    }
+    found = iso_scan_ram(banks, n, &first, &ram);
     printf("iso_scan: scanned %lu MiB of own RAM: %lu copies of the pattern\n", ram >> 20, found);
     CHECK(found == 0, "another domain's pattern is visible at IPA 0x%lx (%lu copies)", first, found);
     finish();

@@ -25,17 +25,8 @@ void test_main(void)
     unsigned long found = 0;
 
     CHECK(n > 0, "no /memory in the device tree");
-    for (unsigned int k = 0; k < ISO_WORDS; k++)
-        WRITE_ONCE(probe[k], iso_word(k));
-    CHECK(iso_scan(0, (u64)probe, sizeof(probe), &first) == 1,
-          "the matcher misses a known copy");
-    for (unsigned int k = 0; k < ISO_WORDS; k++)
-        WRITE_ONCE(probe[k], 0);
-
-    for (unsigned int b = 0; b < n; b++) {
-        found += iso_scan(0, banks[b].base, banks[b].size, &first);
-        ram += banks[b].size;
-    }
+    CHECK(iso_matcher_works(probe), "the matcher misses a known copy");
+    found = iso_scan_ram(banks, n, &first, &ram);
     printf("scrub_scan: scanned %lu MiB: %lu copies: %s\n", ram >> 20, found,
            found || checks_failed ? "FAIL" : "PASS");
     if (found)

@@ -10,7 +10,6 @@ appended to every run: a way to check the harness itself without Domus.
 """
 import os
 import re
-import signal
 import sys
 import time
 
@@ -134,15 +133,7 @@ class Session:
 
     def kill(self):
         """Kill domus_run.py and QEMU (same process group) and close the log."""
-        if self.child.isalive():
-            try:
-                os.killpg(self.child.pid, signal.SIGKILL)
-            except OSError:
-                pass
-        try:
-            self.child.close(force=True)
-        except Exception:
-            pass
+        domus_run.kill_spawned(self.child)
         self.tee.close()
 
     # -- guest shell ------------------------------------------------------
