@@ -29,6 +29,15 @@ static unsigned nr_rings;
 static volatile bool flush_wanted;
 static uint64_t partial_since;		/* when a guest left the UART in mid-line */
 static volatile bool held;		/* output waits for such a line to finish */
+static char domus_pending[1024];	/* Domus's own messages waiting likewise */
+static size_t domus_pending_len;
+
+/* A guest has left the UART in mid-line, and only just: others wait a little. */
+static bool guest_line_young(void)
+{
+	return !at_line_start && last_writer >= 0 && partial_since &&
+	       arch_counter() - partial_since < arch_counter_freq() / 1000 * HOLD_MS;
+}
 static spinlock_t input_lock = SPINLOCK_INIT;	/* keeps the input domain alive while used */
 static unsigned input_id;		/* the domain typing goes to; 0: Domus reads the keys */
 static unsigned ctrl_a_count;
@@ -75,6 +84,23 @@ static void switch_writer(int writer)
 	last_writer = writer;
 }
 
+static void print_domus(const char *s, size_t n)
+{
+	switch_writer(-1);
+	for (size_t i = 0; i < n; i++) {
+		if (at_line_start)
+			emit_str("(domus) ");
+		emit(s[i]);
+	}
+}
+
+/* Domus's own messages that waited for a guest's half-printed line; with console_lock. */
+static void print_domus_pending(void)
+{
+	print_domus(domus_pending, domus_pending_len);
+	domus_pending_len = 0;
+}
+
 void vprintk(enum log_level level, const char *fmt, va_list ap)
 {
 	char buf[512];
@@ -86,11 +112,15 @@ void vprintk(enum log_level level, const char *fmt, va_list ap)
 	if (n > (int)sizeof(buf) - 1)
 		n = sizeof(buf) - 1;
 	spin_lock(&console_lock);
-	switch_writer(-1);
-	for (int i = 0; i < n; i++) {
-		if (at_line_start)
-			emit_str("(domus) ");
-		emit(buf[i]);
+	/* Errors go out at once; other news waits for a guest to finish its line. */
+	if (level > LOG_WARN && guest_line_young()) {
+		n = MIN((size_t)n, sizeof(domus_pending) - domus_pending_len);
+		memcpy(domus_pending + domus_pending_len, buf, n);
+		domus_pending_len += n;
+		held = true;
+	} else {
+		print_domus_pending();
+		print_domus(buf, n);
 	}
 	spin_unlock(&console_lock);
 }
@@ -161,15 +191,19 @@ static void print_guest(struct console_ring *r, const char *s, size_t n, bool pr
 /* Whether r must wait: another guest's line is half printed, and only just. */
 static bool must_wait(const struct console_ring *r)
 {
-	uint64_t hold = arch_counter_freq() / 1000 * HOLD_MS;
-
-	return !at_line_start && last_writer >= 0 && last_writer != (int)r->dom->id &&
-	       partial_since && arch_counter() - partial_since < hold;
+	return last_writer != (int)r->dom->id && guest_line_young();
 }
 
 uint64_t console_deadline(void)
 {
 	return held && partial_since ? partial_since + arch_counter_freq() / 1000 * HOLD_MS : 0;
+}
+
+void console_sync(void)
+{
+	spin_lock(&console_lock);
+	print_domus_pending();
+	spin_unlock(&console_lock);
 }
 
 void console_poll(void)
@@ -225,6 +259,10 @@ static void console_flush(void)
 		held = false;
 		while (drain_round(false))
 			;
+		if (domus_pending_len && guest_line_young())
+			held = true;
+		else if (domus_pending_len)
+			print_domus_pending();
 		spin_unlock(&console_lock);
 	} while (flush_wanted);
 }

@@ -5,6 +5,7 @@
 #include <asm/psci_fw.h>
 #include <asm/traps.h>
 #include <asm/vcpu_ctx.h>
+#include <domus/console.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
 
@@ -99,6 +100,7 @@ void arch_zero_pages(uint64_t pa, uint64_t size)
 
 void arch_system_off(void)
 {
+	console_sync();
 	psci_fw_system_off();
 	arch_halt();
 }

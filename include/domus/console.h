@@ -21,6 +21,8 @@ struct console_ring {
 };
 
 void console_domain_add(struct domain *d);
+/* Prints at once what Domus still holds back (before the machine stops). */
+void console_sync(void);
 /* Prints output that waited for another domain's line; call often. */
 void console_poll(void);
 /* When waiting output must be printed at the latest (counter ticks; 0: none). */
