@@ -29,10 +29,10 @@ median of the ratios taken within each iteration.
    very slow under TCG), SVE and SME; Domus and Xen hide them from guests.
    So every variant's kernel command line gets
    "arm64.nopauth arm64.nosve arm64.nosme".
-2. CPU loop: tests/guests/bench_cpu.c, a fixed integer-hash loop, prints
-   its CNTVCT delta.
-     bare   build/guests/bench_cpu-bare.bin at EL1 (-M virt without EL2)
-     domus  build/guests/bench_cpu.bin as a 1-vCPU, 64 MiB domain
+2. CPU loop: tests/bench/guests/bench_cpu.c, a fixed integer-hash loop,
+   prints its CNTVCT delta.
+     bare   build/bench/guests/bench_cpu-bare.bin at EL1 (-M virt without EL2)
+     domus  build/bench/guests/bench_cpu.bin as a 1-vCPU, 64 MiB domain
      xen    the same image as a Xen domU (killed after its result line)
    The wall time of the loop as seen by the host (from the guest's "start"
    line to its result line) is reported as a second figure.
@@ -75,7 +75,8 @@ CACHE = os.path.join(REPO, "cache")
 IMAGE = os.path.join(CACHE, "Image")
 INITRAMFS = os.path.join(CACHE, "initramfs.cpio.gz")
 HV = os.path.join(BUILD, "domus.bin")
-GUESTS = os.path.join(BUILD, "guests")
+# The benchmark guests (tests/bench/guests/*.c, built by `make guests`).
+GUESTS = os.path.join(BUILD, "bench", "guests")
 XEN_DIR = os.path.join(CACHE, "xen")
 XEN_IMAGE = os.path.join(XEN_DIR, "boot", "xen-4.17-arm64")
 XEN_PACKAGE = "xen-hypervisor-4.17-arm64:arm64"
@@ -295,6 +296,19 @@ def cpu_variants(xen):
     return v
 
 
+def check_no_panic(r, log_path):
+    """A Domus panic anywhere in a run's console log makes it a failed run."""
+    try:
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            panic = domus_run.find_panic(f.read())
+    except OSError:
+        return
+    if panic:
+        r["ok"] = False
+        r["error"] = "Domus panicked: %s (see %s)" % (panic.splitlines()[0],
+                                                    os.path.relpath(log_path, REPO))
+
+
 def boot_once(variant, argv, timeout, log_path):
     """Boot to the shell prompt; then poweroff (or, for Xen, kill)."""
     r = {"variant": variant, "ok": False}
@@ -335,6 +349,7 @@ def boot_once(variant, argv, timeout, log_path):
         r["error"] = str(e)
     finally:
         run.kill()
+        check_no_panic(r, log_path)
     return r
 
 
@@ -363,6 +378,7 @@ def cpu_once(variant, argv, timeout, log_path):
         r["error"] = str(e)
     finally:
         run.kill()
+        check_no_panic(r, log_path)
     return r
 
 
@@ -633,7 +649,7 @@ def main(argv=None):
             log("  xen: time of the shell banner line (Xen line-buffers domain output, so the"
                 " prompt shows late); Domus/Xen compares banner times.")
     if "cpu" in benches:
-        log("cpu loop: CNTVCT ticks of tests/guests/bench_cpu.c's loop (1 vCPU domain vs bare EL1);"
+        log("cpu loop: CNTVCT ticks of tests/bench/guests/bench_cpu.c's loop (1 vCPU domain vs bare EL1);"
             " wall = host time between its start and result lines.")
     verdicts = []
     for key, label in (("boot_to_shell_s", "boot to shell"), ("cpu_loop_ticks", "cpu loop")):

@@ -5,7 +5,8 @@
     scripts/bench_hv.py [--iterations N] [--settle S] [--timeout S] [--no-xen]
                         [--only CASE[,CASE..]]
 
-Micro-guests tests/guests/bench_*.c print "bench: <name> key=value ..." lines;
+Micro-guests tests/bench/guests/bench_*.c (built into build/bench/guests/ by
+`make guests`) print "bench: <name> key=value ..." lines;
 this script boots them under Domus (scripts/domus_run.py) and under Xen 4.17
 (the same QEMU, host DTB and images: domus_run.py --hv), reads the lines and
 kills QEMU once it has them (hog domains never stop, and Xen does not power
@@ -84,7 +85,9 @@ BASE_BOOTARGS = domus_run.DEFAULT_XEN_BOOTARGS
 HOG_FIRST, HOG_LAST = 2, 9          # hog intervals used (1 s each)
 
 LINE = re.compile(r"(?:\(d(\d+)\) |DOM(\d+): )?bench: (\S+)([^\r\n]*)\r*\n")
-BAD = re.compile(r"domus-test: (\S+): (FAIL|SKIP)([^\r\n]*)|Panic on CPU[^\r\n]*\r*\n[^\r\n]*")
+# A guest's failure, Xen's panic, or Domus's (domus_run.PANIC)
+BAD = re.compile(r"domus-test: (\S+): (FAIL|SKIP)([^\r\n]*)|Panic on CPU[^\r\n]*\r*\n[^\r\n]*|"
+                 + domus_run.PANIC.pattern)
 
 
 def log(msg=""):
@@ -266,6 +269,11 @@ def run_case(argv, done, timeout, log_path):
     finally:
         secs = run.elapsed()
         run.kill()
+    if err is None:
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            panic = domus_run.find_panic(f.read())
+        if panic:
+            err = "Domus panicked: %s" % panic.splitlines()[0]
     return lines, err, secs
 
 

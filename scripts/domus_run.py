@@ -141,6 +141,31 @@ class Domain:
         return "Domain(%s)" % self.describe()
 
 
+# What Domus prints when it dies: panic() (common/panic.c) prints
+# "(domus) PANIC: <why>" and stops the CPU; an exception taken in Domus itself
+# (hyp_trap, arch/arm64/dump.c) first prints "(domus) PANIC on CPU<n>: <kind> in
+# Domus" and a register dump, then panics ("PANIC: hypervisor fault").  A
+# guest's crash dump is not a panic: it says "(domus) <domain> (dN) vCPU n: ...".
+PANIC = re.compile(r"\(domus\) PANIC\b[^\r\n]*")
+
+
+def find_panic(text, context=12):
+    """The first Domus panic in console output: its line and up to `context`
+    of the "(domus)" lines after it (the register dump), or None.  Every
+    harness that collects a QEMU run's output (tests/system/conftest.py,
+    tests/guests/test_guests.py, the benchmarks) fails the run on it."""
+    m = PANIC.search(text)
+    if not m:
+        return None
+    lines = [m.group(0)]
+    for ln in re.split(r"\r*\n", text[m.end():])[1:]:
+        if len(lines) > context:
+            break
+        if "(domus)" in ln:
+            lines.append(ln[ln.index("(domus)"):].rstrip())
+    return "\n".join(lines)
+
+
 def kill_spawned(child):
     """Kill a pexpect child running in its own session (the launcher or
     timeout(1), and the QEMU under it) with its whole process group."""

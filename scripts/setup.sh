@@ -38,8 +38,17 @@ PKGS=(qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       device-tree-compiler libfdt-dev python3-pytest python3-pexpect cpio
       make gcc)
 
+# The host's own architecture (amd64 on x86-64).  With the arm64 architecture
+# added, a package can be installed for arm64 only (e.g. libfdt-dev:arm64):
+# dpkg-query then finds it under its plain name, but it is of no use to the
+# host (the unit tests would fail to link: "cannot find -lfdt").  So every
+# package must be installed for the host architecture, or be
+# "Architecture: all" (python3-pytest, python3-pexpect).
+HOST_ARCH="$(dpkg --print-architecture)"
+
 installed() {
-    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q ' ok installed$'
+    dpkg-query -W -f='${Status} ${Architecture}\n' "$1" 2>/dev/null \
+        | grep -Eq " ok installed ($HOST_ARCH|all)\$"
 }
 
 APT_UPDATED=0
@@ -59,7 +68,7 @@ fi
 
 missing=()
 for p in "${PKGS[@]}"; do
-    installed "$p" || missing+=("$p")
+    installed "$p" || missing+=("$p:$HOST_ARCH")     # (apt takes :ARCH for "all" too)
 done
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"

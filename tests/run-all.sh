@@ -2,14 +2,20 @@
 # Every Domus test, in order; what `make test` runs (after scripts/setup.sh).
 #
 #   1. make all                the hypervisor build counts as one test; when it
-#                              fails, the tests that need build/domus.bin are skipped
-#   2. make unit, build/unit/test_*   each PASS/FAIL line counts; a crash counts
-#                              as one failure
+#                              fails, the tests that need build/domus.bin are not
+#                              run, and counted as skipped
+#   2. make unit, build/unit/test_*   each PASS/FAIL line counts; a binary that
+#                              crashes, times out, was not built, or prints no
+#                              PASS/FAIL line at all counts as one failure
 #   3. make guests, pytest tests/guests   (when tests/guests has them)
 #   4. pytest tests/system
 #
-# Logs: build/test-logs/. The last line is "N passed, N failed"; the exit
-# status is 1 when anything failed.
+# Every pytest run must write its JUnit report (build/test-logs/*.xml): the
+# counts come from it, and a run without one, or one that collected no test,
+# is a failure.  pytest's skips are counted as skipped.
+#
+# Logs: build/test-logs/. The last line is "N passed, N failed, N skipped";
+# the exit status is 1 when anything failed.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +28,7 @@ rm -f "$LOGS"/*.log "$LOGS"/*.xml
 
 PASSED=0
 FAILED=0
+SKIPPED=0
 
 section() { printf '\n=== %s\n' "$*"; }
 ok()      { PASSED=$((PASSED + 1)); echo "PASS $*"; }
@@ -30,7 +37,7 @@ show_tail() { echo "--- last lines of $1:"; tail -n "${2:-25}" "$1" | sed 's/^/ 
 
 # pytest_counts XML RC LABEL: add a pytest run's results (from its JUnit XML)
 pytest_counts() {
-    local xml="$1" rc="$2" label="$3" counts p f
+    local xml="$1" rc="$2" label="$3" counts p f s
     counts="$("$PY" - "$xml" <<'EOF' 2>/dev/null
 import sys, xml.etree.ElementTree as ET
 try:
@@ -42,25 +49,34 @@ t = f = s = 0
 for su in suites:
     t += int(su.get("tests", 0)); s += int(su.get("skipped", 0))
     f += int(su.get("failures", 0)) + int(su.get("errors", 0))
-print(t - f - s, f)
+print(t - f - s, f, s)
 EOF
 )"
     if [ "$counts" = none ] || [ -z "$counts" ]; then
-        if [ "$rc" = 0 ] || [ "$rc" = 5 ]; then
-            echo "$label: no tests ran"
-        else
-            bad "$label: pytest exited with status $rc and wrote no report"
-        fi
+        bad "$label: pytest (exit status $rc) wrote no JUnit report $xml: see ${xml%.xml}.log"
         return
     fi
-    read -r p f <<<"$counts"
+    read -r p f s <<<"$counts"
     PASSED=$((PASSED + p))
     FAILED=$((FAILED + f))
-    echo "$label: $p passed, $f failed"
+    SKIPPED=$((SKIPPED + s))
+    echo "$label: $p passed, $f failed, $s skipped"
+    if [ "$rc" = 5 ] || [ $((p + f + s)) = 0 ]; then
+        bad "$label: pytest collected no tests (exit status $rc)"
     # exit status 2-4 (interrupted, internal or usage error) with nothing failed
-    if [ "$f" = 0 ] && [ "$rc" != 0 ] && [ "$rc" != 1 ] && [ "$rc" != 5 ]; then
+    elif [ "$f" = 0 ] && [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
         bad "$label: pytest exited with status $rc"
     fi
+}
+
+# not_run LABEL WHY PYTEST-ARGS...: count the tests pytest would collect as skipped
+not_run() {
+    local label="$1" why="$2" n
+    shift 2
+    n="$("$PY" -m pytest -q --collect-only -o cache_dir=build/.pytest_cache "$@" </dev/null 2>/dev/null \
+         | grep -c '::')"
+    SKIPPED=$((SKIPPED + n))
+    echo "$label: $n tests not run ($why): counted as skipped"
 }
 
 # run_pytest DIR LABEL [ARGS...]
@@ -102,7 +118,7 @@ else
         bin="build/unit/$name"
         # only binaries built from the current source
         if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
-            echo "unit $name: not built (see $LOGS/unit-build.log)"
+            bad "unit $name: not built (see $LOGS/unit-build.log)"
             continue
         fi
         log="$LOGS/unit-$name.log"
@@ -123,7 +139,8 @@ else
             bad "unit $name: exit status $rc without a FAIL line: see $log"
             show_tail "$log" 15
         elif [ "$p" = 0 ] && [ "$f" = 0 ]; then
-            echo "unit $name: warning: printed no PASS/FAIL line"
+            bad "unit $name: printed no PASS/FAIL line (exit status $rc): see $log"
+            show_tail "$log" 15
         fi
     done
 fi
@@ -147,7 +164,7 @@ else
     if [ ${#guest_tests[@]} = 0 ]; then
         echo "no tests/guests/test_*.py"
     elif [ "$HV_OK" = 0 ] || [ "$GUESTS_OK" = 0 ]; then
-        echo "skipping tests/guests: the hypervisor or the micro-guests did not build"
+        not_run "guests" "the hypervisor or the micro-guests did not build" tests/guests
     else
         run_pytest tests/guests "guests"
     fi
@@ -158,11 +175,11 @@ section "system tests: tests/system"
 if [ "$HV_OK" = 1 ]; then
     run_pytest tests/system "system"
 else
-    echo "(without the tests marked hv: no hypervisor)"
+    not_run "system (marked hv)" "no hypervisor" -m hv tests/system
     run_pytest tests/system "system" -m "not hv"
 fi
 
 echo
 echo "logs: $LOGS/"
-echo "$PASSED passed, $FAILED failed"
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" = 0 ]

@@ -1,6 +1,6 @@
 /*
  * sys_crash_loop: a domain that faults forever, for tests/system/
- * test_isolation.py and test_lifecycle.py (not a test by itself).  It prints
+ * test_lifecycle.py (not a test by itself).  It prints
  * "crash_loop: boot", points VBAR_EL1 at 0x1000 (no RAM there: stage 2 maps
  * nothing) and loads from the unmapped IPA 0x10000000.  Domus reflects the
  * data abort to the guest's vector at 0x1200, whose fetch is an instruction

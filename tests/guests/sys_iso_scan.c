@@ -1,7 +1,8 @@
 /*
- * sys_iso_scan: domain B of the isolation probe (tests/system/test_sched.py;
- * not a test by itself).  After DELAY_US (domain A, sys_iso_write, has
- * filled its RAM with the pattern by then) it searches every 8-byte-aligned
+ * sys_iso_scan: domain B of the isolation probe (tests/system/
+ * test_isolation.py; also a short-lived domain in test_sched.py; not a test
+ * by itself).  After DELAY_US (domain A, sys_iso_write, has filled its RAM
+ * with the pattern by then) it searches every 8-byte-aligned
  * IPA of all its own RAM for the pattern.  Finding it means it can see
  * another domain's memory: FAIL.  A self-check first proves the matcher
  * finds a copy it wrote itself (then wipes it).

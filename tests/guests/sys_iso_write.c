@@ -1,6 +1,7 @@
 /*
- * sys_iso_write: domain A of the isolation probe (tests/system/test_sched.py;
- * not a test by itself).  It writes the sys_iso_pattern.h pattern into every
+ * sys_iso_write: domain A of the isolation probe (tests/system/
+ * test_isolation.py; also used by test_lifecycle.py and test_sched.py; not a
+ * test by itself).  It writes the sys_iso_pattern.h pattern into every
  * 4 KiB page of its RAM above its own image, checks it reads back, then stays
  * alive (asleep in WFI on its timer) for HOLD_US while sys_iso_scan (domain B)
  * searches its own RAM for the pattern, and prints its verdict.

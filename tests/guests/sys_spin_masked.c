@@ -1,6 +1,6 @@
 /*
  * sys_spin_masked: a domain that spins forever with every exception masked
- * (DAIF all set), for tests/system/test_isolation.py (not a test by itself).
+ * (DAIF all set), for tests/system/test_sched.py (not a test by itself).
  * It never traps: only Domus's own timer can take the physical CPU back.
  */
 #include "guest.h"

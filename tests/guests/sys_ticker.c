@@ -1,5 +1,5 @@
 /*
- * sys_ticker: a heartbeat domain for tests/system/test_isolation.py and
+ * sys_ticker: a heartbeat domain for tests/system/test_sched.py and
  * test_lifecycle.py (not a test by itself).  It sleeps in WFI on its
  * virtual timer, TICKS times TICK_US apart, printing a line every 5 ticks,
  * then PASSes (and powers off).

@@ -7,10 +7,14 @@ Each guest prints exactly one verdict line
     domus-test: <name>: PASS | FAIL <reason> | SKIP <reason>
 
 then calls PSCI SYSTEM_OFF; when the last domain is gone Domus powers the
-machine off, so the launcher (and QEMU) must exit 0.  Most tests are one
-domain; LAUNCH below lists the PV and multi-domain ones.  The full console output of each
-run is kept in build/test-logs/guest-<name>.log (guest-<name>-bare.log for
-DOMUS_GUEST_BARE=1).
+machine off, so the launcher (and QEMU) must exit 0.  A Domus panic anywhere
+in the output fails the test.  A SKIP is a pytest skip (counted as skipped),
+except a SKIP about the number of vCPUs (lib/psci.c, require_cpus()): every
+guest runs with CPUS vCPUs, so a guest that sees fewer in its device tree
+found a Domus bug, and one that needs more can never run: both fail.  Most
+tests are one domain; LAUNCH below lists the PV and multi-domain ones.  The
+full console output of each run is kept in build/test-logs/guest-<name>.log
+(guest-<name>-bare.log for DOMUS_GUEST_BARE=1).
 
 Environment:
     DOMUS_GUEST_TIMEOUT   seconds per guest (default 120)
@@ -27,6 +31,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+import domus_run  # noqa: E402  (find_panic)
+
 GUEST_SRC = REPO / "tests" / "guests"
 GUEST_OUT = REPO / "build" / "guests"
 LOG_DIR = REPO / "build" / "test-logs"
@@ -34,10 +41,11 @@ LAUNCHER = REPO / "scripts" / "domus_run.py"
 TIMEOUT = float(os.environ.get("DOMUS_GUEST_TIMEOUT", "120"))
 BARE = os.environ.get("DOMUS_GUEST_BARE") == "1"
 
-# Guests that are not stand-alone tests: bench_*.c are benchmarks for
-# scripts/bench.py (make bench), sys_*.c are driven by tests/system (they need
-# other domains or measure), and demo.c is the demo domain of `make run`.
-NOT_TESTS = ("bench_", "sys_", "demo")
+# Guests that are not stand-alone tests: sys_*.c are driven by tests/system
+# (they need other domains or measure), and demo.c is the demo domain of `make
+# run`.  (The benchmark guests live apart, in tests/bench/guests/.)
+NOT_TESTS = ("sys_", "demo")
+CPUS = 2            # vCPUs of every guest's domain (and -smp of a bare run)
 
 # How a test is launched when it is not one plain domain: pv=True gives every
 # domain of the run Xen's PV interface (SPEC key pv=1); peers are guests started
@@ -82,12 +90,13 @@ def built_guests():
 def command(name):
     if BARE:
         return ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "max",
-                "-smp", "2", "-m", "512M", "-nographic", "-no-reboot",
+                "-smp", str(CPUS), "-m", "512M", "-nographic", "-no-reboot",
                 "-kernel", str(GUEST_OUT / (name + "-bare.bin"))]
     pv = ",pv=1" if LAUNCH.get(name, {}).get("pv") else ""
     cmd = [sys.executable, str(LAUNCHER)]
     for guest in domains(name):
-        cmd += ["--domain", "kernel=%s,memory=64,cpus=2%s" % (GUEST_OUT / (guest + ".bin"), pv)]
+        cmd += ["--domain", "kernel=%s,memory=64,cpus=%d%s" % (GUEST_OUT / (guest + ".bin"), CPUS,
+                                                                 pv)]
     return cmd + ["--timeout", "%g" % TIMEOUT]
 
 
@@ -128,6 +137,9 @@ def test_guest(name, built_guests):
         out, rc = (e.stdout or b"").decode("utf-8", "replace"), None
     out = out.replace("\r\n", "\n")
     log.write_text("$ %s\n%s\n[exit status: %s]\n" % (" ".join(cmd), out, rc))
+    panic = domus_run.find_panic(out)
+    if panic:
+        pytest.fail("Domus panicked; see %s\n%s" % (log, panic), pytrace=False)
 
     for guest in domains(name):
         verdicts = re.findall(r"domus-test: %s: (PASS|FAIL|SKIP)\b ?([^\r\n]*)" % re.escape(guest),
@@ -139,7 +151,17 @@ def test_guest(name, built_guests):
                                                                          verdicts)
         word, reason = verdicts[0]
         if word == "SKIP":
-            pytest.skip("%s: %s" % (guest, reason))
+            cpus = re.match(r"needs (\d+) vCPUs, the (device tree has|guest library supports)"
+                            r" (\d+)", reason)
+            if not cpus:
+                pytest.skip("%s: %s" % (guest, reason))
+            if cpus.group(2) == "device tree has" and int(cpus.group(3)) < CPUS:
+                why = "its domain has %d vCPUs: its device tree lists too few" % CPUS
+            elif cpus.group(2) == "device tree has":
+                why = "it runs with %d vCPUs (CPUS in test_guests.py), so it never runs" % CPUS
+            else:
+                why = "the guest library (NR_CPUS, lib/platform.h) is too small for it to run"
+            pytest.fail("%s: SKIP %s, but %s; see %s" % (guest, reason, why, log), pytrace=False)
         assert word == "PASS", "%s: FAIL %s; see %s\n%s" % (guest, reason, log, tail(out))
     for text in EXTRA_OUTPUT.get(name, []):
         assert text in out, "%s: %r missing from the output; see %s" % (name, text, log)

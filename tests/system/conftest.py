@@ -7,6 +7,12 @@ Console output of each run goes to build/test-logs/system-<name>.log.
 
 DOMUS_RUN_EXTRA="--bare" (or any domus_run.py options, space-separated) is
 appended to every run: a way to check the harness itself without Domus.
+
+A Domus panic (domus_run.find_panic: "(domus) PANIC...") anywhere in a run's
+output fails the test, whatever the test itself checked: run() fails at once;
+for pexpect sessions (Session), the pytest_runtest_makereport hook below reads
+what the run printed so far, unread output included, after the test body, and
+again when the session is killed.
 """
 import os
 import re
@@ -69,12 +75,25 @@ class _Tee:
         return "".join(self.parts)
 
 
+def fail_on_panic(text, log):
+    """Fail the current test if Domus panicked in this console output."""
+    panic = domus_run.find_panic(text)
+    if panic:
+        pytest.fail("Domus panicked (full log: %s):\n%s" % (os.path.relpath(log, REPO), panic),
+                    pytrace=False)
+
+
+_LIVE = []          # Sessions not killed yet
+_KILLED = []        # Sessions killed since the last report (for the teardown report)
+
+
 class Session:
     """One domus_run.py process (and its QEMU) driven through a pty."""
 
     def __init__(self, args, name, timeout=60, qemu_timeout=600):
         os.makedirs(LOG_DIR, exist_ok=True)
         self.name = name
+        self.panic_reported = False
         self.log_path = os.path.join(LOG_DIR, "system-%s.log" % re.sub(r"[^\w.-]", "_", name))
         self.tee = _Tee(self.log_path)
         self.exitstatus = None
@@ -86,11 +105,42 @@ class Session:
                                    codec_errors="replace", timeout=timeout,
                                    logfile=None, dimensions=(50, 250))
         self.child.logfile_read = self.tee
+        _LIVE.append(self)
 
     # -- output -----------------------------------------------------------
     def text(self):
         """Everything the run printed so far (raw)."""
         return self.tee.text()
+
+    def drain(self, quiet=0.2, limit=2.0):
+        """Read what the run has printed that no expect() has read yet (until
+        it is quiet for `quiet` s, at most `limit` s), without consuming it:
+        the text is put back in pexpect's buffer, so a later expect() (a
+        module-scoped session serves several tests) still sees it."""
+        child = self.child
+        if child.closed:
+            return
+        got = []
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            try:
+                got.append(child.read_nonblocking(65536, timeout=quiet))
+            except (pexpect.TIMEOUT, pexpect.EOF, OSError, ValueError):
+                break
+        data = "".join(got)
+        if data:
+            for buf in (child._buffer, child._before):      # pexpect 4: unread text
+                buf.seek(0, os.SEEK_END)
+                buf.write(data)
+
+    def unreported_panic(self):
+        """A Domus panic in the output not yet reported by a test, or None."""
+        if self.panic_reported:
+            return None
+        panic = domus_run.find_panic(self.text())
+        if panic:
+            self.panic_reported = True
+        return panic
 
     def tail(self, n=1500):
         return clean(self.text())[-n:]
@@ -132,7 +182,12 @@ class Session:
         self.fail("QEMU still running after %s s" % timeout)
 
     def kill(self):
-        """Kill domus_run.py and QEMU (same process group) and close the log."""
+        """Kill domus_run.py and QEMU (same process group) and close the log;
+        what the run printed and no test read is read first (see drain)."""
+        if self in _LIVE:
+            _LIVE.remove(self)
+            self.drain(quiet=0.1, limit=1.0)
+            _KILLED.append(self)
         domus_run.kill_spawned(self.child)
         self.tee.close()
 
@@ -162,6 +217,76 @@ def switch_input(s, name, timeout=30):
         if s.child.match.group(1) == name:
             return
     s.fail("input never went to %s" % name)
+
+
+_Q_DOMAIN = re.compile(r"^\(domus\) (\S+) \(d(\d+)\): ([^,]*),")
+_Q_VCPU = re.compile(r"^\(domus\) +vCPU (\d+) on CPU(\d+): (on|off)( \(blocked\))?, ran (\d+) ms$")
+
+
+def cpu_times(s, last_domain, last_vcpus=1, timeout=30):
+    """Domus's own CPU accounting: press its debug key 'q' (console input must
+    already go to Domus: switch_input(s, "Domus")) and read the lines
+    (common/debugkeys.c)
+
+        (domus) <name> (dN): <state>, <n> MiB RAM, weight <w>, cap <c>%...
+        (domus)   vCPU <i> on CPU<p>: on|off[ (blocked)], ran <ms> ms
+
+    up to the last vCPU line of domain last_domain (which has last_vcpus
+    vCPUs).  Returns ({domain id: {"name", "state", "cap", "ran_ms" (all its
+    vCPUs), "blocked" (all its vCPUs)}}, time.monotonic() when the lines were
+    read)."""
+    start = len(s.text())
+    s.child.send("q")
+    s.expect(re.compile(r"\(domus\) \S+ \(d%d\): [^\r\n]*\r*\n" % last_domain), timeout,
+             what="'q': the line of d%d" % last_domain)
+    for _ in range(last_vcpus):
+        s.expect(re.compile(r"\(domus\) +vCPU \d+ on CPU\d+: [^\r\n]*, ran \d+ ms\r*\n"), timeout,
+                 what="'q': the vCPU lines of d%d" % last_domain)
+    when = time.monotonic()
+    doms, cur = {}, None
+    for line in s.text()[start:].replace("\r", "").split("\n"):
+        m = _Q_DOMAIN.match(line)
+        if m:
+            cap = re.search(r", cap (\d+)%", line)
+            cur = doms[int(m.group(2))] = {"name": m.group(1), "state": m.group(3),
+                                           "cap": int(cap.group(1)) if cap else None,
+                                           "ran_ms": 0, "blocked": True}
+            continue
+        m = _Q_VCPU.match(line)
+        if m and cur is not None:
+            cur["ran_ms"] += int(m.group(5))
+            cur["blocked"] = cur["blocked"] and bool(m.group(4))
+    if last_domain not in doms:
+        s.fail("could not parse the 'q' output for d%d" % last_domain)
+    return doms, when
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A Domus panic in a pexpect session fails the test it happened in: after
+    the test body (or a failed fixture set-up), every live session is drained
+    and searched; sessions killed in teardown are searched then (teardown
+    report: a pytest error).  Each panic is reported once."""
+    outcome = yield
+    rep = outcome.get_result()
+    if call.when == "call" or (call.when == "setup" and rep.failed):
+        for s in _LIVE:
+            s.drain()
+        sessions = list(_LIVE) + _KILLED
+    elif call.when == "teardown":
+        sessions = list(_KILLED)
+    else:
+        return
+    del _KILLED[:]
+    panics = ["Domus panicked (full log: %s):\n%s" % (os.path.relpath(s.log_path, REPO), p)
+              for s, p in ((s, s.unreported_panic()) for s in sessions) if p]
+    if not panics:
+        return
+    text = "\n".join(panics)
+    if rep.failed:
+        text += "\n\n(and the test failed:)\n%s" % rep.longreprtext
+    rep.outcome = "failed"
+    rep.longrepr = text
 
 
 @pytest.fixture
@@ -222,7 +347,7 @@ def spec(kernel, **kw):
 def run(name, domains, smp=1, timeout=14, xen_extra="", prefix="sched"):
     """Run domus_run.py with these --domain SPECs to the end (or --timeout);
     return (exit status, output text without CRs).  The output is kept in
-    build/test-logs/<prefix>-<name>.log."""
+    build/test-logs/<prefix>-<name>.log; a Domus panic in it fails the test."""
     import subprocess
     cmd = [PYTHON, DOMUS_RUN, "--smp", str(smp), "--timeout", str(timeout),
            "--xen-bootargs", (XEN_BOOTARGS + " " + xen_extra).strip()]
@@ -232,9 +357,29 @@ def run(name, domains, smp=1, timeout=14, xen_extra="", prefix="sched"):
                        stderr=subprocess.STDOUT, timeout=timeout + 60)
     out = r.stdout.decode("utf-8", "replace").replace("\r", "")
     os.makedirs(LOG_DIR, exist_ok=True)
-    with open(os.path.join(LOG_DIR, "%s-%s.log" % (prefix, name)), "w") as f:
+    log = os.path.join(LOG_DIR, "%s-%s.log" % (prefix, name))
+    with open(log, "w") as f:
         f.write("$ %s\n%s\n[exit status: %s]\n" % (" ".join(cmd), out, r.returncode))
+    fail_on_panic(out, log)
     return r.returncode, out
+
+
+def rejoin(out, start):
+    """Guest lines whole again: Domus may cut a guest's long line in two when
+    another domain's output cuts in (after 50 ms, easily reached on a loaded
+    host), the rest following later as another "(dN) " line.  A "(dN) " line
+    that does not begin with the regex start (how that test's guests begin
+    their lines) is joined to domain N's previous line."""
+    result, last = [], {}
+    for line in out.split("\n"):
+        m = re.match(r"\((d\d+)\) (.*)$", line)
+        if m and m.group(1) in last and not re.match(start, m.group(2)):
+            result[last[m.group(1)]] += m.group(2)
+            continue
+        result.append(line)
+        if m:
+            last[m.group(1)] = len(result) - 1
+    return "\n".join(result)
 
 
 def printed(out, line):

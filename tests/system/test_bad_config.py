@@ -19,7 +19,7 @@ import subprocess
 import pytest
 
 import domus_run  # scripts/, put on sys.path by conftest
-from conftest import LOG_DIR, REPO, clean
+from conftest import LOG_DIR, REPO, clean, fail_on_panic
 
 EXIT_TIMEOUT = 60
 GUEST = os.path.join(REPO, "build", "guests", "psci_basic.bin")
@@ -117,6 +117,7 @@ def test_invalid_host_device_tree(tmp_path, head, error):
     out = clean(out)
     with open(log, "w") as f:
         f.write("# %s\n%s\n[exit status: %s]\n" % (" ".join(argv), out, status))
+    fail_on_panic(out, log)
     want = "(domus) the device tree at 0 is not valid (%s): nothing to run" % error
     assert want in out.split("\n"), "%r missing (exit status %s):\n%s" % (want, status, out[-1500:])
     assert status == 0, "QEMU exit status %s, not 0 (power off); see %s" % (status, log)

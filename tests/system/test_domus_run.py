@@ -214,3 +214,23 @@ def test_default_is_two_linux_domains_and_the_demo(cache_files):
     single = domus_run.domains_from_args(domus_run.parse_args(["--single"]))
     assert len(single) == 1 and single[0].kernel == IMAGE
     assert single[0].bootargs == domus_run.DEFAULT_BOOTARGS
+
+
+def test_find_panic_quotes_domus_panics_only():
+    """The check every harness applies to a run's output (domus_run.find_panic):
+    what panic() (common/panic.c) and hyp_trap() (arch/arm64/dump.c) print."""
+    trap = ("(d1) hog: count=1 ticks=2\r\r\n"
+            "(domus) PANIC on CPU1: synchronous exception in Domus\r\r\n"
+            "(domus)   ESR_EL2 0000000096000004  FAR_EL2 0000000000000000  HPFAR_EL2 0\r\r\n"
+            "(d2) guest line\r\r\n"
+            "(domus) PANIC: hypervisor fault\r\r\n")
+    assert domus_run.find_panic(trap) == (
+        "(domus) PANIC on CPU1: synchronous exception in Domus\n"
+        "(domus)   ESR_EL2 0000000096000004  FAR_EL2 0000000000000000  HPFAR_EL2 0\n"
+        "(domus) PANIC: hypervisor fault")
+    assert domus_run.find_panic("(domus) PANIC: stack corruption detected\n") == \
+        "(domus) PANIC: stack corruption detected"
+    # A guest's crash, and lines that merely contain the word, are not Domus panics.
+    assert domus_run.find_panic("(domus) domU1 (d1) vCPU 0: faulting in a loop\n"
+                                "(domus) domU1 (d1) crashed: destroying it\n"
+                                "(d1) Kernel panic - not syncing: VFS\n") is None

@@ -1,5 +1,7 @@
-"""Domain lifecycle: on_poweroff / on_reboot / on_crash, memory scrubbing on
-destroy, and (slow) the default three-domain set with its two Linux guests.
+"""Domain lifecycle: on_poweroff / on_reboot / on_crash (a guest faulting in a
+loop is crashed with a register dump while the other domains run on), memory
+scrubbing on destroy, and (slow) the default three-domain set with its two
+Linux guests.
 
 Micro-guests (tests/guests/sys_*.c):
   sys_reboot      prints "reboot: boot", then calls PSCI SYSTEM_RESET;
@@ -82,6 +84,25 @@ def test_on_crash_default_destroys():
     assert count(out, "crash_loop: boot") == 1, out[-3000:]
     assert "(domus) domU1 (d1) crashed: destroying it" in out, out[-3000:]
     assert "(domus) no domain left to run: powering off" in out, out[-3000:]
+    assert status == 0, "status %s, not 0" % status
+
+
+def test_faulting_guest_is_crashed_and_the_other_runs_on():
+    status, out = lc_run("crash-loop", [spec(CRASH), spec(TICKER)], timeout=40)
+    assert "(d1) crash_loop: boot" in out, out[-3000:]
+    m = re.search(r"(?m)^\(domus\) domU1 \(d1\) vCPU 0: ([^\n]*)$", out)
+    assert m and "faulting in a loop" in m.group(1), out[-3000:]
+    dump = out[m.end():out.find("crashed", m.end())]
+    for what in (r"ESR_EL2 [0-9a-f]{16}", r"FAR_EL2 [0-9a-f]{16}", r"PC [0-9a-f]{16}",
+                 r"VBAR_EL1 0000000000001000") + \
+            tuple(r"\bx%-2d [0-9a-f]{16}" % i for i in range(31)):
+        assert re.search(r"\(domus\)\s+.*%s" % what, dump), \
+            "no %r in the register dump:\n%s" % (what, dump)
+    assert "(domus) domU1 (d1) crashed: destroying it" in out, out[-3000:]
+    assert re.search(r"(?m)^\(domus\) d1 destroyed, \d+ KiB returned$", out), out[-3000:]
+    assert printed(out, "domus-test: sys_ticker: PASS"), out[-3000:]
+    assert out.find("crashed: destroying it") < out.find("domus-test: sys_ticker: PASS")
+    assert "(domus) no domain left to run: powering off" in out
     assert status == 0, "status %s, not 0" % status
 
 

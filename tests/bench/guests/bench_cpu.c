@@ -13,7 +13,7 @@
  *      info: bench_cpu: rounds=<n> checksum=<x>
  *
  * and then the usual verdict line (always PASS) and PSCI SYSTEM_OFF.
- * tests/guests/test_guests.py skips bench_* guests.
+ * A benchmark guest (tests/bench/guests/), not run by tests/guests/test_guests.py.
  *
  * BENCH_ROUNDS sets the work: each round hashes the whole table once (about
  * 12 instructions per element).  The default takes about 5-10 s under TCG.
