@@ -3,7 +3,7 @@
 #   make          build the hypervisor image (build/domus.bin)
 #   make run      set up, build, boot Domus with its default domains (interactive):
 #                 two Linux guests and the demo micro-guest
-#   make test     set up, build, run every test; ends with "N passed, N failed"
+#   make test     set up, build, run every test; ends with "N passed, N failed, N skipped"
 #   make bench    boot-time and CPU-loop benchmarks against bare QEMU (scripts/bench.py),
 #                 then scheduler, timer-latency and PV benchmarks (scripts/bench_hv.py)
 
@@ -35,7 +35,10 @@ HV_ASFLAGS := -Iinclude -Iarch/$(ARCH)/include -D__ASSEMBLY__ -MMD -MP
 HV_LDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z noexecstack \
 	-z norelro --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/domus.ld
 
-HV_SRCS := $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S common/*.c lib/*.c drivers/*.c)
+# Every port's object lists (arch/<arch>/build.mk); the build takes its own.
+include $(wildcard arch/*/build.mk)
+CORE_SRCS := $(wildcard core/*.c core/sched/*.c xen/*.c)
+HV_SRCS := $($(ARCH)_SRCS) $(CORE_SRCS) $(wildcard lib/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
 .PHONY: all setup run test bench unit guests clean
@@ -62,22 +65,44 @@ $(BUILD)/domus.bin: $(BUILD)/domus.elf
 	@echo "  IMAGE   $@"
 	@$(OBJCOPY) -O binary $< $@
 
-# Host unit tests: the common code that has no architecture dependency,
-# built for x86-64 with sanitizers.
-UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/unit/fake -Iinclude \
-	-Iarch/$(ARCH)/include -DDOMUS_HOST_TEST \
-	-fsanitize=address,undefined -fno-sanitize-recover=all
-UNIT_COMMON := $(shell cat tests/unit/common-sources 2>/dev/null)
-UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+# Host unit tests, built for x86-64 with sanitizers, grouped like the code:
+# tests/unit/core and tests/unit/xen run the whole core on the fake port
+# (arch/fake); tests/unit/arm64 run the arm64 port's pure logic with the same
+# core on the fake machine.  Each group's objects are built once and linked
+# into every test of the group with the harness.
+UNIT_FLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DDOMUS_HOST_TEST \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
+UNIT_INC_fake  := -Iarch/fake/host -Iarch/fake/include -Iinclude
+UNIT_INC_arm64 := -Iarch/fake/host -Iarch/arm64/include -Iinclude
+UNIT_SRCS_fake  := $(CORE_SRCS) $(fake_MACHINE_SRCS) $(fake_PORT_SRCS) tests/unit/harness.c
+UNIT_SRCS_arm64 := $(CORE_SRCS) $(fake_MACHINE_SRCS) $(arm64_HOST_SRCS) tests/unit/harness.c
+UNIT_OBJS_fake  := $(patsubst %.c,$(BUILD)/unit/fake/%.o,$(UNIT_SRCS_fake))
+UNIT_OBJS_arm64 := $(patsubst %.c,$(BUILD)/unit/arm64/%.o,$(UNIT_SRCS_arm64))
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/host_support.c $(UNIT_COMMON)
+$(BUILD)/unit/fake/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< tests/unit/host_support.c $(UNIT_COMMON) -lfdt
+	@echo "  HOSTCC  $< (fake port)"
+	@$(HOSTCC) $(UNIT_FLAGS) $(UNIT_INC_fake) -c $< -o $@
 
-# lib/vsnprintf.c is included by its test under other names (libc has its own).
-$(BUILD)/unit/test_vsnprintf: lib/vsnprintf.c
+$(BUILD)/unit/arm64/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $< (arm64 on the fake machine)"
+	@$(HOSTCC) $(UNIT_FLAGS) $(UNIT_INC_arm64) -c $< -o $@
 
-unit: $(UNIT_TESTS)
+UNIT_TESTS_fake  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/core/test_*.c tests/unit/xen/test_*.c))
+UNIT_TESTS_arm64 := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/arm64/test_*.c))
+
+$(UNIT_TESTS_fake): $(BUILD)/unit/%: $(BUILD)/unit/fake/tests/unit/%.o $(UNIT_OBJS_fake)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(HOSTCC) $(UNIT_FLAGS) -o $@ $^ -lfdt
+
+$(UNIT_TESTS_arm64): $(BUILD)/unit/%: $(BUILD)/unit/arm64/tests/unit/%.o $(UNIT_OBJS_arm64)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(HOSTCC) $(UNIT_FLAGS) -o $@ $^ -lfdt
+
+unit: $(UNIT_TESTS_fake) $(UNIT_TESTS_arm64)
 
 guests:
 	@$(MAKE) -s -C tests/guests CROSS=$(CROSS)

@@ -1,5 +1,5 @@
 /* Driver for the physical ARM PL011 UART that carries the console. */
-#include <domus/pl011_regs.h>
+#include <drivers/pl011_regs.h>
 #include <domus/console.h>
 #include <domus/lib.h>
 #include <drivers/pl011.h>

@@ -4,7 +4,7 @@
 #   1. make all                the hypervisor build counts as one test; when it
 #                              fails, the tests that need build/domus.bin are not
 #                              run, and counted as skipped
-#   2. make unit, build/unit/test_*   each PASS/FAIL line counts; a binary that
+#   2. make unit, build/unit/<room>/test_*   each PASS/FAIL line counts; a binary that
 #                              crashes, times out, was not built, or prints no
 #                              PASS/FAIL line at all counts as one failure
 #   3. make guests, pytest tests/guests   (when tests/guests has them)
@@ -103,36 +103,37 @@ else
 fi
 
 # ------------------------------------------------------------ 2. unit tests
-section "unit tests: make unit, build/unit/test_*"
+section "unit tests: make unit, build/unit/{core,xen,arm64}/test_*"
 shopt -s nullglob
-unit_srcs=(tests/unit/test_*.c)
+unit_srcs=(tests/unit/*/test_*.c)
 if [ ${#unit_srcs[@]} = 0 ]; then
-    echo "no tests/unit/test_*.c"
+    echo "no tests/unit/*/test_*.c"
 else
     if ! make --no-print-directory -k -j"$JOBS" unit >"$LOGS/unit-build.log" 2>&1 </dev/null; then
         bad "unit test build (make unit): see $LOGS/unit-build.log"
         show_tail "$LOGS/unit-build.log"
     fi
     for src in "${unit_srcs[@]}"; do
-        name="$(basename "$src" .c)"
+        name="${src#tests/unit/}"
+        name="${name%.c}"
         bin="build/unit/$name"
         # only binaries built from the current source
         if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
             bad "unit $name: not built (see $LOGS/unit-build.log)"
             continue
         fi
-        log="$LOGS/unit-$name.log"
+        log="$LOGS/unit-${name//\//-}.log"
         timeout -k 10 300 "$bin" >"$log" 2>&1 </dev/null
         rc=$?
-        p=$(grep -c '^PASS ' "$log")
-        f=$(grep -c '^FAIL ' "$log")
+        p=$(grep -ac '^PASS ' "$log")
+        f=$(grep -ac '^FAIL ' "$log")
         PASSED=$((PASSED + p))
         FAILED=$((FAILED + f))
-        grep '^FAIL ' "$log" | sed 's/^/  /'
+        grep -a '^FAIL ' "$log" | sed 's/^/  /'
         echo "unit $name: $p passed, $f failed (exit status $rc)"
         if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
             bad "unit $name: timed out after 300 s"
-        elif [ "$rc" -ge 128 ] || grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log"; then
+        elif [ "$rc" -ge 128 ] || grep -aqE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log"; then
             bad "unit $name: crashed (exit status $rc): see $log"
             show_tail "$log" 15
         elif [ "$rc" != 0 ] && [ "$f" = 0 ]; then

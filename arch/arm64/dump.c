@@ -1,4 +1,5 @@
 /* Register dumps: for a guest that crashed, and for an exception in Domus itself. */
+#include <domus/arch.h>
 #include <asm/traps.h>
 #include <asm/sysreg.h>
 #include <asm/exits.h>
@@ -54,9 +55,9 @@ void arch_vcpu_dump(struct vcpu *v)
 void hyp_trap(const uint64_t *frame, uint64_t kind)
 {
 	static const char *const kinds[] = { "synchronous exception", "IRQ", "FIQ", "SError" };
-	struct vcpu *v = this_cpu()->loaded;
+	struct vcpu *v = arch_this_cpu()->loaded;
 
-	pr_err("PANIC on CPU%u: %s in Domus\n", this_cpu()->id, kinds[kind & 3]);
+	pr_err("PANIC on CPU%u: %s in Domus\n", arch_this_cpu()->id, kinds[kind & 3]);
 	dump_el2_syndrome();
 	pr_err("  PC %016lx  PSTATE %016lx  SP %016lx\n", frame[31], frame[32],
 	       (uint64_t)(uintptr_t)frame + 36 * 8);

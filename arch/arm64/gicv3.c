@@ -3,7 +3,8 @@
  * acknowledge and SGIs through the system-register CPU interface, and the
  * ICH_* virtual interface registers that deliver a vCPU's interrupts.
  */
-#include <domus/gicv3_regs.h>
+#include <domus/arch.h>
+#include <asm/gicv3_regs.h>
 #include <asm/gic.h>
 #include <asm/mmu.h>
 #include <asm/sysreg.h>
@@ -72,11 +73,11 @@ static uint64_t find_redistributor(uint64_t mpidr)
 
 void gic_cpu_init(void)
 {
-	struct pcpu *c = this_cpu();
-	uint64_t rd = find_redistributor(c->mpidr);
+	struct pcpu *c = arch_this_cpu();
+	uint64_t rd = find_redistributor(c->arch.mpidr);
 
 	if (!rd)
-		panic("CPU%u: no GIC redistributor for MPIDR %lx", c->id, c->mpidr);
+		panic("CPU%u: no GIC redistributor for MPIDR %lx", c->id, c->arch.mpidr);
 	cpu_gicr[c->id] = rd;
 	*reg32(rd + GICR_WAKER) &= ~WAKER_PS;
 	while (*reg32(rd + GICR_WAKER) & WAKER_CA)
@@ -99,12 +100,12 @@ void gic_cpu_init(void)
 
 void gic_enable_ppi(uint32_t intid)
 {
-	*reg32(cpu_gicr[this_cpu()->id] + GICR_SGI_BASE + GICD_ISENABLER) = 1u << intid;
+	*reg32(cpu_gicr[arch_this_cpu()->id] + GICR_SGI_BASE + GICD_ISENABLER) = 1u << intid;
 }
 
 void gic_route_spi(uint32_t intid, unsigned cpu)
 {
-	uint64_t mpidr = pcpus[cpu].mpidr;
+	uint64_t mpidr = pcpus[cpu].arch.mpidr;
 
 	*reg64(gicd_base + GICD_IROUTER + intid * 8) = (mpidr & 0xffffff) | (mpidr & (0xffull << 32));
 	*reg32(gicd_base + GICD_ISENABLER + (intid / 32) * 4) = 1u << (intid % 32);
@@ -126,7 +127,7 @@ void gic_eoi(uint32_t intid)
 
 void gic_send_sgi(unsigned cpu, unsigned sgi)
 {
-	uint64_t mpidr = pcpus[cpu].mpidr;
+	uint64_t mpidr = pcpus[cpu].arch.mpidr;
 	uint64_t v = ((mpidr >> 8) & 0xff) << 16 | ((mpidr >> 16) & 0xff) << 32 |
 		     ((mpidr >> 32) & 0xff) << 48 | (uint64_t)sgi << 24 | (1ull << (mpidr & 0xf));
 
@@ -190,7 +191,7 @@ void gic_lrs_save(struct vcpu *v)
 	for (unsigned i = 0; i < nr_lrs; i++) {
 		uint64_t lr;
 
-		if (!v->vgic.lr_irq[i])
+		if (!v->arch.vgic.lr_irq[i])
 			continue;
 		lr = read_lr(i);
 		vgic_lr_sync(v, i, lr & LR_STATE_PENDING, lr & LR_STATE_ACTIVE);

@@ -4,6 +4,8 @@
  * the GIC and UARTs), RAM as write-back memory.
  */
 #include <asm/mmu.h>
+#include <domus/arch.h>
+#include <domus/boot_dt.h>
 #include <asm/sysreg.h>
 #include <domus/lib.h>
 
@@ -72,12 +74,12 @@ void mmu_enable(void)
 	isb();
 }
 
-void mmu_restrict_to_ram(const uint64_t (*banks)[2], unsigned nr)
+void arch_map_ram_only(const struct boot_module *banks, unsigned nr)
 {
 	for (uint64_t i = 1; i < L1_ENTRIES; i++) {
 		bool ram = false;
 		for (unsigned b = 0; b < nr; b++)
-			ram |= ranges_overlap(i * GiB, GiB, banks[b][0], banks[b][1]);
+			ram |= ranges_overlap(i * GiB, GiB, banks[b].base, banks[b].size);
 		l1_table[i] = ram ? normal_block(i * GiB) : 0;
 	}
 	dsb(ishst);
@@ -86,7 +88,7 @@ void mmu_restrict_to_ram(const uint64_t (*banks)[2], unsigned nr)
 	isb();
 }
 
-void clean_dcache_range(const void *p, uint64_t size)
+void arch_clean_dcache(const void *p, uint64_t size)
 {
 	uint64_t line = 4u << ((read_sysreg(ctr_el0) >> 16) & 0xf);
 	uint64_t a = ALIGN_DOWN((uintptr_t)p, line);

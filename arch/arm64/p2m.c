@@ -4,7 +4,7 @@
  * which emulates a device there or reflects an abort to the guest.
  */
 #include <asm/p2m.h>
-#include <asm/arch.h>
+#include <domus/arch.h>
 #include <asm/mmu.h>
 #include <asm/sysreg.h>
 #include <domus/domain.h>
@@ -53,7 +53,7 @@ static uint64_t *new_table(struct domain *d)
 	return pa_to_va(pa);
 }
 
-bool p2m_init(struct domain *d)
+bool p2m_arch_init(struct domain *d)
 {
 	d->arch.p2m_root = new_table(d);
 	d->arch.vmid = (uint16_t)d->id;
@@ -113,7 +113,7 @@ static uint64_t *walk_create(struct domain *d, uint64_t ipa, int level)
 	return &table[index_at(ipa, level)];
 }
 
-bool p2m_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_type type,
+bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_type type,
 		  uint64_t *old_pa)
 {
 	uint64_t *e, old;
@@ -137,7 +137,7 @@ bool p2m_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_type typ
 	return true;
 }
 
-bool p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 {
 	if (ipa + size > (1ull << IPA_BITS) || !IS_ALIGNED(ipa | pa | size, PAGE_SIZE))
 		return false;
@@ -157,7 +157,7 @@ bool p2m_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 	return true;
 }
 
-bool p2m_lookup(struct domain *d, uint64_t ipa, uint64_t *pa)
+bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa)
 {
 	uint64_t *table = d->arch.p2m_root;
 
@@ -200,7 +200,7 @@ static void free_level(struct domain *d, uint64_t *table, int level)
 	free_pages(va_to_pa(table), 1);
 }
 
-void p2m_destroy(struct domain *d)
+void p2m_arch_destroy(struct domain *d)
 {
 	if (!d->arch.p2m_root)
 		return;

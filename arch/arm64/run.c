@@ -1,5 +1,5 @@
 /* Running a vCPU on this CPU, idling, and the other arch hooks the scheduler uses. */
-#include <asm/arch.h>
+#include <domus/arch.h>
 #include <asm/gic.h>
 #include <asm/irq.h>
 #include <asm/psci_fw.h>
@@ -12,16 +12,6 @@
 void arch_kick_cpu(unsigned cpu)
 {
 	gic_send_sgi(cpu, SGI_KICK);
-}
-
-void arch_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
-{
-	vcpu_arch_reset(v, pc, x0);
-}
-
-void arch_vcpu_load(struct vcpu *v)
-{
-	vcpu_arch_load(v);
 }
 
 static uint64_t timer_deadline(uint64_t ctl, uint64_t cval)
@@ -47,7 +37,7 @@ uint64_t arch_vcpu_unload(struct vcpu *v)
 
 void arch_set_cpu_timer(uint64_t when)
 {
-	struct pcpu *c = this_cpu();
+	struct pcpu *c = arch_this_cpu();
 
 	if (c->timer_armed == when)
 		return;
@@ -61,7 +51,7 @@ void arch_set_cpu_timer(uint64_t when)
 	isb();
 }
 
-uint64_t arch_run_vcpu(struct vcpu *v)
+uint64_t arch_vcpu_run(struct vcpu *v)
 {
 	uint64_t start, kind, ran;
 

@@ -1,23 +1,28 @@
-/* arm64 start-up: the boot CPU's and the secondary CPUs' first C code. */
-#include <asm/arch.h>
-#include <asm/gic.h>
-#include <asm/irq.h>
-#include <asm/mmu.h>
-#include <asm/psci_fw.h>
-#include <asm/vcpu_ctx.h>
+/*
+ * arm64 start-up: the boot CPU's and the secondary CPUs' first C code, and
+ * the platform the host device tree describes: the GICv3, the firmware's
+ * PSCI conduit and the PL011 console.
+ */
+#include <domus/arch.h>
 #include <domus/console.h>
 #include <domus/percpu.h>
 #include <domus/sched.h>
 #include <domus/setup.h>
+#include <drivers/pl011.h>
+#include <asm/gic.h>
+#include <asm/irq.h>
+#include <asm/mmu.h>
+#include <asm/platform_dt.h>
+#include <asm/psci_fw.h>
+#include <asm/vcpu_ctx.h>
 
 extern char _head[], _end[];
 void secondary_entry(void);
 void vtimer_cpu_init(void);
 
-struct pcpu pcpus[NR_CPUS];
-unsigned nr_pcpus = 1;
+static uint32_t console_intid;	/* the console UART's interrupt, 0 if unknown */
 
-struct pcpu *this_cpu(void)
+struct pcpu *arch_this_cpu(void)
 {
 	return (struct pcpu *)(uintptr_t)read_sysreg(tpidr_el2);
 }
@@ -27,7 +32,7 @@ static void cpu_init(unsigned id, uint64_t mpidr)
 	struct pcpu *c = &pcpus[id];
 
 	c->id = id;
-	c->mpidr = mpidr;
+	c->arch.mpidr = mpidr;
 	write_sysreg(tpidr_el2, (uintptr_t)c);
 	cpu_virt_init();
 	gic_cpu_init();
@@ -37,26 +42,25 @@ static void cpu_init(unsigned id, uint64_t mpidr)
 void __attribute__((noreturn)) secondary_cpu_main(uint64_t id)
 {
 	mmu_enable();
-	cpu_init(id, pcpus[id].mpidr);
+	cpu_init(id, pcpus[id].arch.mpidr);
 	pcpus[id].online = true;
 	sched_run();
 }
 
-void arch_boot_secondaries(const uint64_t *mpidrs, unsigned n, bool psci_smc)
+void arch_boot_secondaries(const uint64_t *hwids, unsigned n)
 {
 	uint64_t self = read_sysreg(mpidr_el1) & 0xff00ffffffull;
 
-	psci_fw_init(psci_smc);
 	for (unsigned i = 0; i < n && nr_pcpus < NR_CPUS; i++) {
 		unsigned id = nr_pcpus;
 		int64_t ret;
 
-		if (mpidrs[i] == self)
+		if (hwids[i] == self)
 			continue;
-		pcpus[id].mpidr = mpidrs[i];
-		ret = psci_fw_cpu_on(mpidrs[i], va_to_pa(secondary_entry), id);
+		pcpus[id].arch.mpidr = hwids[i];
+		ret = psci_fw_cpu_on(hwids[i], va_to_pa(secondary_entry), id);
 		if (ret) {
-			pr_warn("CPU with MPIDR %lx did not start (PSCI %ld)\n", mpidrs[i], ret);
+			pr_warn("CPU with MPIDR %lx did not start (PSCI %ld)\n", hwids[i], ret);
 			continue;
 		}
 		nr_pcpus++;
@@ -66,17 +70,38 @@ void arch_boot_secondaries(const uint64_t *mpidrs, unsigned n, bool psci_smc)
 	pr_info("%u CPU(s) online\n", nr_pcpus);
 }
 
-void arch_init_interrupts(uint64_t gicd, uint64_t gicr, uint64_t gicr_size)
+const char *arch_platform_init(const void *fdt)
 {
-	gic_init(gicd, gicr, gicr_size);
+	struct platform p;
+	const char *err = platform_dt_parse(fdt, &p);
+
+	if (err)
+		return err;
+	psci_fw_init(p.psci_smc);
+	gic_init(p.gicd, p.gicr, p.gicr_size);
 	cpu_init(0, read_sysreg(mpidr_el1) & 0xff00ffffffull);
 	pcpus[0].online = true;
+	if (console_intid) {
+		irq_register(console_intid, pl011_irq);
+		gic_route_spi(console_intid, 0);
+		pl011_enable_rx_irq();
+	}
+	return NULL;
 }
 
-void arch_console_irq(uint32_t intid, void (*handler)(uint32_t))
+bool arch_console_init(const void *fdt, const char *name)
 {
-	irq_register(intid, handler);
-	gic_route_spi(intid, 0);
+	uint64_t base;
+
+	if (!platform_dt_find_uart(fdt, name, &base, &console_intid))
+		return false;
+	pl011_init(base);
+	return true;
+}
+
+void arch_console_early(void)
+{
+	pl011_init(EARLY_UART_BASE);
 }
 
 void __attribute__((noreturn)) boot_cpu_main(uint64_t dtb_pa, uint64_t load_pa)

@@ -3,6 +3,7 @@
  * exception class with no handler is the guest's fault, and crashes only
  * that guest.
  */
+#include <domus/arch.h>
 #include <asm/traps.h>
 #include <asm/exits.h>
 #include <asm/irq.h>
@@ -10,9 +11,9 @@
 #include <asm/p2m.h>
 #include <domus/console.h>
 #include <domus/domain.h>
-#include <domus/hypercall.h>
+#include <xen/hypercall.h>
 #include <domus/sched.h>
-#include <domus/vpsci.h>
+#include <asm/vpsci.h>
 
 #define XEN_HYPERCALL_TAG 0xea1
 #define ISS_WFE           1
@@ -88,7 +89,7 @@ static bool mapped_now(struct vcpu *v, uint64_t ipa)
 {
 	uint64_t pa;
 
-	return p2m_lookup(v->dom, ipa, &pa);
+	return p2m_arch_lookup(v->dom, ipa, &pa);
 }
 
 static void handle_dabt(struct vcpu *v, uint32_t esr)

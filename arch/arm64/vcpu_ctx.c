@@ -5,6 +5,7 @@
  * vCPUs rarely change on a physical CPU, and a lazy scheme would trap the
  * guest's first FP instruction after every switch.
  */
+#include <domus/arch.h>
 #include <asm/vcpu_ctx.h>
 #include <asm/gic.h>
 #include <asm/p2m.h>
@@ -18,7 +19,7 @@
 void fpsimd_save(struct fp_state *fp);
 void fpsimd_load(const struct fp_state *fp);
 
-void vcpu_arch_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
+void arch_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
 {
 	struct arch_vcpu *a = &v->arch;
 
@@ -32,7 +33,7 @@ void vcpu_arch_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
 	a->regs.x[0] = x0;
 	a->regs.pstate = PSTATE_EL1H_MASKED;
 	a->sys[SR_SCTLR] = SCTLR_EL1_RESET;
-	a->vmpidr = BIT(31) | vcpu_affinity(v->id);
+	a->vmpidr = BIT(31) | arch_vcpu_hwid(v->id);
 }
 
 #define SYSREGS(X) \
@@ -87,7 +88,7 @@ static void debug_load(const struct debug_state *d)
 	DBG_REGS(LOAD_WP)
 }
 
-void vcpu_arch_load(struct vcpu *v)
+void arch_vcpu_load(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 

@@ -3,12 +3,12 @@
  * masks it (so the level interrupt stops) and injects the same PPI into the
  * vCPU that owns it.  The guest unmasks it when it reprograms the timer.
  */
-#include <asm/arch.h>
+#include <domus/arch.h>
 #include <asm/irq.h>
 #include <asm/gic.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
-#include <domus/xen_pv.h>
+#include <domus/sched.h>
 #include <public/arch-arm64.h>
 
 #define CTL_ENABLE  BIT(0)
@@ -17,7 +17,7 @@
 
 static void guest_timer_irq(uint32_t intid)
 {
-	struct vcpu *v = this_cpu()->loaded;
+	struct vcpu *v = arch_this_cpu()->loaded;
 	uint64_t ctl = intid == GUEST_TIMER_VIRT_PPI ? read_sysreg(cntv_ctl_el0)
 						     : read_sysreg(cntp_ctl_el0);
 
@@ -29,7 +29,7 @@ static void guest_timer_irq(uint32_t intid)
 		write_sysreg(cntp_ctl_el0, ctl | CTL_IMASK);
 	isb();
 	vgic_inject_private(v, intid);
-	evtchn_raise_virq(v, VIRQ_TIMER);
+	vcpu_timer_fired(v);
 }
 
 static void ignore_irq(uint32_t intid)
@@ -43,7 +43,7 @@ static void cpu_timer_irq(uint32_t intid)
 	(void)intid;
 	write_sysreg(cnthp_ctl_el2, 0);
 	isb();
-	this_cpu()->timer_armed = 0;
+	arch_this_cpu()->timer_armed = 0;
 }
 
 void vtimer_cpu_init(void)

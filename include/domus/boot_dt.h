@@ -37,18 +37,17 @@ struct boot_info {
 	struct boot_module ram[BOOT_MAX_RAM_BANKS];
 	unsigned nr_ram;
 	char cmdline[BOOTARGS_MAX];
-	uint64_t gicd_base, gicd_size;
-	uint64_t gicr_base, gicr_size;
-	bool psci_smc;		/* firmware PSCI conduit: SMC, else HVC */
 	unsigned nr_domains;
 	struct boot_domain domains[MAX_DOMAINS];
 	unsigned nr_cpus;
-	uint64_t cpu_mpidr[NR_CPUS];
+	uint64_t cpu_hwid[NR_CPUS];	/* each /cpus node's reg: the CPU's hardware id */
 };
 
 /* Parses the host DT.  Returns NULL on success or a message saying what is wrong. */
 const char *boot_dt_parse(const void *fdt, struct boot_info *bi);
-/* Finds a PL011 by alias or path (NULL: /chosen/stdout-path). Returns false if none. */
-bool boot_dt_find_uart(const void *fdt, const char *name, uint64_t *base, uint32_t *intid);
+/* reg entry idx of node, with the parent's cell sizes. */
+bool boot_dt_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size);
+/* A string property, truncated to size; dst is left alone if there is none. */
+void boot_dt_copy_string(const void *fdt, int node, const char *name, char *dst, size_t size);
 
 #endif

@@ -8,10 +8,8 @@
 #include <domus/mmio.h>
 #include <domus/sched_policy.h>
 #include <public/xen.h>
-#include <domus/vgic.h>
-#include <domus/vpl011.h>
 #include <asm/spinlock.h>
-#include <asm/vcpu.h>
+#include <asm/arch_state.h>
 
 struct boot_domain;
 struct xen_pv;
@@ -23,7 +21,7 @@ struct vcpu {
 	unsigned id;
 	struct domain *dom;
 	volatile enum vcpu_power power;
-	volatile bool blocked;		/* waiting in WFI for an interrupt */
+	volatile bool blocked;		/* waiting for an interrupt */
 	volatile bool polling;		/* in SCHEDOP_poll: any event of its domain wakes it */
 	volatile bool reset_pending;	/* CPU_ON gave it a new entry point */
 	uint64_t reset_pc, reset_ctx;
@@ -35,7 +33,6 @@ struct vcpu {
 	unsigned fault_streak;		/* ... in a row, with nothing else in between */
 	struct sched_vcpu sched;
 	struct vcpu_runstate_info runstate;	/* PV guests: Xen runstate accounting */
-	struct vgic_cpu vgic;
 };
 
 enum domain_state { DOMAIN_RUNNING, DOMAIN_DYING, DOMAIN_PRESERVED, DOMAIN_DEAD };
@@ -54,9 +51,6 @@ struct domain {
 	uint64_t max_pages;		/* ... and the most it may have */
 	struct mmio_region mmio[8];
 	unsigned nr_mmio;
-	struct vgic_dist vgic;
-	struct vpl011 *uart;
-	struct vpl011 uart_dev;
 	struct xen_pv *pv;		/* NULL unless built with xen,enhanced */
 	struct console_ring console;
 	struct arch_domain arch;
@@ -69,25 +63,28 @@ struct domain {
 	const struct boot_domain *cfg;	/* what it was built from */
 };
 
-/* MPIDR affinity of vCPU n, as Xen numbers them (Aff0 = n % 16, Aff1 = n / 16). */
-static inline uint64_t vcpu_affinity(unsigned n)
-{
-	return (n % 16) | ((uint64_t)((n / 16) & 0xff) << 8);
-}
+enum shutdown_reason { SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_CRASH, SHUTDOWN_KILLED };
 
-/* The vCPU whose MPIDR affinity is aff, or NULL. */
-struct vcpu *domain_vcpu_by_affinity(struct domain *d, uint64_t aff);
-bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size);
-struct domain *domain_next_alive(struct domain *after);
-struct domain *domain_by_id(unsigned id);
-/* Frees domains that died once no CPU holds their state; powers off when none is left. */
+/*
+ * A domain's life (core/domain.c, where its steps are described in order):
+ * created from its boot description, shut down by the guest or killed,
+ * reaped and destroyed once no CPU holds its state, and created again if
+ * its policy says restart.
+ */
+struct domain *domain_create(const struct boot_domain *cfg, unsigned id);
+/* The guest powered off, rebooted or crashed; destruction comes later, in domain_reap(). */
+void domain_shutdown(struct domain *d, enum shutdown_reason why);
+/* Destroys the domain, whatever its policy, preserved ones included (later, likewise). */
+void domain_kill(struct domain *d);
+/* Destroys domains that died once no CPU holds their state; powers off when none is left. */
 void domain_reap(void);
 /* From now on, Domus powers off once no domain is left to run. */
 void domain_boot_done(void);
-void sched_remove_domain(struct domain *d);
 
-/* Scheduling hooks the common code calls; the scheduler implements them. */
-void vcpu_kick(struct vcpu *v);
-void vcpu_wake(struct vcpu *v);
+/* The vCPU the guest knows by hardware id hwid (arch_vcpu_hwid()), or NULL. */
+struct vcpu *domain_vcpu_by_hwid(struct domain *d, uint64_t hwid);
+bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size);
+struct domain *domain_next_alive(struct domain *after);
+struct domain *domain_by_id(unsigned id);
 
 #endif

@@ -1,14 +1,20 @@
-/* Building a domain from its boot description (dom0less node). */
+/* The architecture-neutral steps of building a domain (core/domain_build.c). */
 #ifndef DOMUS_DOMAIN_BUILD_H
 #define DOMUS_DOMAIN_BUILD_H
 
-#include <domus/boot_dt.h>
+#include <domus/lib.h>
 
+struct boot_domain;
 struct domain;
 
-/* Creates, loads and starts the domain; on failure says why and returns NULL. */
-struct domain *domain_build(const struct boot_domain *cfg, unsigned id);
-void domain_register(struct domain *d);
-void domain_free_structs(struct domain *d);
+/* What no architecture accepts in a domain's configuration; NULL if it is fine. */
+const char *domain_check_config(const struct boot_domain *cfg);
+/* Zeroed whole pages from the allocator for Domus's own structures. */
+void *domain_alloc_struct(size_t size);
+void domain_free_struct(void *p, size_t size);
+/* Gives the domain all its RAM, scrubbed, in large blocks where possible. */
+bool domain_populate_ram(struct domain *d);
+/* Copies into the domain's RAM by guest physical address (images at build time). */
+bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64_t len);
 
 #endif

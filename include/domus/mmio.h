@@ -1,4 +1,4 @@
-/* Emulated MMIO: a guest access decoded from a stage-2 fault, and the devices that serve it. */
+/* Emulated MMIO: a guest access the port decoded from a p2m fault, and the devices that serve it. */
 #ifndef DOMUS_MMIO_H
 #define DOMUS_MMIO_H
 

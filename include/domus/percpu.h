@@ -4,14 +4,14 @@
 
 #include <domus/config.h>
 #include <domus/lib.h>
+#include <asm/arch_state.h>
 
 struct vcpu;
 
 struct pcpu {
 	unsigned id;
-	uint64_t mpidr;
 	volatile bool online;
-	struct vcpu *loaded;		/* whose EL1 state is in the registers */
+	struct vcpu *loaded;		/* whose guest state is in the registers */
 	struct vcpu *runq[MAX_DOMAINS * MAX_VCPUS];
 	unsigned nr_runq;
 	struct vcpu *current;		/* what the scheduler chose to run */
@@ -22,11 +22,12 @@ struct pcpu {
 	uint64_t timer_armed;		/* what this CPU's own timer is set to */
 	volatile bool idle;
 	uint64_t idle_ticks;
+	struct arch_pcpu arch;
 };
 
 extern struct pcpu pcpus[NR_CPUS];
 extern unsigned nr_pcpus;
 
-struct pcpu *this_cpu(void);
+/* The calling CPU's: arch_this_cpu() (domus/arch.h). */
 
 #endif

@@ -7,18 +7,20 @@
 struct vcpu;
 struct domain;
 
-enum shutdown_reason { SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_CRASH };
-
 /* Chooses the policy by name; false if there is no such scheduler. */
 bool sched_select(const char *name, unsigned tslice_ms, unsigned ratelimit_us);
 const char *sched_name(void);
 /* Gives the vCPU a place to run; NULL or why the policy cannot run it. */
 const char *sched_add_vcpu(struct vcpu *v);
-/* The vCPU waits in WFI until it has an interrupt to take. */
+/* The vCPU waits until it has an interrupt to take (WFI on Arm). */
 void vcpu_block(struct vcpu *v);
 void vcpu_power_on(struct vcpu *v, uint64_t pc, uint64_t ctx);
 void vcpu_power_off(struct vcpu *v);
-void domain_shutdown(struct domain *d, enum shutdown_reason why);
+/* Something changed for v (an interrupt, a power change): its CPU looks again. */
+void vcpu_kick(struct vcpu *v);
+/* A guest timer of v fired and the architecture raised its interrupt. */
+void vcpu_timer_fired(struct vcpu *v);
+void sched_remove_domain(struct domain *d);
 struct pcpu;
 /* Saves the vCPU loaded on c so that c holds no guest state. */
 void sched_unload(struct pcpu *c);

@@ -1,5 +1,5 @@
 /*
- * Scheduling policies.  The core (sched.c) runs vCPUs; a policy decides
+ * Scheduling policies.  The core (sched/core.c) runs vCPUs; a policy decides
  * which one and for how long.  Policies are called with the scheduler lock
  * held and take the time as an argument, so their logic runs on the host in
  * unit tests exactly as in Domus.

@@ -1,8 +1,8 @@
 /*
- * Host unit tests: a small harness, and the stand-ins for the parts of
- * Domus the common code calls into (scheduler, console, domain lookups).
+ * Host unit tests: a small harness, and domains built by the real core on
+ * the fake machine (arch/fake/machine.c).
  *
- * Each test binary defines TEST(name) functions.  main() (host_support.c)
+ * Each test binary defines TEST(name) functions.  main() (harness.c)
  * runs them in order and prints one line per test:
  *     PASS <name>
  *     FAIL <name>: <file>:<line>: <expression>      (the first failed check)
@@ -20,6 +20,7 @@
 
 #include <domus/domain.h>
 #include <domus/sched.h>
+#include "../../arch/fake/machine.h"
 
 /* ---- the harness ---- */
 
@@ -75,45 +76,37 @@ void unit_fail_str(const char *file, int line, const char *expr, const char *got
 				      #got " contains " #want, got_, want_);  \
 	} while (0)
 
-/* ---- a fake domain, as domain_build() lays one out ---- */
+/* ---- domains, built by domain_create() on the fake machine ---- */
 
 /*
- * nr_vcpus vCPUs (vCPU 0 on, the others off), RAM at GUEST_RAM0_BASE of
- * 512 MiB, a vGIC, a vpl011 on SPI 32, and the three MMIO regions
- * registered at Xen's guest addresses.  Freed after each test.
+ * nr_vcpus vCPUs (vCPU 0 powered on, the others off), FAKE_RAM_SIZE of RAM at
+ * GUEST_RAM0_BASE, the port's virtual devices (an emulated UART among them),
+ * vCPU i placed on physical CPU i.  After each test every domain is
+ * destroyed, and the test fails if any page is then missing.
  */
-#define FAKE_RAM_SIZE (512 * MiB)
+#define FAKE_RAM_SIZE (4 * MiB)
 struct domain *fake_domain(unsigned nr_vcpus);
+/* The boot description a fake domain was built from, for a test to change (policies). */
+struct boot_domain *fake_config(const struct domain *d);
 
 /*
- * The same with a Xen PV interface (pv_domain_init()): its "physical"
- * memory is host memory (pa_to_va() is the identity), and the first
- * FAKE_PV_RAM_PAGES pages of its RAM are populated in a fake stage 2;
- * guest virtual addresses are guest physical addresses.
+ * The same with Xen's PV interface (xen,enhanced).  Only its first
+ * FAKE_PV_RAM_PAGES pages of RAM stay populated; the rest are ballooned
+ * out, as holes to map grants into.  Guest virtual addresses are guest
+ * physical addresses.
  */
 #define FAKE_PV_RAM_PAGES 16
 struct domain *fake_pv_domain(unsigned nr_vcpus);
 /* Domus's pointer to guest physical address ipa of d, or NULL if unmapped. */
 void *guest_ptr(struct domain *d, uint64_t ipa);
-/* The p2m_type ipa is mapped with, or -1. */
-int fake_p2m_type(struct domain *d, uint64_t ipa);
 
-/* How many times vcpu_kick()/vcpu_wake() named v since the last clear. */
+/* How many times a CPU was kicked for v (its CPU was told to look again) since the last clear. */
 unsigned kicks(const struct vcpu *v);
 void clear_kicks(struct domain *d);
-/* What the domain wrote with console_guest_write() (NUL-terminated). */
+/* What the domain printed on the console so far (NUL-terminated). */
 const char *guest_output(struct domain *d, size_t *len);
-
-/* The scheduler and domain calls the common code made. */
-struct host_calls {
-	unsigned power_on, power_off, block, shutdown;
-	struct vcpu *power_on_vcpu;
-	uint64_t power_on_pc, power_on_ctx;
-	struct vcpu *power_off_vcpu, *block_vcpu;
-	struct domain *shutdown_domain;
-	enum shutdown_reason shutdown_reason;
-};
-extern struct host_calls host_calls;
+/* Whether the console printed text (Domus's own messages included) in this test. */
+bool console_printed(const char *text);
 
 /* A guest access through mmio_dispatch(), as a trapped load or store. */
 enum mmio_result guest_access(struct vcpu *v, uint64_t addr, unsigned size, bool write,
@@ -124,5 +117,8 @@ void guest_write_at(const char *file, int line, struct vcpu *v, uint64_t addr, u
 		    uint64_t val);
 #define guest_read(v, addr, size)       guest_read_at(__FILE__, __LINE__, v, addr, size)
 #define guest_write(v, addr, size, val) guest_write_at(__FILE__, __LINE__, v, addr, size, val)
+
+/* A test that expects Domus to stop the machine (power off, panic) runs the code in here. */
+bool unit_expect_stop(void (*fn)(void *), void *arg, const char **how);
 
 #endif

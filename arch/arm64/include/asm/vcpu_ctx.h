@@ -7,9 +7,7 @@
 struct vcpu;
 struct cpu_regs;
 
-/* Puts the vCPU in the state PSCI CPU_ON and the boot protocol give it. */
-void vcpu_arch_reset(struct vcpu *v, uint64_t pc, uint64_t x0);
-void vcpu_arch_load(struct vcpu *v);
+/* Saves the loaded vCPU's state (arch_vcpu_unload() adds its timer deadline). */
 void vcpu_arch_save(struct vcpu *v);
 /* Per-CPU EL2 configuration that is the same for every guest. */
 void cpu_virt_init(void);

@@ -1,0 +1,127 @@
+/*
+ * The arm64 half of building a domain, as Xen's dom0less boot does it: the
+ * kernel (an arm64 Image) at RAM base + text_offset, the initrd and the
+ * generated device tree at RAM base + 128 MiB (or at the top of RAM), vCPU 0
+ * started at the kernel with x0 pointing at the device tree; a vGICv3, an
+ * optional vpl011, and a virtual counter that starts at 0.
+ */
+#include <domus/arch.h>
+#include <domus/boot_dt.h>
+#include <domus/console.h>
+#include <domus/domain.h>
+#include <domus/domain_build.h>
+#include <domus/page_alloc.h>
+#include <asm/guest_dt.h>
+#include <asm/image.h>
+#include <public/arch-arm64.h>
+
+#define GUEST_DT_MAX   (64 * KiB)
+#define MIN_GUEST_RAM  (2 * MiB)
+
+struct layout {
+	uint64_t kernel, kernel_end;
+	uint64_t initrd, dtb;
+};
+
+const char *arch_domain_check(const struct boot_domain *cfg)
+{
+	uint64_t mem = cfg->mem_kib * KiB;
+	struct arm64_image img;
+
+	if (mem < MIN_GUEST_RAM || mem > GUEST_RAM0_SIZE || !IS_ALIGNED(mem, 2 * MiB))
+		return "memory must be a multiple of 2 MiB between 2 MiB and 3 GiB";
+	return arm64_image_check(pa_to_va(cfg->kernel.base), cfg->kernel.size, &img);
+}
+
+/* MPIDR affinity of vCPU n, as Xen numbers them (Aff0 = n % 16, Aff1 = n / 16). */
+uint64_t arch_vcpu_hwid(unsigned n)
+{
+	return (n % 16) | ((uint64_t)((n / 16) & 0xff) << 8);
+}
+
+void arch_vcpu_create(struct vcpu *v)
+{
+	vgic_vcpu_init(v);
+}
+
+const char *arch_domain_create(struct domain *d, const struct boot_domain *cfg)
+{
+	d->arch.cntvoff = arch_counter();
+	vgic_domain_init(d);
+	mmio_register(d, GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICD_SIZE, &vgic_dist_ops, NULL);
+	mmio_register(d, GUEST_GICV3_GICR0_BASE, GUEST_GICV3_RDIST_STRIDE * d->nr_vcpus,
+		      &vgic_rdist_ops, NULL);
+	if (cfg->vpl011) {
+		d->arch.uart = &d->arch.uart_dev;
+		vpl011_init(d->arch.uart, d, GUEST_VPL011_SPI);
+		mmio_register(d, GUEST_PL011_BASE, GUEST_PL011_SIZE, &vpl011_ops, d->arch.uart);
+	}
+	return NULL;
+}
+
+static const char *plan_layout(const struct domain *d, const struct boot_domain *cfg,
+			       const struct arm64_image *img, struct layout *l)
+{
+	uint64_t ram_end = d->ram_base + d->ram_size;
+	uint64_t mods = ALIGN_UP(cfg->ramdisk.size, 2 * MiB) + 2 * MiB;
+
+	l->kernel = d->ram_base + img->text_offset;
+	l->kernel_end = l->kernel + MAX(img->image_size, cfg->kernel.size);
+	if (l->kernel_end > ram_end)
+		return "kernel does not fit in the domain's memory";
+	l->initrd = d->ram_base + GUEST_MODULES_OFFSET;
+	if (l->kernel_end > l->initrd || l->initrd + mods > ram_end)
+		l->initrd = ALIGN_DOWN(ram_end - mods, 2 * MiB);
+	if (l->initrd < ALIGN_UP(l->kernel_end, 2 * MiB))
+		return "kernel, initrd and device tree do not fit in the domain's memory";
+	l->dtb = l->initrd + ALIGN_UP(cfg->ramdisk.size, 2 * MiB);
+	return NULL;
+}
+
+static const char *load_images(struct domain *d, const struct boot_domain *cfg,
+			       const struct layout *l)
+{
+	struct guest_dt_params p = {
+		.nr_vcpus = d->nr_vcpus,
+		.ram_base = d->ram_base,
+		.ram_size = d->ram_size,
+		.bootargs = cfg->bootargs[0] ? cfg->bootargs : NULL,
+		.initrd_start = cfg->ramdisk.size ? l->initrd : 0,
+		.initrd_end = cfg->ramdisk.size ? l->initrd + cfg->ramdisk.size : 0,
+		.vpl011 = cfg->vpl011,
+		.xen = cfg->xen_enhanced,
+	};
+	uint64_t dt_pa = alloc_pages(GUEST_DT_MAX / PAGE_SIZE, 1);
+	bool ok;
+
+	if (!domain_copy_to_phys(d, l->kernel, pa_to_va(cfg->kernel.base), cfg->kernel.size))
+		return "cannot copy the kernel";
+	if (cfg->ramdisk.size &&
+	    !domain_copy_to_phys(d, l->initrd, pa_to_va(cfg->ramdisk.base), cfg->ramdisk.size))
+		return "cannot copy the ramdisk";
+	if (!dt_pa)
+		return "out of memory for the device tree";
+	ok = guest_dt_build(pa_to_va(dt_pa), GUEST_DT_MAX, &p) == 0 &&
+	     domain_copy_to_phys(d, l->dtb, pa_to_va(dt_pa), GUEST_DT_MAX);
+	free_pages(dt_pa, GUEST_DT_MAX / PAGE_SIZE);
+	return ok ? NULL : "cannot build the device tree";
+}
+
+const char *arch_domain_load(struct domain *d, const struct boot_domain *cfg, uint64_t *entry,
+			     uint64_t *arg)
+{
+	struct arm64_image img;
+	struct layout l;
+	const char *err = arm64_image_check(pa_to_va(cfg->kernel.base), cfg->kernel.size, &img);
+
+	if (err || (err = plan_layout(d, cfg, &img, &l)) || (err = load_images(d, cfg, &l)))
+		return err;
+	pr_info("%s (d%u): %u vCPU(s), %lu MiB, kernel at %lx, device tree at %lx\n", d->name,
+		d->id, d->nr_vcpus, d->ram_size / MiB, l.kernel, l.dtb);
+	if (cfg->ramdisk.size)
+		pr_info("%s (d%u): initrd at %lx, %lu KiB\n", d->name, d->id, l.initrd,
+			cfg->ramdisk.size / KiB);
+	*entry = l.kernel;
+	*arg = l.dtb;
+	return NULL;
+}

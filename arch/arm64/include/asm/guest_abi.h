@@ -1,0 +1,20 @@
+/*
+ * What Xen's guest ABI says for arm64, as far as the core needs it: the
+ * guest physical map (public/arch-arm64.h), the capabilities string and the
+ * feature bits a guest reads with xen_version.
+ */
+#ifndef ASM_GUEST_ABI_H
+#define ASM_GUEST_ABI_H
+
+#include <public/arch-arm64.h>
+#include <public/xen.h>
+
+#define XEN_CAPABILITIES "xen-3.0-aarch64 "
+#define XEN_FEATURES (1u << XENFEAT_writable_page_tables | 1u << XENFEAT_auto_translated_physmap | \
+		      1u << XENFEAT_memory_op_vnode_supported | 1u << XENFEAT_ARM_SMCCC_supported | \
+		      1u << XENFEAT_not_direct_mapped)
+
+/* Where Domus runs, for its banner. */
+#define ARCH_WHERE "at EL2"
+
+#endif

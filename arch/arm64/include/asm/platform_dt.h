@@ -1,0 +1,18 @@
+/* The arm64 platform in the host device tree (platform_dt.c). */
+#ifndef ASM_PLATFORM_DT_H
+#define ASM_PLATFORM_DT_H
+
+#include <domus/lib.h>
+
+struct platform {
+	uint64_t gicd, gicd_size;
+	uint64_t gicr, gicr_size;
+	bool psci_smc;		/* firmware PSCI conduit: SMC, else HVC */
+};
+
+/* The GIC and PSCI conduit; NULL, or what is wrong. */
+const char *platform_dt_parse(const void *fdt, struct platform *p);
+/* A PL011 by alias or path (NULL: /chosen/stdout-path); false if there is none. */
+bool platform_dt_find_uart(const void *fdt, const char *name, uint64_t *base, uint32_t *intid);
+
+#endif

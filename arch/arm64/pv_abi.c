@@ -1,0 +1,32 @@
+/*
+ * How Xen's PV interface reaches an arm64 guest: a hypercall is HVC #0xEA1
+ * with its number in x16, its arguments in x0-x5 and its result in x0; the
+ * event-channel upcall is PPI 31, level-triggered and active-low.
+ */
+#include <domus/arch.h>
+#include <domus/domain.h>
+#include <asm/vgic.h>
+#include <public/arch-arm64.h>
+
+uint64_t hypercall_arch_args(struct vcpu *v, uint64_t args[HYPERCALL_MAX_ARGS])
+{
+	for (unsigned i = 0; i < HYPERCALL_MAX_ARGS; i++)
+		args[i] = vcpu_reg(v, i);
+	return vcpu_reg(v, 16);
+}
+
+void hypercall_arch_return(struct vcpu *v, int64_t ret)
+{
+	vcpu_reg(v, 0) = (uint64_t)ret;
+}
+
+void evtchn_arch_upcall(struct vcpu *v)
+{
+	vgic_inject_private(v, GUEST_EVTCHN_PPI);
+}
+
+/* HVM_PARAM_CALLBACK_IRQ in Xen's encoding: type PPI, level, active-low, the INTID. */
+uint64_t evtchn_arch_callback_via(void)
+{
+	return 2ull << 56 | 2ull << 8 | GUEST_EVTCHN_PPI;
+}

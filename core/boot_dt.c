@@ -1,0 +1,242 @@
+/*
+ * Reading the host device tree: RAM, CPUs, the hypervisor command line and
+ * the dom0less domain nodes, as Xen's docs/misc/arm/device-tree/booting.txt
+ * describes them.  The interrupt controller, firmware and console UART are
+ * the architecture's to find (arch_platform_init(), arch_console_init()).
+ */
+#include <domus/boot_dt.h>
+#include <libfdt.h>
+
+static uint64_t read_cells(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < cells; i++)
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+bool boot_dt_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
+	int sc = parent >= 0 ? fdt_size_cells(fdt, parent) : 1;
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 ||
+	    len < (idx + 1) * (ac + sc) * 4)
+		return false;
+	reg += idx * (ac + sc);
+	*base = read_cells(reg, ac);
+	*size = read_cells(reg + ac, sc);
+	return true;
+}
+
+void boot_dt_copy_string(const void *fdt, int node, const char *name, char *dst, size_t size)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+
+	if (!s || len <= 0)
+		return;
+	len = (int)strnlen(s, MIN((size_t)len, size - 1));
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static const char *parse_memory(const void *fdt, struct boot_info *bi)
+{
+	int node;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		uint64_t base, size;
+
+		if (!type || strcmp(type, "memory"))
+			continue;
+		for (int i = 0; boot_dt_read_reg(fdt, node, i, &base, &size); i++) {
+			if (!size)
+				continue;
+			if (bi->nr_ram == BOOT_MAX_RAM_BANKS)
+				return "too many RAM banks";
+			bi->ram[bi->nr_ram++] = (struct boot_module){ base, size };
+		}
+	}
+	return bi->nr_ram ? NULL : "no memory node";
+}
+
+static const char *parse_cpus(const void *fdt, struct boot_info *bi)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node;
+
+	if (cpus < 0)
+		return "no /cpus node";
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		uint64_t hwid, unused;
+
+		if (!type || strcmp(type, "cpu") || bi->nr_cpus == NR_CPUS)
+			continue;
+		if (!boot_dt_read_reg(fdt, node, 0, &hwid, &unused)) {
+			int len;
+			const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+			if (!reg || len < 4)
+				continue;
+			hwid = read_cells(reg, len >= 8 ? 2 : 1);
+		}
+		bi->cpu_hwid[bi->nr_cpus++] = hwid;
+	}
+	return bi->nr_cpus ? NULL : "no CPU in /cpus";
+}
+
+static bool module_is(const void *fdt, int node, const char *compat)
+{
+	return fdt_node_check_compatible(fdt, node, compat) == 0;
+}
+
+static void set_error(struct boot_domain *bd, const char *msg)
+{
+	if (!bd->error[0])
+		snprintf(bd->error, sizeof(bd->error), "%s", msg);
+}
+
+static void parse_module(const void *fdt, int node, struct boot_domain *bd, unsigned index)
+{
+	struct boot_module m;
+	bool kernel = module_is(fdt, node, "multiboot,kernel");
+	bool ramdisk = module_is(fdt, node, "multiboot,ramdisk");
+
+	if (!kernel && !ramdisk && !module_is(fdt, node, "multiboot,module"))
+		return;
+	/* A module that names no role is the kernel if first, the ramdisk if second. */
+	if (!kernel && !ramdisk) {
+		kernel = index == 0;
+		ramdisk = index == 1;
+	}
+	if (!boot_dt_read_reg(fdt, node, 0, &m.base, &m.size) || !m.size) {
+		set_error(bd, "a module has no valid reg property");
+		return;
+	}
+	if (kernel) {
+		bd->kernel = m;
+		boot_dt_copy_string(fdt, node, "bootargs", bd->bootargs, sizeof(bd->bootargs));
+	} else if (ramdisk) {
+		bd->ramdisk = m;
+	}
+}
+
+static void parse_action(const void *fdt, int node, const char *name,
+			 enum domain_action *out, struct boot_domain *bd)
+{
+	static const char *const names[] = { "destroy", "restart", "preserve" };
+	const char *v = fdt_getprop(fdt, node, name, NULL);
+	char msg[96];
+
+	if (!v)
+		return;
+	for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(v, names[i])) {
+			*out = (enum domain_action)i;
+			return;
+		}
+	}
+	snprintf(msg, sizeof(msg), "%s must be \"destroy\", \"restart\" or \"preserve\"", name);
+	set_error(bd, msg);
+}
+
+static void parse_scheduling(const void *fdt, int node, struct boot_domain *bd)
+{
+	int len;
+	const fdt32_t *p;
+
+	bd->weight = 256;
+	for (unsigned i = 0; i < MAX_VCPUS; i++)
+		bd->affinity[i] = ~0ull;
+	p = fdt_getprop(fdt, node, "domus,weight", &len);
+	if (p && len == 4 && fdt32_to_cpu(*p) >= 1 && fdt32_to_cpu(*p) <= 65535)
+		bd->weight = fdt32_to_cpu(*p);
+	else if (p)
+		set_error(bd, "domus,weight must be one cell between 1 and 65535");
+	p = fdt_getprop(fdt, node, "domus,cap", &len);
+	if (p && len == 4)
+		bd->cap = fdt32_to_cpu(*p);
+	else if (p)
+		set_error(bd, "domus,cap must be one cell (percent of one CPU)");
+	p = fdt_getprop(fdt, node, "domus,vcpu-affinity", &len);
+	if (p && len >= 4 && len % 4 == 0) {
+		/* One CPU mask per vCPU; the last one applies to the vCPUs after it. */
+		for (unsigned i = 0; i < MAX_VCPUS; i++)
+			bd->affinity[i] = fdt32_to_cpu(p[MIN(i, (unsigned)len / 4 - 1)]);
+	} else if (p) {
+		set_error(bd, "domus,vcpu-affinity must be a list of CPU masks");
+	}
+	parse_action(fdt, node, "domus,on-poweroff", &bd->on_poweroff, bd);
+	bd->on_reboot = ACTION_RESTART;
+	parse_action(fdt, node, "domus,on-reboot", &bd->on_reboot, bd);
+	parse_action(fdt, node, "domus,on-crash", &bd->on_crash, bd);
+}
+
+static void parse_domain(const void *fdt, int node, struct boot_domain *bd)
+{
+	int len, sub;
+	unsigned index = 0;
+	const fdt32_t *p;
+	const char *name = fdt_get_name(fdt, node, NULL);
+
+	snprintf(bd->name, sizeof(bd->name), "%s", name ? name : "domU");
+	bd->cpus = 1;
+	p = fdt_getprop(fdt, node, "memory", &len);
+	if (p && (len == 4 || len == 8))
+		bd->mem_kib = read_cells(p, len / 4);
+	else
+		set_error(bd, "no valid \"memory\" property (KiB)");
+	p = fdt_getprop(fdt, node, "cpus", &len);
+	if (p && len == 4)
+		bd->cpus = fdt32_to_cpu(*p);
+	else if (p)
+		set_error(bd, "malformed \"cpus\" property");
+	bd->vpl011 = fdt_getprop(fdt, node, "vpl011", NULL) != NULL;
+	bd->xen_enhanced = fdt_getprop(fdt, node, "xen,enhanced", NULL) != NULL;
+	parse_scheduling(fdt, node, bd);
+	boot_dt_copy_string(fdt, node, "bootargs", bd->bootargs, sizeof(bd->bootargs));
+	fdt_for_each_subnode(sub, fdt, node) {
+		if (module_is(fdt, sub, "multiboot,module") || module_is(fdt, sub, "multiboot,kernel") ||
+		    module_is(fdt, sub, "multiboot,ramdisk"))
+			parse_module(fdt, sub, bd, index++);
+	}
+	if (!bd->kernel.size)
+		set_error(bd, "no kernel module (compatible \"multiboot,kernel\")");
+	if (!bd->cpus)
+		set_error(bd, "\"cpus\" is 0");
+}
+
+static void parse_chosen(const void *fdt, struct boot_info *bi)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), node;
+
+	if (chosen < 0)
+		return;
+	boot_dt_copy_string(fdt, chosen, "bootargs", bi->cmdline, sizeof(bi->cmdline));
+	boot_dt_copy_string(fdt, chosen, "xen,xen-bootargs", bi->cmdline, sizeof(bi->cmdline));
+	fdt_for_each_subnode(node, fdt, chosen) {
+		if (fdt_node_check_compatible(fdt, node, "xen,domain"))
+			continue;
+		if (bi->nr_domains == MAX_DOMAINS)
+			break;
+		parse_domain(fdt, node, &bi->domains[bi->nr_domains++]);
+	}
+}
+
+const char *boot_dt_parse(const void *fdt, struct boot_info *bi)
+{
+	const char *err;
+
+	memset(bi, 0, sizeof(*bi));
+	if (fdt_check_header(fdt))
+		return "not a valid flattened device tree";
+	if ((err = parse_memory(fdt, bi)) || (err = parse_cpus(fdt, bi)))
+		return err;
+	parse_chosen(fdt, bi);
+	return NULL;
+}

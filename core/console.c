@@ -1,0 +1,363 @@
+/*
+ * The console shared by Domus and its domains.  Domus's lines carry a
+ * "(domus)" prefix.  Guest output is queued per domain and printed a line at
+ * a time, round robin, so that a domain flooding its UART gets a fair share
+ * of the console and no more; once more than one domain runs, each line
+ * carries the domain's "(dN)" prefix.  Typed input goes to one domain at a
+ * time; three Ctrl-A in a row move it to the next domain, or to Domus.
+ */
+#include <domus/console.h>
+#include <domus/arch.h>
+#include <domus/boot_dt.h>
+#include <domus/debugkeys.h>
+#include <domus/domain.h>
+#include <xen/pv.h>
+
+#define CTRL_A        0x01
+#define LONGEST_LINE  128	/* a longer line without a newline is cut */
+#define HOLD_MS       50	/* others wait this long for a guest to finish its line */
+
+static spinlock_t console_lock = SPINLOCK_INIT;	/* the UART and the line state */
+static spinlock_t rings_lock = SPINLOCK_INIT;	/* the domains' rings and their list */
+static const struct console_uart *uart;
+static enum log_level loglevel = LOG_INFO;
+static bool at_line_start = true;
+static int last_writer = -1;		/* domain id, or -1 for Domus */
+static struct console_ring *rings;
+static unsigned nr_rings;
+static volatile bool flush_wanted;
+static uint64_t partial_since;		/* when a guest left the UART in mid-line */
+static volatile bool held;		/* output waits for such a line to finish */
+static char domus_pending[1024];	/* Domus's own messages waiting likewise */
+static size_t domus_pending_len;
+
+/* A guest has left the UART in mid-line, and only just: others wait a little. */
+static bool guest_line_young(void)
+{
+	return !at_line_start && last_writer >= 0 && partial_since &&
+	       arch_counter() - partial_since < arch_counter_freq() / 1000 * HOLD_MS;
+}
+static spinlock_t input_lock = SPINLOCK_INIT;	/* keeps the input domain alive while used */
+static unsigned input_id;		/* the domain typing goes to; 0: Domus reads the keys */
+static unsigned ctrl_a_count;
+
+static void announce_input(void);
+static void console_flush(void);
+
+void console_attach(const struct console_uart *u)
+{
+	uart = u;
+}
+
+void console_set_loglevel(enum log_level level)
+{
+	loglevel = level;
+}
+
+enum log_level console_loglevel(void)
+{
+	return loglevel;
+}
+
+static void emit(char c)
+{
+	if (!uart)
+		return;
+	if (c == '\n')
+		uart->putc('\r');
+	uart->putc(c);
+	at_line_start = c == '\n';
+}
+
+static void emit_str(const char *s)
+{
+	while (*s)
+		emit(*s++);
+}
+
+/* Finish another writer's partial line before starting ours. */
+static void switch_writer(int writer)
+{
+	if (last_writer != writer && !at_line_start)
+		emit('\n');
+	last_writer = writer;
+}
+
+static void print_domus(const char *s, size_t n)
+{
+	switch_writer(-1);
+	for (size_t i = 0; i < n; i++) {
+		if (at_line_start)
+			emit_str("(domus) ");
+		emit(s[i]);
+	}
+}
+
+/* Domus's own messages that waited for a guest's half-printed line; with console_lock. */
+static void print_domus_pending(void)
+{
+	print_domus(domus_pending, domus_pending_len);
+	domus_pending_len = 0;
+}
+
+void vprintk(enum log_level level, const char *fmt, va_list ap)
+{
+	char buf[512];
+	int n;
+
+	if (level > loglevel)
+		return;
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n > (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	spin_lock(&console_lock);
+	/* Errors go out at once; other news waits for a guest to finish its line. */
+	if (level > LOG_WARN && guest_line_young()) {
+		n = MIN((size_t)n, sizeof(domus_pending) - domus_pending_len);
+		memcpy(domus_pending + domus_pending_len, buf, n);
+		domus_pending_len += n;
+		held = true;
+	} else {
+		print_domus_pending();
+		print_domus(buf, n);
+	}
+	spin_unlock(&console_lock);
+}
+
+void printk(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(level, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- guest output ---- */
+
+void console_domain_add(struct domain *d)
+{
+	struct console_ring *r = &d->console;
+
+	r->head = r->len = 0;
+	r->dropped = 0;
+	r->dom = d;
+	spin_lock(&rings_lock);
+	r->next = rings;
+	rings = r;
+	nr_rings++;
+	spin_unlock(&rings_lock);
+}
+
+/*
+ * Takes one line (or, when `partial`, whatever is there) out of the ring.
+ * Returns its length; 0 when nothing is ready.
+ */
+static size_t take_line(struct console_ring *r, char *out, bool partial)
+{
+	size_t n = 0;
+
+	while (n < r->len && n < LONGEST_LINE) {
+		char c = r->buf[(r->head + n) % CONSOLE_RING_SIZE];
+		out[n++] = c;
+		if (c == '\n')
+			break;
+	}
+	if (!n || (out[n - 1] != '\n' && n < LONGEST_LINE && !partial))
+		return 0;
+	r->head = (r->head + n) % CONSOLE_RING_SIZE;
+	r->len -= n;
+	return n;
+}
+
+static void print_guest(struct console_ring *r, const char *s, size_t n, bool prefix)
+{
+	char tag[16];
+
+	switch_writer((int)r->dom->id);
+	snprintf(tag, sizeof(tag), "(d%u) ", r->dom->id);
+	for (size_t i = 0; i < n; i++) {
+		if (at_line_start && prefix)
+			emit_str(tag);
+		emit(s[i]);
+	}
+	if (at_line_start)
+		partial_since = 0;
+	else if (!partial_since)
+		partial_since = arch_counter();
+}
+
+/* Whether r must wait: another guest's line is half printed, and only just. */
+static bool must_wait(const struct console_ring *r)
+{
+	return last_writer != (int)r->dom->id && guest_line_young();
+}
+
+uint64_t console_deadline(void)
+{
+	return held && partial_since ? partial_since + arch_counter_freq() / 1000 * HOLD_MS : 0;
+}
+
+void console_sync(void)
+{
+	spin_lock(&console_lock);
+	print_domus_pending();
+	spin_unlock(&console_lock);
+}
+
+void console_poll(void)
+{
+	if (held)
+		console_flush();
+}
+
+/* One round: a line from every domain that has one.  Returns whether anything was printed. */
+static bool drain_round(bool everything)
+{
+	char line[LONGEST_LINE];
+	bool printed = false;
+
+	spin_lock(&rings_lock);
+	for (struct console_ring *r = rings; r; r = r->next) {
+		bool prefix = nr_rings > 1;
+		bool partial = everything || nr_rings == 1 || r->dom->id == input_id;
+		size_t n;
+		uint64_t dropped = r->dropped;
+
+		if (!everything && r->len && must_wait(r)) {
+			held = true;
+			continue;
+		}
+		n = take_line(r, line, partial);
+		if (!n && !dropped)
+			continue;
+		r->dropped = 0;
+		spin_unlock(&rings_lock);
+		print_guest(r, line, n, prefix);
+		if (dropped) {
+			char note[64];
+			int len = snprintf(note, sizeof(note), "%s[%lu bytes dropped]\n",
+					   at_line_start ? "" : "\n", (unsigned long)dropped);
+			print_guest(r, note, len, prefix);
+		}
+		printed = true;
+		spin_lock(&rings_lock);
+	}
+	spin_unlock(&rings_lock);
+	return printed;
+}
+
+/* Whoever holds the UART prints for everybody; others just leave their bytes queued. */
+static void console_flush(void)
+{
+	flush_wanted = true;
+	do {
+		if (!spin_trylock(&console_lock))
+			return;
+		flush_wanted = false;
+		held = false;
+		while (drain_round(false))
+			;
+		if (domus_pending_len && guest_line_young())
+			held = true;
+		else if (domus_pending_len)
+			print_domus_pending();
+		spin_unlock(&console_lock);
+	} while (flush_wanted);
+}
+
+void console_guest_write(struct domain *d, const char *s, size_t n)
+{
+	struct console_ring *r = &d->console;
+
+	spin_lock(&rings_lock);
+	for (; n; n--, s++) {
+		if (r->len == CONSOLE_RING_SIZE) {
+			r->dropped++;
+			continue;
+		}
+		r->buf[(r->head + r->len) % CONSOLE_RING_SIZE] = *s;
+		r->len++;
+	}
+	spin_unlock(&rings_lock);
+	console_flush();
+}
+
+void console_domain_remove(struct domain *d)
+{
+	struct console_ring **p;
+
+	spin_lock(&console_lock);
+	while (drain_round(true))
+		;
+	spin_lock(&rings_lock);
+	for (p = &rings; *p && *p != &d->console; p = &(*p)->next)
+		;
+	if (*p) {
+		*p = d->console.next;
+		nr_rings--;
+	}
+	spin_unlock(&rings_lock);
+	spin_unlock(&console_lock);
+	/* A restarting domain keeps the input; otherwise it moves on, and says so. */
+	if (input_id == d->id && !d->reboot) {
+		struct domain *next;
+
+		spin_lock(&input_lock);
+		next = domain_next_alive(d);
+		next = next ? next : domain_next_alive(NULL);
+		input_id = next && next != d ? next->id : 0;
+		spin_unlock(&input_lock);
+		announce_input();
+	}
+}
+
+/* ---- input ---- */
+
+void console_set_input_domain(struct domain *d)
+{
+	input_id = d ? d->id : 0;
+}
+
+static void announce_input(void)
+{
+	struct domain *d = input_id ? domain_by_id(input_id) : NULL;
+
+	if (d)
+		pr_info("input to %s (type Ctrl-A three times to switch)\n", d->name);
+	else
+		pr_info("input to Domus (h for help; Ctrl-A three times to switch)\n");
+}
+
+void console_input(char c)
+{
+	struct domain *d;
+	bool to_domus;
+
+	if (c == CTRL_A) {
+		if (++ctrl_a_count == 3) {
+			ctrl_a_count = 0;
+			spin_lock(&input_lock);
+			d = domain_next_alive(input_id ? domain_by_id(input_id) : NULL);
+			input_id = d ? d->id : 0;
+			spin_unlock(&input_lock);
+			announce_input();
+			console_flush();	/* the new domain's prompt, held back until now */
+		}
+		return;
+	}
+	ctrl_a_count = 0;
+	spin_lock(&input_lock);
+	d = input_id ? domain_by_id(input_id) : NULL;
+	to_domus = !d || !d->alive || (!d->cfg->vpl011 && !d->pv);
+	/* A PV guest that uses its hvc0 console reads there; otherwise its emulated UART. */
+	if (!to_domus && d->pv && (d->pv->console_used || !d->cfg->vpl011)) {
+		pv_console_receive(d, c);
+		evtchn_raise_virq(d->vcpu[0], VIRQ_CONSOLE);
+	} else if (!to_domus) {
+		console_arch_receive(d, c);
+	}
+	spin_unlock(&input_lock);
+	if (to_domus)
+		debugkey_handle(c);
+}

@@ -1,0 +1,108 @@
+/* Debug keys: what Domus answers when console input is directed at it. */
+#include <domus/debugkeys.h>
+#include <domus/console.h>
+#include <domus/domain.h>
+#include <domus/page_alloc.h>
+#include <domus/percpu.h>
+#include <domus/sched.h>
+#include <domus/sched_policy.h>
+#include <domus/arch.h>
+
+static void show_help(void);
+
+static void show_domains(void)
+{
+	static const char *const states[] = { "running", "shutting down", "preserved", "dead" };
+
+	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+
+		if (!d)
+			continue;
+		pr_info("%s (d%u): %s, %lu MiB RAM, weight %u, cap %u%%%s\n", d->name, d->id,
+			states[d->state], d->ram_size / MiB, d->weight, d->cap, d->pv ? ", PV" : "");
+		for (unsigned i = 0; i < d->nr_vcpus; i++) {
+			struct vcpu *v = d->vcpu[i];
+			pr_info("  vCPU %u on CPU%u: %s%s, ran %lu ms\n", i, v->pcpu,
+				v->power == VCPU_ON ? "on" : "off", v->blocked ? " (blocked)" : "",
+				v->runtime_ticks * 1000 / arch_counter_freq());
+		}
+	}
+}
+
+static void show_memory(void)
+{
+	pr_info("free: %lu KiB of %lu KiB\n", page_alloc_free_pages() * (PAGE_SIZE / KiB),
+		page_alloc_total_pages() * (PAGE_SIZE / KiB));
+	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+		if (d)
+			pr_info("%s (d%u): %lu KiB\n", d->name, d->id, d->pages * (PAGE_SIZE / KiB));
+	}
+}
+
+static void show_runqueues(void)
+{
+	static const char *const prio[] = { "boost", "under", "over" };
+
+	pr_info("scheduler: %s\n", sched_name());
+	for (unsigned i = 0; i < nr_pcpus; i++) {
+		struct pcpu *c = &pcpus[i];
+		struct vcpu *cur = c->current;
+
+		if (cur)
+			pr_info("CPU%u: running %s vCPU %u, idle %lu ms\n", i, cur->dom->name, cur->id,
+				c->idle_ticks * 1000 / arch_counter_freq());
+		else
+			pr_info("CPU%u: idle, idle %lu ms in all\n", i,
+				c->idle_ticks * 1000 / arch_counter_freq());
+		for (unsigned j = 0; j < c->nr_runq; j++) {
+			struct vcpu *v = c->runq[j];
+			pr_info("  %s vCPU %u: %s, %s, credit %ld us%s\n", v->dom->name, v->id,
+				!sched_runnable(v) ? "waiting" : "runnable", prio[v->sched.prio],
+				(long)(v->sched.credit * 1000000 / (int64_t)arch_counter_freq()),
+				v->sched.parked ? ", parked (cap)" : "");
+		}
+	}
+}
+
+static void dump_domain(unsigned id)
+{
+	struct domain *d = domain_by_id(id);
+
+	if (!d) {
+		pr_info("no domain %u\n", id);
+		return;
+	}
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		arch_vcpu_dump(d->vcpu[i]);
+}
+
+static const struct {
+	char key;
+	const char *help;
+	void (*fn)(void);
+} keys[] = {
+	{ 'h', "this help", show_help },
+	{ 'q', "domains and vCPUs", show_domains },
+	{ 'm', "memory use", show_memory },
+	{ 'r', "run queues", show_runqueues },
+};
+
+static void show_help(void)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
+		pr_info("'%c': %s\n", keys[i].key, keys[i].help);
+	pr_info("'0'-'9': registers of that domain's vCPUs\n");
+}
+
+void debugkey_handle(char c)
+{
+	if (c >= '0' && c <= '9') {
+		dump_domain(c - '0');
+		return;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
+		if (keys[i].key == c)
+			keys[i].fn();
+}

@@ -1,0 +1,297 @@
+/*
+ * A domain's life, from creation to destruction, and the domain list.
+ *
+ *   domain_create()    builds the domain from its boot description: its
+ *                      structures, vCPUs, virtual devices (the
+ *                      architecture's), RAM, Xen PV interface and images,
+ *                      then registers it and powers on vCPU 0.
+ *   domain_shutdown()  the guest powered off, rebooted or crashed: its vCPUs
+ *                      stop and it becomes DYING (or PRESERVED, by its
+ *                      on_* policy).  Nothing is freed here: other CPUs may
+ *                      still hold the state of its vCPUs.
+ *   domain_kill()      the same for any domain, preserved ones included,
+ *                      whatever its policy says, and without a restart
+ *                      (Xen's destroy).
+ *   domain_reap()      called by every CPU's scheduler loop: a DYING domain
+ *                      none of whose vCPUs is loaded on a CPU is taken off the
+ *                      list and destroyed there, its memory scrubbed and
+ *                      returned; with the restart policy it is then created
+ *                      again, under the same id, from the same description.
+ */
+#include <domus/domain.h>
+#include <domus/arch.h>
+#include <domus/boot_dt.h>
+#include <domus/console.h>
+#include <domus/domain_build.h>
+#include <domus/page_alloc.h>
+#include <domus/percpu.h>
+#include <domus/sched.h>
+#include <xen/pv.h>
+#include <asm/guest_abi.h>
+
+static struct domain *domains[MAX_DOMAINS + 1];	/* indexed by domain id */
+static spinlock_t domains_lock = SPINLOCK_INIT;
+static unsigned nr_alive;		/* domains running or about to restart */
+static unsigned nr_dying;		/* shut down, not yet destroyed */
+static bool boot_done;			/* every boot domain has been built */
+
+struct domain *domain_by_id(unsigned id)
+{
+	return id <= MAX_DOMAINS ? domains[id] : NULL;
+}
+
+struct domain *domain_next_alive(struct domain *after)
+{
+	for (unsigned id = after ? after->id + 1 : 1; id <= MAX_DOMAINS; id++)
+		if (domains[id] && domains[id]->state == DOMAIN_RUNNING)
+			return domains[id];
+	return NULL;
+}
+
+struct vcpu *domain_vcpu_by_hwid(struct domain *d, uint64_t hwid)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (arch_vcpu_hwid(i) == hwid)
+			return d->vcpu[i];
+	return NULL;
+}
+
+bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size)
+{
+	return ipa >= d->ram_base && size <= d->ram_size && ipa - d->ram_base <= d->ram_size - size;
+}
+
+/* ---- creation ---- */
+
+static void free_structs(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		domain_free_struct(d->vcpu[i], sizeof(struct vcpu));
+	domain_free_struct(d, sizeof(*d));
+}
+
+static const char *create_vcpus(struct domain *d, const struct boot_domain *cfg)
+{
+	for (unsigned i = 0; i < cfg->cpus; i++) {
+		struct vcpu *v = domain_alloc_struct(sizeof(struct vcpu));
+
+		if (!v)
+			return "out of memory";
+		v->id = i;
+		v->dom = d;
+		v->loaded_on = -1;
+		v->sched.affinity = cfg->affinity[i];
+		arch_vcpu_create(v);
+		d->vcpu[d->nr_vcpus++] = v;
+	}
+	return NULL;
+}
+
+static const char *add_to_scheduler(struct domain *d)
+{
+	const char *err;
+
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if ((err = sched_add_vcpu(d->vcpu[i]))) {
+			sched_remove_domain(d);
+			return err;
+		}
+	return NULL;
+}
+
+static void domain_register(struct domain *d)
+{
+	spin_lock(&domains_lock);
+	domains[d->id] = d;
+	nr_alive++;
+	spin_unlock(&domains_lock);
+}
+
+static const char *build(struct domain **out, const struct boot_domain *cfg, unsigned id)
+{
+	struct domain *d;
+	uint64_t entry, arg;
+	const char *err = domain_check_config(cfg);
+
+	if (err)
+		return err;
+	if (!(d = *out = domain_alloc_struct(sizeof(*d))))
+		return "out of memory";
+	d->id = id;
+	d->cfg = cfg;
+	snprintf(d->name, sizeof(d->name), "%s", cfg->name);
+	d->lock = (spinlock_t)SPINLOCK_INIT;
+	d->ram_base = GUEST_RAM0_BASE;
+	d->ram_size = cfg->mem_kib * KiB;
+	d->weight = cfg->weight;
+	d->cap = cfg->cap;
+	if ((err = create_vcpus(d, cfg)) || (err = arch_domain_create(d, cfg)))
+		return err;
+	if (!p2m_arch_init(d) || !domain_populate_ram(d))
+		return "out of memory for guest RAM";
+	if (cfg->xen_enhanced && (err = pv_domain_init(d)))
+		return err;
+	if ((err = arch_domain_load(d, cfg, &entry, &arg)) || (err = add_to_scheduler(d)))
+		return err;
+	d->state = DOMAIN_RUNNING;
+	d->alive = true;
+	console_domain_add(d);
+	domain_register(d);
+	vcpu_power_on(d->vcpu[0], entry, arg);
+	return NULL;
+}
+
+struct domain *domain_create(const struct boot_domain *cfg, unsigned id)
+{
+	struct domain *d = NULL;
+	const char *err = build(&d, cfg, id);
+
+	if (!err)
+		return d;
+	pr_err("%s (d%u) not started: %s\n", cfg->name, id, err);
+	if (d) {
+		pv_domain_destroy(d);
+		p2m_arch_destroy(d);
+		free_structs(d);
+	}
+	return NULL;
+}
+
+/* ---- shutdown ---- */
+
+static const char *const shutdown_names[] = { "powered off", "rebooted", "crashed", "killed" };
+static const char *const action_names[] = { "destroying it", "restarting it", "preserving it" };
+
+/* VIRQ_DOM_EXC: "some domain changed state", to every PV domain that listens. */
+static void announce_state_change(void)
+{
+	for (struct domain *o = domain_next_alive(NULL); o; o = domain_next_alive(o))
+		if (o->pv)
+			evtchn_raise_virq(o->vcpu[0], VIRQ_DOM_EXC);
+}
+
+static enum domain_action action_for(const struct domain *d, enum shutdown_reason why)
+{
+	const struct boot_domain *cfg = d->cfg;
+
+	return why == SHUTDOWN_POWEROFF ? cfg->on_poweroff
+	     : why == SHUTDOWN_REBOOT ? cfg->on_reboot
+	     : why == SHUTDOWN_CRASH ? cfg->on_crash : ACTION_DESTROY;
+}
+
+/* Stops the domain for good: reaped later (DYING) or kept (PRESERVED). */
+static void stop(struct domain *d, enum shutdown_reason why, enum domain_action action,
+		 bool was_alive)
+{
+	d->alive = false;
+	spin_lock(&domains_lock);
+	nr_alive -= was_alive;
+	nr_dying += action != ACTION_PRESERVE;
+	spin_unlock(&domains_lock);
+	pr_info("%s (d%u) %s: %s\n", d->name, d->id, shutdown_names[why], action_names[action]);
+	announce_state_change();
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		d->vcpu[i]->power = VCPU_OFF;
+		vcpu_kick(d->vcpu[i]);
+	}
+}
+
+void domain_shutdown(struct domain *d, enum shutdown_reason why)
+{
+	enum domain_action action = action_for(d, why);
+
+	spin_lock(&d->lock);
+	if (d->state != DOMAIN_RUNNING) {
+		spin_unlock(&d->lock);
+		return;
+	}
+	/* A preserved domain keeps its memory for inspection but never runs again. */
+	d->state = action == ACTION_PRESERVE ? DOMAIN_PRESERVED : DOMAIN_DYING;
+	d->reboot = action == ACTION_RESTART;
+	spin_unlock(&d->lock);
+	stop(d, why, action, true);
+}
+
+void domain_kill(struct domain *d)
+{
+	bool was_alive;
+
+	spin_lock(&d->lock);
+	if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PRESERVED) {
+		d->reboot = false;	/* dying already: at least not to come back */
+		spin_unlock(&d->lock);
+		return;
+	}
+	was_alive = d->state == DOMAIN_RUNNING;
+	d->state = DOMAIN_DYING;
+	d->reboot = false;
+	spin_unlock(&d->lock);
+	stop(d, SHUTDOWN_KILLED, ACTION_DESTROY, was_alive);
+}
+
+void domain_boot_done(void)
+{
+	boot_done = true;
+}
+
+/* ---- destruction ---- */
+
+static bool still_loaded(const struct domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i]->loaded_on >= 0)
+			return true;
+	return false;
+}
+
+static void destroy(struct domain *d)
+{
+	uint64_t before = page_alloc_free_pages();
+	const struct boot_domain *cfg = d->cfg;
+	unsigned id = d->id;
+	bool restart = d->reboot;
+
+	sched_remove_domain(d);
+	console_domain_remove(d);
+	pv_domain_destroy(d);
+	p2m_arch_destroy(d);
+	free_structs(d);
+	pr_info("d%u destroyed, %lu KiB returned\n", id,
+		(page_alloc_free_pages() - before) * (PAGE_SIZE / KiB));
+	announce_state_change();
+	if (restart)
+		domain_create(cfg, id);
+}
+
+void domain_reap(void)
+{
+	struct domain *dead = NULL;
+
+	/* The common case, on every exit: nothing to do, without taking a lock. */
+	if (!nr_dying && (nr_alive || !boot_done))
+		return;
+
+	spin_lock(&domains_lock);
+	for (unsigned id = 1; id <= MAX_DOMAINS && !dead; id++) {
+		struct domain *d = domains[id];
+		if (d && d->state == DOMAIN_DYING && !still_loaded(d)) {
+			d->state = DOMAIN_DEAD;
+			domains[id] = NULL;
+			dead = d;
+		}
+	}
+	spin_unlock(&domains_lock);
+	if (dead) {
+		/* Building a domain uses FP registers (libfdt): the loaded vCPU's must be saved. */
+		if (arch_this_cpu()->loaded)
+			sched_unload(arch_this_cpu());
+		destroy(dead);
+		spin_lock(&domains_lock);
+		nr_dying--;
+		spin_unlock(&domains_lock);
+	}
+	if (boot_done && !nr_dying && !nr_alive) {
+		pr_info("no domain left to run: powering off\n");
+		arch_system_off();
+	}
+}

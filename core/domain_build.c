@@ -1,0 +1,89 @@
+/*
+ * The architecture-neutral steps of building a domain: checking its
+ * configuration, Domus's structures for it, and its RAM.  The steps in order
+ * are in domain_create() (domain.c); what the kernel image, device tree and
+ * virtual devices are is the architecture's (arch_domain_load()).
+ */
+#include <domus/domain_build.h>
+#include <domus/arch.h>
+#include <domus/boot_dt.h>
+#include <domus/domain.h>
+#include <domus/page_alloc.h>
+
+const char *domain_check_config(const struct boot_domain *cfg)
+{
+	const char *err;
+
+	if (cfg->error[0])
+		return cfg->error;
+	if (cfg->cpus > MAX_VCPUS)
+		return "asks for more vCPUs than a domain may have (" STR(MAX_VCPUS) ")";
+	if ((err = arch_domain_check(cfg)))
+		return err;
+	if (cfg->mem_kib * KiB / PAGE_SIZE > page_alloc_free_pages())
+		return "asks for more memory than is free";
+	return NULL;
+}
+
+void *domain_alloc_struct(size_t size)
+{
+	uint64_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+	uint64_t pa = alloc_pages(pages, 1);
+
+	if (!pa)
+		return NULL;
+	memset(pa_to_va(pa), 0, pages * PAGE_SIZE);
+	return pa_to_va(pa);
+}
+
+void domain_free_struct(void *p, size_t size)
+{
+	if (p)
+		free_pages(va_to_pa(p), ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
+}
+
+/* Scrubbed RAM in 2 MiB blocks where possible, pages otherwise. */
+bool domain_populate_ram(struct domain *d)
+{
+	uint64_t ipa = d->ram_base, end = d->ram_base + d->ram_size;
+
+	while (ipa < end) {
+		bool big = IS_ALIGNED(ipa, 2 * MiB) && end - ipa >= 2 * MiB;
+		uint64_t size = big ? 2 * MiB : PAGE_SIZE;
+		uint64_t pa = big ? alloc_pages(512, 512) : 0;
+
+		if (!pa) {
+			size = PAGE_SIZE;
+			pa = alloc_pages(1, 1);
+		}
+		if (!pa)
+			return false;
+		arch_zero_pages(pa, size);
+		if (!p2m_arch_map_ram(d, ipa, pa, size)) {
+			free_pages(pa, size / PAGE_SIZE);
+			return false;
+		}
+		d->pages += size / PAGE_SIZE;
+		ipa += size;
+	}
+	d->ram_pages = d->max_pages = d->ram_size / PAGE_SIZE;
+	return true;
+}
+
+bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64_t len)
+{
+	const uint8_t *s = src;
+
+	while (len) {
+		uint64_t pa, chunk = MIN(len, PAGE_SIZE - (ipa & (PAGE_SIZE - 1)));
+
+		if (!p2m_arch_lookup(d, ipa, &pa))
+			return false;
+		memcpy(pa_to_va(pa), s, chunk);
+		arch_clean_dcache(pa_to_va(pa), chunk);
+		ipa += chunk;
+		s += chunk;
+		len -= chunk;
+	}
+	return true;
+}

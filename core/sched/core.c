@@ -1,0 +1,232 @@
+/*
+ * The scheduler core: the per-CPU loop that loads and runs vCPUs, blocking
+ * and waking, and the run queues.  Which vCPU runs, and for how long, is the
+ * policy's choice (credit.c by default, null.c with sched=null).
+ * The run queues and parameters the policies share are in runq.c.
+ * A vCPU waiting for an interrupt blocks until it has one or, if another
+ * vCPU took its CPU meanwhile, until its guest timer's deadline, when
+ * Domus's own timer wakes it.
+ */
+#include <domus/sched.h>
+#include <domus/arch.h>
+#include <domus/console.h>
+#include <domus/domain.h>
+#include <domus/percpu.h>
+#include <domus/sched_policy.h>
+#include <xen/pv.h>
+#include <xen/runstate.h>
+
+static spinlock_t sched_lock = SPINLOCK_INIT;
+static const struct sched_ops *policy = &sched_credit_ops;
+bool sched_select(const char *name, unsigned tslice_ms, unsigned ratelimit_us)
+{
+	static const struct sched_ops *const all[] = { &sched_credit_ops, &sched_null_ops };
+
+	sched_set_params(arch_counter_freq(), tslice_ms, ratelimit_us);
+	for (unsigned i = 0; i < ARRAY_SIZE(all); i++) {
+		if (!strcmp(all[i]->name, name)) {
+			policy = all[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *sched_name(void)
+{
+	return policy->name;
+}
+
+const char *sched_add_vcpu(struct vcpu *v)
+{
+	const char *err;
+
+	spin_lock(&sched_lock);
+	err = policy->add_vcpu(v);
+	spin_unlock(&sched_lock);
+	return err;
+}
+
+void sched_remove_domain(struct domain *d)
+{
+	spin_lock(&sched_lock);
+	for (unsigned i = 0; i < nr_pcpus; i++) {
+		struct pcpu *c = &pcpus[i];
+		for (unsigned j = 0; j < d->nr_vcpus; j++)
+			sched_runq_remove(c, d->vcpu[j]);
+		if (c->current && c->current->dom == d)
+			c->current = NULL;
+	}
+	spin_unlock(&sched_lock);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	struct pcpu *c = &pcpus[v->pcpu];
+	bool woke = v->blocked;
+
+	v->blocked = false;
+	arch_smp_mb();
+	if (woke) {
+		spin_lock(&sched_lock);
+		policy->woke(v);
+		spin_unlock(&sched_lock);
+	}
+	c->resched = true;
+	arch_smp_mb();
+	if (c != arch_this_cpu())
+		arch_kick_cpu(c->id);
+	/* Its CPU is busy with another vCPU: an idle CPU may take it. */
+	if (woke && c->current && c->current != v) {
+		for (unsigned i = 0; i < nr_pcpus; i++)
+			if (pcpus[i].idle && &pcpus[i] != arch_this_cpu())
+				arch_kick_cpu(i);
+	}
+}
+
+void vcpu_timer_fired(struct vcpu *v)
+{
+	evtchn_raise_virq(v, VIRQ_TIMER);
+}
+
+void vcpu_block(struct vcpu *v)
+{
+	v->blocked = true;
+	arch_smp_mb();
+	/* An interrupt injected before we set the flag would otherwise be slept through. */
+	if (arch_vcpu_irq_pending(v))
+		v->blocked = false;
+	else
+		runstate_set(v, RUNSTATE_blocked);
+}
+
+void vcpu_power_on(struct vcpu *v, uint64_t pc, uint64_t ctx)
+{
+	v->reset_pc = pc;
+	v->reset_ctx = ctx;
+	v->reset_pending = true;
+	v->blocked = false;
+	arch_smp_mb();
+	v->power = VCPU_ON;
+	vcpu_kick(v);
+}
+
+void vcpu_power_off(struct vcpu *v)
+{
+	v->power = VCPU_OFF;
+}
+
+void sched_unload(struct pcpu *c)
+{
+	struct vcpu *v = c->loaded;
+
+	runstate_set(v, runstate_when_stopped(v));
+	v->timer_deadline = arch_vcpu_unload(v);
+	v->loaded_on = -1;
+	c->loaded = NULL;
+}
+
+/* Gives up the vCPU whose state the CPU holds when it may not run any more. */
+static void release_if_dead(struct pcpu *c)
+{
+	struct vcpu *v = c->loaded;
+
+	if (v && v->dom->state != DOMAIN_RUNNING)
+		sched_unload(c);
+}
+
+/* Blocked vCPUs whose timer state is not in the registers are woken by deadline. */
+static void wake_expired_timers(struct pcpu *c, uint64_t now)
+{
+	struct vcpu *due[MAX_DOMAINS * MAX_VCPUS];
+	unsigned n = 0;
+
+	spin_lock(&sched_lock);
+	for (unsigned i = 0; i < c->nr_runq; i++) {
+		struct vcpu *v = c->runq[i];
+		if (v->blocked && v->loaded_on != (int)c->id && v->timer_deadline &&
+		    v->timer_deadline <= now)
+			due[n++] = v;
+	}
+	spin_unlock(&sched_lock);
+	while (n)
+		vcpu_kick(due[--n]);
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return !a ? b : !b ? a : MIN(a, b);
+}
+
+/* When this CPU must look again: the policy's limit, or a waiting vCPU's timer. */
+static uint64_t next_event(struct pcpu *c, uint64_t until)
+{
+	c->wake_at = 0;
+	for (unsigned i = 0; i < c->nr_runq; i++) {
+		struct vcpu *v = c->runq[i];
+		if (v->blocked && v->loaded_on != (int)c->id)
+			c->wake_at = earliest(c->wake_at, v->timer_deadline);
+	}
+	return earliest(until, c->wake_at);
+}
+
+
+/* Puts v's state in the registers, saving whoever held them. */
+static void switch_to(struct pcpu *c, struct vcpu *v)
+{
+	if (c->loaded != v || v->reset_pending) {
+		if (c->loaded && c->loaded != v)
+			sched_unload(c);
+		if (v->reset_pending) {
+			v->reset_pending = false;
+			arch_vcpu_reset(v, v->reset_pc, v->reset_ctx);
+		}
+		arch_vcpu_load(v);
+		c->loaded = v;
+		v->loaded_on = (int)c->id;
+	}
+}
+
+static uint64_t run(struct vcpu *v)
+{
+	uint64_t ran;
+
+	runstate_set(v, RUNSTATE_running);
+	ran = arch_vcpu_run(v);
+	v->runtime_ticks += ran;
+	return ran;
+}
+
+void sched_run(void)
+{
+	struct pcpu *c = arch_this_cpu();
+
+	for (;;) {
+		struct vcpu *v;
+		uint64_t now = arch_counter(), deadline;
+
+		release_if_dead(c);
+		domain_reap();
+		console_poll();
+		if (c->wake_at && now >= c->wake_at)
+			wake_expired_timers(c, now);
+		spin_lock(&sched_lock);
+		v = sched_choose(c, policy, now);
+		spin_unlock(&sched_lock);
+		/* After the switch: a vCPU unloaded now has its timer deadline only from here on. */
+		if (v)
+			switch_to(c, v);
+		spin_lock(&sched_lock);
+		deadline = earliest(next_event(c, c->slice_end), console_deadline());
+		spin_unlock(&sched_lock);
+		arch_set_cpu_timer(deadline);
+		if (v) {
+			uint64_t ran = run(v);
+			spin_lock(&sched_lock);
+			policy->ran(v, ran, now + ran);
+			spin_unlock(&sched_lock);
+		} else {
+			c->idle_ticks += arch_idle();
+		}
+	}
+}

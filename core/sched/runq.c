@@ -1,0 +1,59 @@
+/*
+ * What the scheduling policies share with the core: the parameters, the run
+ * queues and whether a vCPU can run.  Apart from core.c because it has no
+ * architecture dependency, so the policies link on the host in unit tests.
+ */
+#include <domus/sched_policy.h>
+#include <domus/domain.h>
+#include <domus/percpu.h>
+
+#define ACCOUNTING_MS 30
+
+struct sched_params sched_params;
+
+void sched_set_params(uint64_t freq, unsigned tslice_ms, unsigned ratelimit_us)
+{
+	sched_params = (struct sched_params){
+		.freq = freq,
+		.tslice = freq * tslice_ms / 1000,
+		.ratelimit = freq * ratelimit_us / 1000000,
+		.period = freq * ACCOUNTING_MS / 1000,
+	};
+}
+
+struct vcpu *sched_choose(struct pcpu *c, const struct sched_ops *ops, uint64_t now)
+{
+	struct vcpu *v = c->current;
+
+	if (c->resched || !v || !sched_runnable(v) || v->sched.parked ||
+	    (c->slice_end && now >= c->slice_end)) {
+		c->resched = false;
+		v = ops->pick(c, now, &c->slice_end);
+		if (v != c->current)
+			c->run_start = now;
+		c->current = v;
+	}
+	c->idle = v == NULL;
+	return v;
+}
+
+void sched_runq_add(struct pcpu *c, struct vcpu *v)
+{
+	v->pcpu = c->id;
+	c->runq[c->nr_runq++] = v;
+}
+
+void sched_runq_remove(struct pcpu *c, struct vcpu *v)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < c->nr_runq; i++)
+		if (c->runq[i] != v)
+			c->runq[n++] = c->runq[i];
+	c->nr_runq = n;
+}
+
+bool sched_runnable(const struct vcpu *v)
+{
+	return v->power == VCPU_ON && !v->blocked && v->dom->state == DOMAIN_RUNNING;
+}

@@ -1,0 +1,156 @@
+/*
+ * Start-up, common to all architectures: console, command line, memory,
+ * interrupts, CPUs, then one domain per dom0less node.
+ */
+#include <domus/setup.h>
+#include <domus/arch.h>
+#include <domus/boot_dt.h>
+#include <domus/cmdline.h>
+#include <domus/console.h>
+#include <domus/domain.h>
+#include <domus/page_alloc.h>
+#include <domus/percpu.h>
+#include <domus/sched.h>
+#include <asm/guest_abi.h>
+#include <libfdt.h>
+
+/* Lets tests prove that no guest can read Domus's image. */
+const char domus_signature[] __attribute__((used, section(".rodata.domus_signature"))) =
+	"DOMUS-HV-SIGNATURE";
+
+struct pcpu pcpus[NR_CPUS];
+unsigned nr_pcpus = 1;
+
+static struct boot_info boot;
+static struct hv_options options;
+
+static void console_setup(const void *fdt)
+{
+	if (!strcmp(options.console, "none"))
+		return;
+	if (!arch_console_init(fdt, options.dtuart)) {
+		if (!arch_console_init(fdt, NULL))
+			return;	/* nowhere to print; carry on silently */
+		options.nr_warnings = MIN(options.nr_warnings + 1, CMDLINE_MAX_WARNINGS);
+		snprintf(options.warnings[options.nr_warnings - 1], sizeof(options.warnings[0]),
+			 "dtuart=%.40s names no console UART; using stdout-path", options.dtuart);
+	}
+}
+
+/* A module must lie in RAM and clear of Domus, the DTB and the other modules. */
+static void check_module(struct boot_domain *bd, const struct boot_module *m, const char *what,
+			 uint64_t img_start, uint64_t img_end, const void *fdt)
+{
+	bool in_ram = false;
+
+	if (!m->size || bd->error[0])
+		return;
+	for (unsigned i = 0; i < boot.nr_ram; i++)
+		in_ram |= m->base >= boot.ram[i].base && m->size <= boot.ram[i].size &&
+			  m->base - boot.ram[i].base <= boot.ram[i].size - m->size;
+	if (!in_ram)
+		snprintf(bd->error, sizeof(bd->error), "%s module at %lx is not in RAM", what, m->base);
+	else if (ranges_overlap(m->base, m->size, img_start, img_end - img_start))
+		snprintf(bd->error, sizeof(bd->error), "%s module at %lx overlaps Domus", what, m->base);
+	else if (ranges_overlap(m->base, m->size, va_to_pa(fdt), fdt_totalsize(fdt)))
+		snprintf(bd->error, sizeof(bd->error), "%s module at %lx overlaps the device tree",
+			 what, m->base);
+	for (unsigned i = 0; i < boot.nr_domains && !bd->error[0]; i++) {
+		const struct boot_domain *o = &boot.domains[i];
+		const struct boot_module *others[] = { &o->kernel, &o->ramdisk };
+		for (unsigned j = 0; j < 2; j++)
+			if (others[j] != m && ranges_overlap(m->base, m->size, others[j]->base,
+							     others[j]->size))
+				snprintf(bd->error, sizeof(bd->error),
+					 "%s module at %lx overlaps a module of %s", what, m->base,
+					 o->name);
+	}
+}
+
+static void memory_setup(const void *fdt, uint64_t img_start, uint64_t img_end)
+{
+	page_alloc_init();
+	for (unsigned i = 0; i < boot.nr_ram; i++) {
+		if (!page_alloc_add_bank(boot.ram[i].base, boot.ram[i].size))
+			pr_warn("RAM bank %lx+%lx ignored (overlapping or over the limit)\n",
+				boot.ram[i].base, boot.ram[i].size);
+	}
+	arch_map_ram_only(boot.ram, boot.nr_ram);
+	page_alloc_reserve(img_start, img_end - img_start);
+	page_alloc_reserve(va_to_pa(fdt), fdt_totalsize(fdt));
+	for (unsigned i = 0; i < boot.nr_domains; i++) {
+		struct boot_domain *bd = &boot.domains[i];
+		check_module(bd, &bd->kernel, "kernel", img_start, img_end, fdt);
+		check_module(bd, &bd->ramdisk, "ramdisk", img_start, img_end, fdt);
+		if (bd->error[0])
+			continue;
+		page_alloc_reserve(bd->kernel.base, bd->kernel.size);
+		page_alloc_reserve(bd->ramdisk.base, bd->ramdisk.size);
+	}
+	pr_info("RAM: %lu MiB, %lu MiB free after Domus, DTB and modules\n",
+		page_alloc_total_pages() * PAGE_SIZE / MiB,
+		page_alloc_free_pages() * PAGE_SIZE / MiB);
+}
+
+static void create_domains(void)
+{
+	unsigned started = 0;
+
+	for (unsigned i = 0; i < boot.nr_domains; i++)
+		started += domain_create(&boot.domains[i], i + 1) != NULL;
+	if (!boot.nr_domains)
+		pr_err("no domain to run: the device tree has no /chosen node with "
+		       "compatible \"xen,domain\"\n");
+	if (!started) {
+		pr_info("nothing to run: powering off\n");
+		arch_system_off();
+	}
+	domain_boot_done();
+}
+
+void domus_main(const void *fdt, uint64_t img_start, uint64_t img_end)
+{
+	const char *err;
+	int chosen;
+
+	err = fdt_check_header(fdt) ? fdt_strerror(fdt_check_header(fdt)) : NULL;
+	if (err) {
+		/* Without a device tree only the build-time UART can say why we stop. */
+		arch_console_early();
+		pr_err("the device tree at %lx is not valid (%s): nothing to run\n",
+		       va_to_pa(fdt), err);
+		arch_system_off();
+	}
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen >= 0) {
+		const char *args = fdt_getprop(fdt, chosen, "xen,xen-bootargs", NULL);
+		cmdline_parse(args ? args : fdt_getprop(fdt, chosen, "bootargs", NULL), &options);
+	} else {
+		cmdline_parse(NULL, &options);
+	}
+	console_set_loglevel(options.loglevel);
+	console_setup(fdt);
+	pr_info("Domus %s, a Xen 4.17-compatible hypervisor, " ARCH_WHERE " (image %lx-%lx)\n",
+		DOMUS_VERSION, img_start, img_end);
+	for (unsigned i = 0; i < options.nr_warnings; i++)
+		pr_warn("command line: %s\n", options.warnings[i]);
+	if (!sched_select(options.sched, options.tslice_ms, options.ratelimit_us)) {
+		pr_warn("command line: unknown scheduler \"%s\", using credit\n", options.sched);
+		sched_select("credit", options.tslice_ms, options.ratelimit_us);
+	}
+	pr_info("scheduler: %s (time slice %u ms, rate limit %u us)\n", sched_name(),
+		options.tslice_ms, options.ratelimit_us);
+	err = boot_dt_parse(fdt, &boot);
+	if (err)
+		panic("host device tree: %s", err);
+	memory_setup(fdt, img_start, img_end);
+	err = arch_platform_init(fdt);
+	if (err)
+		panic("host device tree: %s", err);
+	arch_boot_secondaries(boot.cpu_hwid, boot.nr_cpus);
+	create_domains();
+	console_set_input_domain(domain_next_alive(NULL));
+	pr_info("input to %s (type Ctrl-A three times to switch)\n",
+		domain_next_alive(NULL)->name);
+	sched_run();
+}

@@ -1,0 +1,103 @@
+/*
+ * A domain's Xen PV interface (dom0less "xen,enhanced"): shared_info, event
+ * channels, grant table, HVM parameters and the PV console that Domus
+ * itself serves until a privileged domain exists.
+ */
+#ifndef DOMUS_XEN_PV_H
+#define DOMUS_XEN_PV_H
+
+#include <domus/config.h>
+#include <domus/lib.h>
+#include <public/xen.h>
+#include <asm/spinlock.h>
+
+#define EVTCHN_MAX_PORTS   1024		/* Xen's default limit for a DomU */
+#define GNT_MAX_FRAMES     64
+#define GNT_ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct grant_entry_v1))
+#define GNT_MAX_ENTRIES    (GNT_MAX_FRAMES * GNT_ENTRIES_PER_FRAME)
+#define MAPTRACK_MAX       1024
+#define CONSOLE_CALLS_PER_SEC 200	/* console_io write rate limit per domain */
+
+struct domain;
+struct vcpu;
+
+struct evtchn {
+	uint8_t state;		/* EVTCHNSTAT_* */
+	uint8_t vcpu;		/* which vCPU is notified */
+	bool to_domus;		/* the other end is Domus (the PV console) */
+	uint16_t remote_dom;	/* unbound: who may bind; interdomain: the peer */
+	uint32_t remote_port;
+	uint32_t virq;
+};
+
+/* How many mappings of one of our grants other domains hold. */
+struct gnt_pin {
+	uint16_t readers;
+	uint16_t writers;
+};
+
+/* A grant this domain has mapped from another one. */
+struct maptrack {
+	bool used;
+	bool readonly;
+	domid_t granter;
+	uint32_t ref;
+	uint64_t host_gfn;
+};
+
+struct xen_pv {
+	uint64_t shared_info_pa;
+	uint64_t vcpu_info_pa[MAX_VCPUS];	/* 0: the legacy slot (vCPU 0) or none */
+	uint64_t vcpu_info_gfn[MAX_VCPUS];	/* pinned: the guest may not give these away */
+	uint64_t runstate_gva[MAX_VCPUS];
+	uint64_t params[HVM_NR_PARAMS];
+	struct evtchn ports[EVTCHN_MAX_PORTS];
+	uint32_t virq_port[MAX_VCPUS][NR_VIRQS];
+	spinlock_t gnt_lock;
+	unsigned gnt_frames;
+	uint64_t gnt_frame_pa[GNT_MAX_FRAMES];
+	struct gnt_pin pins[GNT_MAX_ENTRIES];
+	struct maptrack maptrack[MAPTRACK_MAX];
+	uint64_t console_ring_pa;
+	uint32_t console_port;
+	bool console_used;		/* the guest has written to its PV console */
+	uint64_t console_window_start;	/* console_io rate limiting */
+	unsigned console_calls;
+	uint32_t shutdown_code;
+	bool runstate_update_flag;	/* vm_assist: mark runstate updates in progress */
+};
+
+/* Sets up (or tears down) the PV interface of a domain built with xen,enhanced. */
+const char *pv_domain_init(struct domain *d);
+void pv_domain_destroy(struct domain *d);
+
+/* Whether Domus keeps a pointer into this RAM page (a registered vcpu_info). */
+bool pv_page_pinned(const struct domain *d, uint64_t gfn);
+
+/* Event channels. */
+void evtchn_set_pending(struct domain *d, uint32_t port);
+void evtchn_raise_virq(struct vcpu *v, uint32_t virq);
+int evtchn_alloc_for_domus(struct domain *d);
+void evtchn_close_all(struct domain *d);
+
+/* The PV console Domus serves. */
+void pv_console_kick(struct domain *d);
+bool pv_console_receive(struct domain *d, char c);
+
+/* Grant mappings other domains hold of d's pages, and d's of theirs. */
+void gnttab_release_mappings(struct domain *d);
+/* Host address of grant-table frame idx, growing the table to it; 0 if beyond the limit. */
+uint64_t gnttab_frame(struct domain *d, uint64_t idx);
+
+/* Hypercall handlers (the table is in xen/hypercall.c): the guest's arguments, in order. */
+int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg);
+int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+int64_t do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg);
+int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+int64_t do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+int64_t do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t count);
+int64_t do_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg);
+int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf);
+int64_t do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type);
+
+#endif

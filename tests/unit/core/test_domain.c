@@ -1,0 +1,239 @@
+/*
+ * A domain's life (core/domain.c) on the fake port: creation, shutdown by
+ * each on_* policy, deferred destruction by domain_reap() once no CPU holds
+ * a vCPU, restart under the same id, kill, and every page back at the end.
+ */
+#include "../unit.h"
+#include <domus/boot_dt.h>
+#include <domus/page_alloc.h>
+#include <domus/percpu.h>
+
+static bool in_runq(const struct pcpu *c, const struct vcpu *v)
+{
+	for (unsigned i = 0; i < c->nr_runq; i++)
+		if (c->runq[i] == v)
+			return true;
+	return false;
+}
+
+static void reap_all(void)
+{
+	for (unsigned i = 0; i < MAX_DOMAINS; i++)
+		domain_reap();
+}
+
+TEST(create_builds_registers_and_starts_vcpu0)
+{
+	uint64_t before = page_alloc_free_pages();
+	struct domain *d = fake_domain(2);
+
+	CHECK(domain_by_id(d->id) == d);
+	CHECK(domain_next_alive(NULL) == d);
+	CHECK_EQ(d->state, DOMAIN_RUNNING);
+	CHECK(d->alive);
+	CHECK_EQ(d->nr_vcpus, 2);
+	CHECK_EQ(d->ram_pages, FAKE_RAM_SIZE / PAGE_SIZE);
+	CHECK_EQ(d->max_pages, FAKE_RAM_SIZE / PAGE_SIZE);
+	CHECK(before - page_alloc_free_pages() > FAKE_RAM_SIZE / PAGE_SIZE);
+	/* vCPU 0 starts where the port loaded the kernel; the others wait for CPU_ON. */
+	CHECK(d->vcpu[0]->power == VCPU_ON && d->vcpu[0]->reset_pending);
+	CHECK_EQ(d->vcpu[0]->reset_pc, d->arch.entry);
+	CHECK(d->vcpu[1]->power == VCPU_OFF);
+	for (unsigned i = 0; i < 2; i++) {
+		CHECK(d->vcpu[i]->arch.created);
+		CHECK(in_runq(&pcpus[d->vcpu[i]->pcpu], d->vcpu[i]));
+	}
+	CHECK_EQ(d->vcpu[0]->pcpu, 0);
+	CHECK_EQ(d->vcpu[1]->pcpu, 1);
+	/* The kernel is in RAM where the port put it. */
+	CHECK_EQ(((uint8_t *)guest_ptr(d, d->ram_base))[56], 'A');
+}
+
+TEST(poweroff_destroys_later_and_returns_every_page)
+{
+	uint64_t before = page_alloc_free_pages();
+	struct domain *d = fake_domain(2);
+	unsigned id = d->id;
+
+	clear_kicks(d);
+	domain_shutdown(d, SHUTDOWN_POWEROFF);
+	CHECK_EQ(d->state, DOMAIN_DYING);
+	CHECK(!d->alive && !d->reboot);
+	CHECK(d->vcpu[0]->power == VCPU_OFF && d->vcpu[1]->power == VCPU_OFF);
+	CHECK(kicks(d->vcpu[0]) > 0 && kicks(d->vcpu[1]) > 0);	/* its CPUs let go of it */
+	/* Nothing is freed at the shutdown site: another CPU may hold its state. */
+	CHECK(domain_by_id(id) == d);
+	CHECK(domain_next_alive(NULL) == NULL);
+	CHECK(page_alloc_free_pages() < before);
+	domain_reap();
+	CHECK(domain_by_id(id) == NULL);
+	CHECK_EQ(page_alloc_free_pages(), before);
+	CHECK(console_printed("fake1 (d1) powered off: destroying it"));
+	CHECK(console_printed("d1 destroyed"));
+}
+
+TEST(a_second_shutdown_changes_nothing)
+{
+	struct domain *d = fake_domain(1);
+
+	fake_config(d)->on_reboot = ACTION_RESTART;
+	domain_shutdown(d, SHUTDOWN_POWEROFF);
+	domain_shutdown(d, SHUTDOWN_REBOOT);
+	CHECK_EQ(d->state, DOMAIN_DYING);
+	CHECK(!d->reboot);
+}
+
+TEST(reap_waits_until_no_cpu_holds_a_vcpu)
+{
+	struct domain *d = fake_domain(2);
+	unsigned id = d->id;
+
+	domain_shutdown(d, SHUTDOWN_POWEROFF);
+	d->vcpu[1]->loaded_on = 3;	/* CPU 3 has not saved it yet */
+	reap_all();
+	CHECK(domain_by_id(id) == d);
+	CHECK_EQ(d->state, DOMAIN_DYING);
+	d->vcpu[1]->loaded_on = -1;
+	domain_reap();
+	CHECK(domain_by_id(id) == NULL);
+}
+
+TEST(reboot_with_restart_rebuilds_under_the_same_id)
+{
+	uint64_t before = page_alloc_free_pages(), after_first;
+	struct domain *d = fake_domain(2), *again;
+	unsigned id = d->id;
+
+	after_first = page_alloc_free_pages();
+	domain_shutdown(d, SHUTDOWN_REBOOT);
+	CHECK_EQ(d->state, DOMAIN_DYING);
+	CHECK(d->reboot);
+	domain_reap();
+	again = domain_by_id(id);
+	REQUIRE(again);
+	CHECK_EQ(again->state, DOMAIN_RUNNING);
+	CHECK(again->vcpu[0]->power == VCPU_ON && again->vcpu[0]->reset_pending);
+	CHECK(again->vcpu[1]->power == VCPU_OFF);
+	CHECK_EQ(page_alloc_free_pages(), after_first);	/* the old one's pages all came back */
+	domain_kill(again);
+	domain_reap();
+	CHECK_EQ(page_alloc_free_pages(), before);
+}
+
+TEST(each_policy_for_each_reason)
+{
+	static const struct {
+		enum shutdown_reason why;
+		enum domain_action action;
+		enum domain_state state;
+		bool back;
+	} cases[] = {
+		{ SHUTDOWN_POWEROFF, ACTION_DESTROY, DOMAIN_DYING, false },
+		{ SHUTDOWN_POWEROFF, ACTION_RESTART, DOMAIN_DYING, true },
+		{ SHUTDOWN_POWEROFF, ACTION_PRESERVE, DOMAIN_PRESERVED, false },
+		{ SHUTDOWN_REBOOT, ACTION_DESTROY, DOMAIN_DYING, false },
+		{ SHUTDOWN_REBOOT, ACTION_PRESERVE, DOMAIN_PRESERVED, false },
+		{ SHUTDOWN_CRASH, ACTION_DESTROY, DOMAIN_DYING, false },
+		{ SHUTDOWN_CRASH, ACTION_RESTART, DOMAIN_DYING, true },
+		{ SHUTDOWN_CRASH, ACTION_PRESERVE, DOMAIN_PRESERVED, false },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct domain *d = fake_domain(1), *now;
+		struct boot_domain *cfg = fake_config(d);
+		unsigned id = d->id;
+
+		cfg->on_poweroff = cfg->on_reboot = cfg->on_crash = ACTION_DESTROY;
+		if (cases[i].why == SHUTDOWN_POWEROFF)
+			cfg->on_poweroff = cases[i].action;
+		else if (cases[i].why == SHUTDOWN_REBOOT)
+			cfg->on_reboot = cases[i].action;
+		else
+			cfg->on_crash = cases[i].action;
+		domain_shutdown(d, cases[i].why);
+		CHECK_EQ(d->state, cases[i].state);
+		reap_all();
+		now = domain_by_id(id);
+		if (cases[i].state == DOMAIN_PRESERVED) {
+			CHECK(now == d);	/* kept, stopped, with its memory */
+			CHECK_EQ(d->ram_pages, FAKE_RAM_SIZE / PAGE_SIZE);
+			CHECK(d->vcpu[0]->power == VCPU_OFF);
+		} else if (cases[i].back) {
+			REQUIRE(now);
+			CHECK_EQ(now->state, DOMAIN_RUNNING);
+		} else {
+			CHECK(now == NULL);
+		}
+		if (now)
+			domain_kill(now);
+		reap_all();
+		CHECK(domain_by_id(id) == NULL);
+	}
+}
+
+TEST(kill_destroys_a_preserved_domain_and_cancels_a_restart)
+{
+	uint64_t before = page_alloc_free_pages();
+	struct domain *kept = fake_domain(1), *rebooting = fake_domain(1);
+	unsigned kept_id = kept->id, rebooting_id = rebooting->id;
+
+	fake_config(kept)->on_poweroff = ACTION_PRESERVE;
+	domain_shutdown(kept, SHUTDOWN_POWEROFF);
+	domain_shutdown(rebooting, SHUTDOWN_REBOOT);
+	CHECK(rebooting->reboot);
+	domain_kill(kept);
+	domain_kill(rebooting);
+	CHECK_EQ(kept->state, DOMAIN_DYING);
+	CHECK(!rebooting->reboot);
+	reap_all();
+	CHECK(domain_by_id(kept_id) == NULL);
+	CHECK(domain_by_id(rebooting_id) == NULL);
+	CHECK_EQ(page_alloc_free_pages(), before);
+}
+
+TEST(refused_configurations_leave_nothing_behind)
+{
+	struct domain *d = fake_domain(1);
+	struct boot_domain cfg = *fake_config(d);
+	uint64_t before;
+
+	domain_kill(d);
+	reap_all();
+	before = page_alloc_free_pages();
+	cfg.cpus = MAX_VCPUS + 1;
+	CHECK(domain_create(&cfg, 5) == NULL);
+	cfg.cpus = 1;
+	cfg.mem_kib = (page_alloc_free_pages() + 1) * PAGE_SIZE / KiB;
+	CHECK(domain_create(&cfg, 5) == NULL);
+	cfg.mem_kib = 4;
+	cfg.kernel.size = 8 * KiB;		/* the port refuses: the kernel does not fit */
+	CHECK(domain_create(&cfg, 5) == NULL);
+	snprintf(cfg.error, sizeof(cfg.error), "a module has no valid reg property");
+	CHECK(domain_create(&cfg, 5) == NULL);
+	CHECK(domain_by_id(5) == NULL);
+	CHECK_EQ(page_alloc_free_pages(), before);
+	CHECK(console_printed("fake1 (d5) not started: asks for more vCPUs"));
+	CHECK(console_printed("(d5) not started: asks for more memory than is free"));
+	CHECK(console_printed("(d5) not started: kernel does not fit"));
+	CHECK(console_printed("(d5) not started: a module has no valid reg property"));
+}
+
+TEST(running_out_of_memory_midway_frees_what_was_taken)
+{
+	struct domain *d = fake_domain(1);
+	struct boot_domain cfg = *fake_config(d);
+	uint64_t before, hog, hog_pages;
+
+	/* Leave room for half the RAM and the structures, not for the RAM and its vCPUs. */
+	hog_pages = page_alloc_free_pages() - FAKE_RAM_SIZE / PAGE_SIZE / 2 - 4;
+	hog = alloc_pages(hog_pages, 1);
+	REQUIRE(hog);
+	before = page_alloc_free_pages();
+	cfg.mem_kib = FAKE_RAM_SIZE / 2 / KiB;	/* passes the free-memory check ... */
+	cfg.cpus = 8;				/* ... but not with 8 vCPUs' structures */
+	CHECK(domain_create(&cfg, 6) == NULL);
+	CHECK(console_printed("(d6) not started: out of memory"));
+	CHECK(domain_by_id(6) == NULL);
+	CHECK_EQ(page_alloc_free_pages(), before);
+	free_pages(hog, hog_pages);
+}

@@ -1,0 +1,90 @@
+/*
+ * Xen hypercall dispatch: the one table mapping each hypercall number to its
+ * handler.  Domains without Xen's PV interface (HVM-style guests) get -ENOSYS
+ * for every call, as does any number not in the table.
+ */
+#include <xen/hypercall.h>
+#include <domus/arch.h>
+#include <domus/domain.h>
+#include <xen/guest_access.h>
+#include <xen/pv.h>
+#include <public/errno.h>
+
+static int64_t do_multicall(struct vcpu *v, uint64_t calls, uint64_t nr);
+
+/*
+ * One row per hypercall: its name, its handler and how many arguments the
+ * handler takes.  Each row becomes a stub that calls the handler through its
+ * own type, and an entry of the table below.
+ */
+#define HYPERCALLS(X)                      \
+	X(memory_op, do_memory_op, 2)             \
+	X(multicall, do_multicall, 2)             \
+	X(xen_version, do_xen_version, 2)         \
+	X(console_io, do_console_io, 3)           \
+	X(grant_table_op, do_grant_table_op, 3)   \
+	X(vm_assist, do_vm_assist, 2)             \
+	X(vcpu_op, do_vcpu_op, 3)                 \
+	X(sched_op, do_sched_op, 2)               \
+	X(event_channel_op, do_event_channel_op, 2) \
+	X(hvm_op, do_hvm_op, 2)
+
+#define ARGS_1 a[0]
+#define ARGS_2 ARGS_1, a[1]
+#define ARGS_3 ARGS_2, a[2]
+
+typedef int64_t (*hypercall_stub)(struct vcpu *v, const uint64_t *a);
+
+#define STUB(name, fn, nargs)                                              \
+	static int64_t call_##name(struct vcpu *v, const uint64_t *a)      \
+	{                                                                  \
+		return fn(v, ARGS_##nargs);                                \
+	}
+HYPERCALLS(STUB)
+
+#define ENTRY(name, fn, nargs) [__HYPERVISOR_##name] = call_##name,
+static const hypercall_stub hypercalls[NR_HYPERCALLS] = { HYPERCALLS(ENTRY) };
+
+static int64_t call(struct vcpu *v, uint64_t nr, const uint64_t *a)
+{
+	if (!v->dom->pv || nr >= NR_HYPERCALLS || !hypercalls[nr])
+		return -XEN_ENOSYS;
+	return hypercalls[nr](v, a);
+}
+
+void hypercall_dispatch(struct vcpu *v)
+{
+	uint64_t args[HYPERCALL_MAX_ARGS];
+	uint64_t nr = hypercall_arch_args(v, args);
+
+	hypercall_arch_return(v, call(v, nr, args));
+}
+
+struct multicall_entry {
+	uint64_t op;
+	uint64_t result;
+	uint64_t args[HYPERCALL_MAX_ARGS];
+};
+
+#define MULTICALL_MAX 64
+
+static int64_t do_multicall(struct vcpu *v, uint64_t calls, uint64_t nr)
+{
+	struct multicall_entry e;
+
+	if (nr > MULTICALL_MAX)
+		return -XEN_EINVAL;
+	for (uint64_t i = 0; i < nr; i++) {
+		uint64_t at = calls + i * sizeof(e);
+
+		if (copy_from_guest(v, &e, at, sizeof(e)))
+			return -XEN_EFAULT;
+		/* A multicall inside a multicall is refused, as Xen does. */
+		e.result = e.op == __HYPERVISOR_multicall ? (uint64_t)-XEN_EINVAL
+							  : (uint64_t)call(v, e.op, e.args);
+		if (copy_to_guest(v, at + offsetof(struct multicall_entry, result), &e.result,
+				  sizeof(e.result)))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}

@@ -1,0 +1,83 @@
+/*
+ * Setting up and tearing down a domain's Xen PV interface: its shared_info
+ * page, its PV console ring (magic page 0 at GUEST_MAGIC_BASE) and event
+ * channel, and the HVM parameters that tell the guest about them.  There is
+ * no xenstore yet: the store parameters stay 0, which Linux reads as "no
+ * xenbus".
+ */
+#include <xen/pv.h>
+#include <domus/domain.h>
+#include <domus/page_alloc.h>
+#include <asm/guest_abi.h>
+#include <domus/arch.h>
+
+static uint64_t zeroed_page(void)
+{
+	uint64_t pa = alloc_pages(1, 1);
+
+	if (pa)
+		arch_zero_pages(pa, PAGE_SIZE);
+	return pa;
+}
+
+static void scrub_free(uint64_t pa)
+{
+	if (!pa)
+		return;
+	arch_zero_pages(pa, PAGE_SIZE);
+	free_pages(pa, 1);
+}
+
+const char *pv_domain_init(struct domain *d)
+{
+	size_t size = ALIGN_UP(sizeof(struct xen_pv), PAGE_SIZE);
+	uint64_t pa = alloc_pages(size / PAGE_SIZE, 1);
+	struct xen_pv *pv;
+	int port;
+
+	if (!pa)
+		return "out of memory for the PV interface";
+	memset(pa_to_va(pa), 0, size);
+	pv = d->pv = pa_to_va(pa);
+	pv->shared_info_pa = zeroed_page();
+	pv->console_ring_pa = zeroed_page();
+	if (!pv->shared_info_pa || !pv->console_ring_pa ||
+	    !p2m_arch_set_page(d, GUEST_MAGIC_BASE, pv->console_ring_pa, P2M_SPECIAL, NULL))
+		return "out of memory for the PV interface";
+	/* Every port starts masked, until the guest unmasks what it binds. */
+	memset(((struct shared_info *)pa_to_va(pv->shared_info_pa))->evtchn_mask, 0xff,
+	       sizeof(((struct shared_info *)0)->evtchn_mask));
+	port = evtchn_alloc_for_domus(d);
+	if (!port)
+		return "no event channel for the console";
+	pv->console_port = (uint32_t)port;
+	pv->params[HVM_PARAM_CALLBACK_IRQ] = evtchn_arch_callback_via();
+	pv->params[HVM_PARAM_CONSOLE_PFN] = GUEST_MAGIC_BASE >> PAGE_SHIFT;
+	pv->params[HVM_PARAM_CONSOLE_EVTCHN] = pv->console_port;
+	return NULL;
+}
+
+bool pv_page_pinned(const struct domain *d, uint64_t gfn)
+{
+	for (unsigned i = 0; d->pv && i < d->nr_vcpus; i++)
+		if (d->pv->vcpu_info_pa[i] && d->pv->vcpu_info_gfn[i] == gfn)
+			return true;
+	return false;
+}
+
+void pv_domain_destroy(struct domain *d)
+{
+	struct xen_pv *pv = d->pv;
+
+	if (!pv)
+		return;
+	gnttab_release_mappings(d);
+	evtchn_close_all(d);
+	/* These pages are Domus's, mapped into the domain; the p2m does not free them. */
+	for (unsigned i = 0; i < pv->gnt_frames; i++)
+		scrub_free(pv->gnt_frame_pa[i]);
+	scrub_free(pv->shared_info_pa);
+	scrub_free(pv->console_ring_pa);
+	free_pages(va_to_pa(pv), ALIGN_UP(sizeof(*pv), PAGE_SIZE) / PAGE_SIZE);
+	d->pv = NULL;
+}

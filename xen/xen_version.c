@@ -1,0 +1,65 @@
+/* XENVER_* (xen_version) and vm_assist: what Domus says about itself, as Xen 4.17 does. */
+#include <xen/hypercall.h>
+#include <domus/domain.h>
+#include <xen/guest_access.h>
+#include <xen/pv.h>
+#include <public/errno.h>
+#include <asm/guest_abi.h>
+
+static int64_t copy_string(struct vcpu *v, uint64_t arg, const char *s, size_t size)
+{
+	char buf[1024] = { 0 };
+
+	snprintf(buf, MIN(sizeof(buf), size), "%s", s);
+	return copy_to_guest(v, arg, buf, size) ? -XEN_EFAULT : 0;
+}
+
+int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	struct xen_feature_info fi;
+	struct xen_compile_info ci = { "gcc", "domus", "domus", "" };
+	uint64_t virt_start = 0;
+	uint8_t handle[16] = { 0 };
+
+	switch (cmd) {
+	case XENVER_version:
+		return XEN_VERSION_MAJOR << 16 | XEN_VERSION_MINOR;
+	case XENVER_extraversion:
+		return copy_string(v, arg, "-domus", 16);
+	case XENVER_compile_info:
+		return copy_to_guest(v, arg, &ci, sizeof(ci)) ? -XEN_EFAULT : 0;
+	case XENVER_capabilities:
+		return copy_string(v, arg, XEN_CAPABILITIES, 1024);
+	case XENVER_changeset:
+		return copy_string(v, arg, "domus " DOMUS_VERSION, 64);
+	case XENVER_platform_parameters:
+		return copy_to_guest(v, arg, &virt_start, sizeof(virt_start)) ? -XEN_EFAULT : 0;
+	case XENVER_get_features:
+		if (copy_from_guest(v, &fi, arg, sizeof(fi)))
+			return -XEN_EFAULT;
+		if (fi.submap_idx != 0)
+			return -XEN_EINVAL;
+		fi.submap = XEN_FEATURES;
+		return copy_to_guest(v, arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
+	case XENVER_pagesize:
+		return PAGE_SIZE;
+	case XENVER_guest_handle:
+		handle[0] = (uint8_t)v->dom->id;
+		return copy_to_guest(v, arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
+	case XENVER_commandline:
+		return copy_string(v, arg, "", 1024);
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+int64_t do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type)
+{
+	/* As Xen: the type is checked first; an unknown command is -ENOSYS. */
+	if (type != VMASST_TYPE_runstate_update_flag)
+		return -XEN_EINVAL;
+	if (cmd != VMASST_CMD_enable && cmd != VMASST_CMD_disable)
+		return -XEN_ENOSYS;
+	v->dom->pv->runstate_update_flag = cmd == VMASST_CMD_enable;
+	return 0;
+}
