@@ -16,6 +16,7 @@
 #define CTRL_A        0x01
 #define LONGEST_LINE  128	/* a longer line without a newline is cut */
 #define HOLD_MS       50	/* others wait this long for a guest to finish its line */
+#define FLUSH_ROUNDS  8		/* lines of each domain one flush prints at most */
 
 static spinlock_t console_lock = SPINLOCK_INIT;	/* the UART and the line state */
 static spinlock_t rings_lock = SPINLOCK_INIT;	/* the domains' rings and their list */
@@ -28,6 +29,7 @@ static unsigned nr_rings;
 static volatile bool flush_wanted;
 static uint64_t partial_since;		/* when a guest left the UART in mid-line */
 static volatile bool held;		/* output waits for such a line to finish */
+static volatile bool backlog;		/* lines left for the next flush: the work is bounded */
 static char domus_pending[1024];	/* Domus's own messages waiting likewise */
 static size_t domus_pending_len;
 
@@ -195,6 +197,8 @@ static bool must_wait(const struct console_ring *r)
 
 uint64_t console_deadline(void)
 {
+	if (backlog)
+		return arch_counter() + arch_counter_freq() / 1000;
 	return held && partial_since ? partial_since + arch_counter_freq() / 1000 * HOLD_MS : 0;
 }
 
@@ -207,7 +211,7 @@ void console_sync(void)
 
 void console_poll(void)
 {
-	if (held)
+	if (held || backlog)
 		console_flush();
 }
 
@@ -247,23 +251,35 @@ static bool drain_round(bool everything)
 	return printed;
 }
 
-/* Whoever holds the UART prints for everybody; others just leave their bytes queued. */
+/*
+ * Whoever holds the UART prints for everybody; others just leave their bytes
+ * queued.  One call prints at most FLUSH_ROUNDS lines of each domain, so that
+ * a guest flooding its console keeps no CPU (and no lock) for long: what is
+ * left is the backlog, which the scheduler loops print next (console_poll()).
+ */
 static void console_flush(void)
 {
+	unsigned rounds = 0;
+
 	flush_wanted = true;
+	if (!spin_trylock(&console_lock))
+		return;
 	do {
-		if (!spin_trylock(&console_lock))
-			return;
 		flush_wanted = false;
 		held = false;
-		while (drain_round(false))
-			;
-		if (domus_pending_len && guest_line_young())
-			held = true;
-		else if (domus_pending_len)
-			print_domus_pending();
-		spin_unlock(&console_lock);
-	} while (flush_wanted);
+		while (rounds < FLUSH_ROUNDS && drain_round(false))
+			rounds++;
+	} while (flush_wanted && rounds < FLUSH_ROUNDS);
+	backlog = rounds == FLUSH_ROUNDS;
+	if (domus_pending_len && guest_line_young())
+		held = true;
+	else if (domus_pending_len)
+		print_domus_pending();
+	spin_unlock(&console_lock);
+	/* Bytes queued by a CPU that found the lock taken: the next poll prints them. */
+	arch_smp_mb();
+	if (flush_wanted)
+		backlog = true;
 }
 
 void console_guest_write(struct domain *d, const char *s, size_t n)

@@ -13,8 +13,9 @@
  *                      whatever its policy says, and without a restart
  *                      (Xen's destroy).
  *   domain_reap()      called by every CPU's scheduler loop: a DYING domain
- *                      none of whose vCPUs is loaded on a CPU is taken off the
- *                      list and destroyed there, its memory scrubbed and
+ *                      none of whose vCPUs is loaded on a CPU, and that no
+ *                      other domain's hypercall holds (domain_get()), is taken
+ *                      off the list and destroyed there, its memory scrubbed and
  *                      returned; with the restart policy it is then created
  *                      again, under the same id, from the same description.
  */
@@ -34,10 +35,29 @@ static spinlock_t domains_lock = SPINLOCK_INIT;
 static unsigned nr_alive;		/* domains running or about to restart */
 static unsigned nr_dying;		/* shut down, not yet destroyed */
 static bool boot_done;			/* every boot domain has been built */
+static uint32_t serials;		/* the last domain serial given out */
+static uint64_t free_before_domains;	/* free pages before the first domain was built */
 
 struct domain *domain_by_id(unsigned id)
 {
 	return id <= MAX_DOMAINS ? domains[id] : NULL;
+}
+
+struct domain *domain_get(unsigned id)
+{
+	struct domain *d;
+
+	spin_lock(&domains_lock);
+	d = id <= MAX_DOMAINS ? domains[id] : NULL;
+	if (d)
+		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQUIRE);
+	spin_unlock(&domains_lock);
+	return d;
+}
+
+void domain_put(struct domain *d)
+{
+	__atomic_sub_fetch(&d->refs, 1, __ATOMIC_RELEASE);
 }
 
 struct domain *domain_next_alive(struct domain *after)
@@ -118,9 +138,11 @@ static const char *build(struct domain **out, const struct boot_domain *cfg, uns
 	if (!(d = *out = domain_alloc_struct(sizeof(*d))))
 		return "out of memory";
 	d->id = id;
+	d->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	d->cfg = cfg;
 	snprintf(d->name, sizeof(d->name), "%s", cfg->name);
 	d->lock = (spinlock_t)SPINLOCK_INIT;
+	d->p2m_lock = (spinlock_t)SPINLOCK_INIT;
 	d->ram_base = GUEST_RAM0_BASE;
 	d->ram_size = cfg->mem_kib * KiB;
 	d->weight = cfg->weight;
@@ -165,9 +187,15 @@ static const char *const action_names[] = { "destroying it", "restarting it", "p
 /* VIRQ_DOM_EXC: "some domain changed state", to every PV domain that listens. */
 static void announce_state_change(void)
 {
-	for (struct domain *o = domain_next_alive(NULL); o; o = domain_next_alive(o))
-		if (o->pv)
+	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
+		struct domain *o = domain_get(id);
+
+		if (!o)
+			continue;
+		if (o->pv && o->state == DOMAIN_RUNNING)
 			evtchn_raise_virq(o->vcpu[0], VIRQ_DOM_EXC);
+		domain_put(o);
+	}
 }
 
 static enum domain_action action_for(const struct domain *d, enum shutdown_reason why)
@@ -234,6 +262,23 @@ void domain_boot_done(void)
 	boot_done = true;
 }
 
+void domain_memory_baseline(void)
+{
+	free_before_domains = page_alloc_free_pages();
+}
+
+/* With every domain gone, all the memory they took must be back. */
+static void check_memory_back(void)
+{
+	uint64_t now = page_alloc_free_pages();
+
+	if (now != free_before_domains)
+		pr_err("LEAK: %ld KiB not back after every domain was destroyed\n",
+		       (long)(free_before_domains - now) * (long)(PAGE_SIZE / KiB));
+	else
+		pr_info("all memory back: %lu KiB free\n", now * (PAGE_SIZE / KiB));
+}
+
 /* ---- destruction ---- */
 
 static bool still_loaded(const struct domain *d)
@@ -274,7 +319,8 @@ void domain_reap(void)
 	spin_lock(&domains_lock);
 	for (unsigned id = 1; id <= MAX_DOMAINS && !dead; id++) {
 		struct domain *d = domains[id];
-		if (d && d->state == DOMAIN_DYING && !still_loaded(d)) {
+		if (d && d->state == DOMAIN_DYING && !still_loaded(d) &&
+		    !__atomic_load_n(&d->refs, __ATOMIC_ACQUIRE)) {
 			d->state = DOMAIN_DEAD;
 			domains[id] = NULL;
 			dead = d;
@@ -291,6 +337,7 @@ void domain_reap(void)
 		spin_unlock(&domains_lock);
 	}
 	if (boot_done && !nr_dying && !nr_alive) {
+		check_memory_back();
 		pr_info("no domain left to run: powering off\n");
 		arch_system_off();
 	}

@@ -8,6 +8,7 @@
 #include <domus/arch.h>
 #include <domus/boot_dt.h>
 #include <domus/domain.h>
+#include <domus/page.h>
 #include <domus/page_alloc.h>
 
 const char *domain_check_config(const struct boot_domain *cfg)
@@ -63,6 +64,7 @@ bool domain_populate_ram(struct domain *d)
 			free_pages(pa, size / PAGE_SIZE);
 			return false;
 		}
+		page_assign(pa, size / PAGE_SIZE, d);
 		d->pages += size / PAGE_SIZE;
 		ipa += size;
 	}
@@ -77,7 +79,7 @@ bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64
 	while (len) {
 		uint64_t pa, chunk = MIN(len, PAGE_SIZE - (ipa & (PAGE_SIZE - 1)));
 
-		if (!p2m_arch_lookup(d, ipa, &pa))
+		if (!p2m_arch_lookup(d, ipa, &pa, NULL))
 			return false;
 		memcpy(pa_to_va(pa), s, chunk);
 		arch_clean_dcache(pa_to_va(pa), chunk);

@@ -136,6 +136,16 @@ void free_pages(uint64_t pa, uint64_t nr)
 	spin_unlock(&lock);
 }
 
+bool page_index(uint64_t pa, uint64_t *index)
+{
+	struct bank *b = bank_of(pa);
+
+	if (!b)
+		return false;
+	*index = b->first_bit + (pa - b->base) / PAGE_SIZE;
+	return true;
+}
+
 bool page_is_free(uint64_t pa)
 {
 	struct bank *b = bank_of(pa);

@@ -8,6 +8,7 @@
 #include <domus/cmdline.h>
 #include <domus/console.h>
 #include <domus/domain.h>
+#include <domus/page.h>
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <domus/sched.h>
@@ -87,6 +88,8 @@ static void memory_setup(const void *fdt, uint64_t img_start, uint64_t img_end)
 		page_alloc_reserve(bd->kernel.base, bd->kernel.size);
 		page_alloc_reserve(bd->ramdisk.base, bd->ramdisk.size);
 	}
+	if (!page_table_init())
+		panic("no memory for the page table");
 	pr_info("RAM: %lu MiB, %lu MiB free after Domus, DTB and modules\n",
 		page_alloc_total_pages() * PAGE_SIZE / MiB,
 		page_alloc_free_pages() * PAGE_SIZE / MiB);
@@ -96,6 +99,7 @@ static void create_domains(void)
 {
 	unsigned started = 0;
 
+	domain_memory_baseline();
 	for (unsigned i = 0; i < boot.nr_domains; i++)
 		started += domain_create(&boot.domains[i], i + 1) != NULL;
 	if (!boot.nr_domains)

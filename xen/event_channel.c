@@ -123,13 +123,16 @@ static int64_t alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *a)
 
 static int64_t bind_interdomain(struct domain *d, struct evtchn_bind_interdomain *b)
 {
-	struct domain *r = domain_by_id(resolve(d, b->remote_dom));
+	struct domain *r = domain_get(resolve(d, b->remote_dom));
 	struct evtchn *rp;
 	uint32_t port;
 	int64_t ret = 0;
 
-	if (!r || !r->pv || r->state != DOMAIN_RUNNING)
+	if (!r || !r->pv || r->state != DOMAIN_RUNNING) {
+		if (r)
+			domain_put(r);
 		return -XEN_ESRCH;
+	}
 	spin_lock(&evtchn_lock);
 	rp = b->remote_port < EVTCHN_MAX_PORTS ? &r->pv->ports[b->remote_port] : NULL;
 	if (!b->remote_port || !rp || rp->state != EVTCHNSTAT_unbound || rp->to_domus ||
@@ -146,6 +149,7 @@ static int64_t bind_interdomain(struct domain *d, struct evtchn_bind_interdomain
 		b->local_port = port;
 	}
 	spin_unlock(&evtchn_lock);
+	domain_put(r);
 	if (!ret)
 		evtchn_set_pending(d, b->local_port);	/* as Xen: no early notification lost */
 	return ret;
@@ -208,11 +212,13 @@ static void close_port(struct domain *d, uint32_t port)
 	struct evtchn *e = &d->pv->ports[port];
 
 	if (e->state == EVTCHNSTAT_interdomain) {
-		struct domain *r = domain_by_id(e->remote_dom);
+		struct domain *r = domain_get(e->remote_dom);
 		if (r && r->pv) {
 			r->pv->ports[e->remote_port].state = EVTCHNSTAT_unbound;
 			r->pv->ports[e->remote_port].remote_dom = (domid_t)d->id;
 		}
+		if (r)
+			domain_put(r);
 	}
 	if (e->state == EVTCHNSTAT_virq)
 		d->pv->virq_port[e->vcpu][e->virq] = 0;
@@ -242,9 +248,11 @@ static int64_t send(struct domain *d, uint32_t port)
 	if (e.to_domus) {
 		pv_console_kick(d);
 	} else if (e.state == EVTCHNSTAT_interdomain) {
-		struct domain *r = domain_by_id(e.remote_dom);
+		struct domain *r = domain_get(e.remote_dom);
 		if (r && r->pv && r->state == DOMAIN_RUNNING)
 			evtchn_set_pending(r, e.remote_port);
+		if (r)
+			domain_put(r);
 	} else if (e.state == EVTCHNSTAT_ipi) {
 		evtchn_set_pending(d, port);
 	}

@@ -8,12 +8,13 @@
 #include <xen/pv.h>
 #include <domus/domain.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <domus/page.h>
 #include <domus/page_alloc.h>
 #include <public/errno.h>
 #include <domus/arch.h>
 
 #define INVALID_GFN  (~0ull)
-#define MAX_OPS      512	/* per hypercall */
 
 /* Maps and unmaps touch two domains: one lock for all grant state. */
 static spinlock_t gnt_lock = SPINLOCK_INIT;
@@ -48,7 +49,10 @@ static struct grant_entry_v1 *entry(struct domain *d, uint32_t ref)
 
 /*
  * Checks that `ref` of `granter` lets `grantee` in (writable if asked) and
- * marks it in use, atomically against the granter revoking it.
+ * marks it in use, atomically against the granter revoking it.  The frame
+ * must be a page of the granter's own RAM (not one it maps from another
+ * domain, not a page of Domus's); the caller gets a reference on it, which
+ * release() drops.
  */
 static int16_t acquire(struct domain *granter, domid_t grantee, uint32_t ref, bool write,
 		       uint64_t *pa)
@@ -72,7 +76,7 @@ static int16_t acquire(struct domain *granter, domid_t grantee, uint32_t ref, bo
 					      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	/* Read the frame once: the granter may change it under our feet. */
 	frame = (uint64_t)__atomic_load_n(&e->frame, __ATOMIC_ACQUIRE) << PAGE_SHIFT;
-	if (!domain_ipa_is_ram(granter, frame, PAGE_SIZE) || !p2m_arch_lookup(granter, frame, pa)) {
+	if (!guest_page_get(granter, frame >> PAGE_SHIFT, pa)) {
 		/* Only the flags no existing mapping or copy still holds. */
 		const struct gnt_pin *pin = &granter->pv->pins[ref];
 		uint16_t held = (pin->readers ? GTF_reading : 0) | (pin->writers ? GTF_writing : 0);
@@ -85,8 +89,8 @@ static int16_t acquire(struct domain *granter, domid_t grantee, uint32_t ref, bo
 	return GNTST_okay;
 }
 
-/* Drops one use of the grant; the flags clear when the last one goes. */
-static void release(struct domain *granter, uint32_t ref, bool write)
+/* Drops one use of the grant, and the page reference; the flags clear when the last use goes. */
+static void release(struct domain *granter, uint32_t ref, bool write, uint64_t pa)
 {
 	struct gnt_pin *pin = &granter->pv->pins[ref];
 	uint16_t clear = 0;
@@ -97,18 +101,34 @@ static void release(struct domain *granter, uint32_t ref, bool write)
 		clear |= GTF_reading;
 	if (clear)
 		__atomic_fetch_and(&entry(granter, ref)->flags, (uint16_t)~clear, __ATOMIC_RELEASE);
+	page_put(pa);
 }
 
-static struct domain *pv_domain(domid_t id)
+/* A running PV domain to map or copy from, with a reference (domain_put()); or NULL. */
+static struct domain *granter_get(domid_t id)
 {
-	struct domain *d = domain_by_id(id);
+	struct domain *d = domain_get(id);
 
-	return d && d->pv && d->state == DOMAIN_RUNNING ? d : NULL;
+	if (d && (!d->pv || d->state != DOMAIN_RUNNING)) {
+		domain_put(d);
+		d = NULL;
+	}
+	return d;
 }
+
+static void map_from(struct domain *d, struct domain *g, struct gnttab_map_grant_ref *m);
 
 static void map_one(struct domain *d, struct gnttab_map_grant_ref *m)
 {
-	struct domain *g = pv_domain(m->dom);
+	struct domain *g = granter_get(m->dom);
+
+	map_from(d, g, m);
+	if (g)
+		domain_put(g);
+}
+
+static void map_from(struct domain *d, struct domain *g, struct gnttab_map_grant_ref *m)
+{
 	bool ro = m->flags & GNTMAP_readonly;
 	uint64_t pa, gfn = m->host_addr >> PAGE_SHIFT, existing;
 	unsigned h;
@@ -122,10 +142,8 @@ static void map_one(struct domain *d, struct gnttab_map_grant_ref *m)
 		m->status = GNTST_bad_domain;
 		return;
 	}
-	if (m->host_addr & (PAGE_SIZE - 1) ||
-	    !domain_ipa_is_ram(d, m->host_addr, PAGE_SIZE) ||
-	    p2m_arch_lookup(d, m->host_addr, &existing)) {
-		m->status = GNTST_bad_virt_addr;	/* the slot must be in RAM and empty */
+	if (m->host_addr & (PAGE_SIZE - 1) || !domain_ipa_is_ram(d, m->host_addr, PAGE_SIZE)) {
+		m->status = GNTST_bad_virt_addr;	/* the slot must be in RAM ... */
 		return;
 	}
 	for (h = 0; h < MAPTRACK_MAX && d->pv->maptrack[h].used; h++)
@@ -137,25 +155,45 @@ static void map_one(struct domain *d, struct gnttab_map_grant_ref *m)
 	m->status = acquire(g, (domid_t)d->id, m->ref, !ro, &pa);
 	if (m->status != GNTST_okay)
 		return;
-	if (!p2m_arch_set_page(d, m->host_addr, pa, ro ? P2M_FOREIGN_RO : P2M_FOREIGN_RW, NULL)) {
-		release(g, m->ref, !ro);
+	/* ... and empty, checked and filled in one step against the domain's own changes. */
+	spin_lock(&d->p2m_lock);
+	if (p2m_arch_lookup(d, m->host_addr, &existing, NULL))
+		m->status = GNTST_bad_virt_addr;
+	else if (!p2m_arch_set_page(d, m->host_addr, pa, ro ? P2M_FOREIGN_RO : P2M_FOREIGN_RW, NULL))
 		m->status = GNTST_no_device_space;
+	spin_unlock(&d->p2m_lock);
+	if (m->status != GNTST_okay) {
+		release(g, m->ref, !ro, pa);
 		return;
 	}
-	d->pv->maptrack[h] = (struct maptrack){ true, ro, (domid_t)g->id, m->ref, gfn };
+	d->pv->maptrack[h] = (struct maptrack){ true, ro, (domid_t)g->id, m->ref, gfn, pa };
 	m->handle = h;
 	m->dev_bus_addr = pa;
 }
 
-/* Removes mapping h of d; with gnt_lock held. */
+/*
+ * Removes mapping h of d; with gnt_lock held.  Only the mapping itself
+ * leaves d's p2m: if the guest has since put something else at that
+ * address, that stays.
+ */
 static void unmap_handle(struct domain *d, unsigned h)
 {
 	struct maptrack *t = &d->pv->maptrack[h];
-	struct domain *g = domain_by_id(t->granter);
+	struct domain *g = domain_get(t->granter);
+	uint64_t ipa = t->host_gfn << PAGE_SHIFT, pa;
+	enum p2m_type type;
 
-	p2m_arch_set_page(d, t->host_gfn << PAGE_SHIFT, 0, P2M_FOREIGN_RW, NULL);
+	spin_lock(&d->p2m_lock);
+	if (p2m_arch_lookup(d, ipa, &pa, &type) && pa == t->pa &&
+	    type == (t->readonly ? P2M_FOREIGN_RO : P2M_FOREIGN_RW))
+		p2m_arch_set_page(d, ipa, 0, type, NULL);
+	spin_unlock(&d->p2m_lock);
 	if (g && g->pv)
-		release(g, t->ref, !t->readonly);
+		release(g, t->ref, !t->readonly, t->pa);
+	else
+		page_put(t->pa);
+	if (g)
+		domain_put(g);
 	t->used = false;
 }
 
@@ -188,62 +226,75 @@ void gnttab_release_mappings(struct domain *d)
 	 * freed, not even one that is shut down and waiting to be destroyed.
 	 */
 	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
-		struct domain *o = domain_by_id(id);
-		if (!o || !o->pv || o == d)
-			continue;
-		for (unsigned h = 0; h < MAPTRACK_MAX; h++)
-			if (o->pv->maptrack[h].used && o->pv->maptrack[h].granter == d->id)
-				unmap_handle(o, h);
+		struct domain *o = domain_get(id);
+
+		if (o && o->pv && o != d)
+			for (unsigned h = 0; h < MAPTRACK_MAX; h++)
+				if (o->pv->maptrack[h].used && o->pv->maptrack[h].granter == d->id)
+					unmap_handle(o, h);
+		if (o)
+			domain_put(o);
 	}
 	spin_unlock(&gnt_lock);
 }
 
 /* One side of a copy: a grant of another domain, or a frame of the caller's. */
 static int16_t copy_side(struct domain *d, const struct gnttab_copy_ptr *p, bool is_ref,
-			 bool write, struct domain **g, uint8_t **page)
+			 bool write, struct domain **g, uint8_t **page, uint64_t *pa)
 {
-	uint64_t pa;
 	int16_t st;
 
 	*g = NULL;
 	if (!is_ref) {
 		if (p->domid != DOMID_SELF && p->domid != d->id)
 			return GNTST_permission_denied;
-		*page = guest_ram_page(d, p->u.gmfn);
+		*page = guest_page_get(d, p->u.gmfn, pa);
 		return *page ? GNTST_okay : GNTST_bad_page;
 	}
-	*g = p->domid == DOMID_SELF ? d : pv_domain(p->domid);
+	*g = granter_get(p->domid == DOMID_SELF ? (domid_t)d->id : p->domid);
 	if (!*g)
 		return GNTST_bad_domain;
-	st = acquire(*g, (domid_t)d->id, p->u.ref, write, &pa);
+	st = acquire(*g, (domid_t)d->id, p->u.ref, write, pa);
 	if (st != GNTST_okay) {
+		domain_put(*g);
 		*g = NULL;
 		return st;
 	}
-	*page = pa_to_va(pa);
+	*page = pa_to_va(*pa);
 	return GNTST_okay;
 }
 
 static void copy_one(struct domain *d, struct gnttab_copy *c)
 {
-	struct domain *sg, *dg;
-	uint8_t *src, *dst;
+	struct domain *sg, *dg = NULL;
+	uint8_t *src, *dst = NULL;
+	uint64_t spa, dpa;
 
 	if (c->flags & ~(GNTCOPY_source_gref | GNTCOPY_dest_gref) ||
 	    c->source.offset + c->len > PAGE_SIZE || c->dest.offset + c->len > PAGE_SIZE) {
 		c->status = GNTST_bad_copy_arg;
 		return;
 	}
-	c->status = copy_side(d, &c->source, c->flags & GNTCOPY_source_gref, false, &sg, &src);
+	c->status = copy_side(d, &c->source, c->flags & GNTCOPY_source_gref, false, &sg, &src,
+			      &spa);
 	if (c->status != GNTST_okay)
 		return;
-	c->status = copy_side(d, &c->dest, c->flags & GNTCOPY_dest_gref, true, &dg, &dst);
+	c->status = copy_side(d, &c->dest, c->flags & GNTCOPY_dest_gref, true, &dg, &dst, &dpa);
 	if (c->status == GNTST_okay)
 		memmove(dst + c->dest.offset, src + c->source.offset, c->len);
-	if (dg)
-		release(dg, c->dest.u.ref, true);
-	if (sg)
-		release(sg, c->source.u.ref, false);
+	/* Each side holds a page reference, and a grant use and its granter if it is a grant. */
+	if (dg) {
+		release(dg, c->dest.u.ref, true, dpa);
+		domain_put(dg);
+	} else if (dst) {
+		page_put(dpa);
+	}
+	if (sg) {
+		release(sg, c->source.u.ref, false, spa);
+		domain_put(sg);
+	} else {
+		page_put(spa);
+	}
 }
 
 static int64_t query_size(struct vcpu *v, struct gnttab_query_size *q)
@@ -327,26 +378,48 @@ static const uint8_t op_size[] = {
 	[GNTTABOP_get_version] = sizeof(struct gnttab_get_version),
 };
 
-int64_t do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t count)
+/* Reads one op, does it and writes it back. */
+static int64_t do_one(struct vcpu *v, unsigned cmd, uint64_t at)
 {
 	uint8_t op[64];
+	int64_t ret;
 
+	if (copy_from_guest(v, op, at, op_size[cmd]))
+		return -XEN_EFAULT;
+	ret = one_op(v, cmd, op);
+	if (ret && cmd != GNTTABOP_set_version)	/* which reports the version anyway */
+		return ret;
+	return copy_to_guest(v, at, op, op_size[cmd]) ? -XEN_EFAULT : ret;
+}
+
+/*
+ * As Xen: a count that is negative as an int is -EINVAL; the table queries
+ * take exactly one op and the version ops one whatever the count says;
+ * batches of maps, unmaps and copies go on in a continuation when their
+ * time is up.
+ */
+int64_t do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t count)
+{
+	if ((int32_t)count < 0)
+		return -XEN_EINVAL;
+	count = (uint32_t)count;
 	if (cmd >= ARRAY_SIZE(op_size) || !op_size[cmd])
 		return -XEN_ENOSYS;
-	if (count > MAX_OPS)
-		return -XEN_EINVAL;
+	switch (cmd) {
+	case GNTTABOP_setup_table:
+	case GNTTABOP_query_size:
+	case GNTTABOP_get_status_frames:
+		return count == 1 ? do_one(v, (unsigned)cmd, uop) : -XEN_EINVAL;
+	case GNTTABOP_set_version:
+	case GNTTABOP_get_version:
+		return do_one(v, (unsigned)cmd, uop);
+	}
 	for (uint64_t i = 0; i < count; i++) {
-		uint64_t at = uop + i * op_size[cmd];
 		int64_t ret;
 
-		if (copy_from_guest(v, op, at, op_size[cmd]))
-			return -XEN_EFAULT;
-		ret = one_op(v, (unsigned)cmd, op);
-		if (ret && cmd != GNTTABOP_set_version)	/* which reports the version anyway */
-			return ret;
-		if (copy_to_guest(v, at, op, op_size[cmd]))
-			return -XEN_EFAULT;
-		if (ret)
+		if (i && hypercall_preempt_check(v))
+			return hypercall_continue(v, cmd, uop + i * op_size[cmd], count - i);
+		if ((ret = do_one(v, (unsigned)cmd, uop + i * op_size[cmd])))
 			return ret;
 	}
 	return 0;

@@ -1,33 +1,29 @@
 /*
  * Guest memory access for hypercalls.  A guest pointer is a virtual address
  * of the calling vCPU: translated by the guest's own page tables, then
- * accepted only if it lands in the domain's RAM, and only through the
- * domain's own p2m.
+ * accepted only if it lands in a page of the domain's own RAM (not a device,
+ * not the grant window, not another domain's page it maps), which Domus
+ * holds a reference on while it copies, so that the page cannot be given
+ * back and reused meanwhile.
  */
 #include <xen/guest_access.h>
-#include <domus/domain.h>
-#include <public/errno.h>
 #include <domus/arch.h>
+#include <domus/domain.h>
+#include <domus/page.h>
+#include <public/errno.h>
 
-void *guest_ram_page(struct domain *d, uint64_t gfn)
+void *guest_page_get(struct domain *d, uint64_t gfn, uint64_t *pa)
 {
-	uint64_t pa, ipa = gfn << PAGE_SHIFT;
+	uint64_t ipa = gfn << PAGE_SHIFT;
+	enum p2m_type type;
+	bool ok;
 
-	if (gfn >> (64 - PAGE_SHIFT) || !domain_ipa_is_ram(d, ipa, PAGE_SIZE) ||
-	    !p2m_arch_lookup(d, ipa, &pa))
+	if (gfn >> (64 - PAGE_SHIFT) || !domain_ipa_is_ram(d, ipa, PAGE_SIZE))
 		return NULL;
-	return pa_to_va(pa);
-}
-
-static void *guest_va(struct vcpu *v, uint64_t gva, bool write)
-{
-	uint64_t ipa;
-	uint8_t *page;
-
-	if (!arch_gva_to_ipa(v, gva, write, &ipa))
-		return NULL;
-	page = guest_ram_page(v->dom, ipa >> PAGE_SHIFT);
-	return page ? page + (ipa & (PAGE_SIZE - 1)) : NULL;
+	spin_lock(&d->p2m_lock);
+	ok = p2m_arch_lookup(d, ipa, pa, &type) && type == P2M_RAM && page_get(*pa, d);
+	spin_unlock(&d->p2m_lock);
+	return ok ? pa_to_va(*pa) : NULL;
 }
 
 static int copy_guest(struct vcpu *v, uint64_t gva, void *buf, size_t len, bool to_guest)
@@ -38,14 +34,17 @@ static int copy_guest(struct vcpu *v, uint64_t gva, void *buf, size_t len, bool 
 		return -XEN_EFAULT;
 	while (len) {
 		size_t chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
-		uint8_t *g = guest_va(v, gva, to_guest);
+		uint64_t ipa, pa;
+		uint8_t *page;
 
-		if (!g)
+		if (!arch_gva_to_ipa(v, gva, to_guest, &ipa) ||
+		    !(page = guest_page_get(v->dom, ipa >> PAGE_SHIFT, &pa)))
 			return -XEN_EFAULT;
 		if (to_guest)
-			memcpy(g, b, chunk);
+			memcpy(page + (ipa & (PAGE_SIZE - 1)), b, chunk);
 		else
-			memcpy(b, g, chunk);
+			memcpy(b, page + (ipa & (PAGE_SIZE - 1)), chunk);
+		page_put(pa);
 		gva += chunk;
 		b += chunk;
 		len -= chunk;

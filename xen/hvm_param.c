@@ -2,6 +2,7 @@
 #include <xen/pv.h>
 #include <domus/domain.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <public/errno.h>
 
 /* Parameters a guest may read of itself; none it may write (Xen's rules on Arm). */
@@ -22,13 +23,14 @@ static bool guest_readable(uint32_t index)
 int64_t do_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg)
 {
 	struct xen_hvm_param p;
+	int64_t ret;
 
 	if (op != HVMOP_get_param && op != HVMOP_set_param)
 		return -XEN_ENOSYS;
 	if (copy_from_guest(v, &p, arg, sizeof(p)))
 		return -XEN_EFAULT;
-	if (p.domid != DOMID_SELF && p.domid != v->dom->id)
-		return -XEN_EPERM;
+	if ((ret = hypercall_target(v, p.domid)))
+		return ret;
 	if (p.index >= HVM_NR_PARAMS)
 		return -XEN_EINVAL;
 	if (op == HVMOP_set_param || !guest_readable(p.index))

@@ -10,6 +10,9 @@
 #include <xen/pv.h>
 #include <public/errno.h>
 
+/* A hypercall longer than this goes on in a continuation: others need the CPU. */
+#define HYPERCALL_SLICE_US 500
+
 static int64_t do_multicall(struct vcpu *v, uint64_t calls, uint64_t nr);
 
 /*
@@ -45,19 +48,48 @@ HYPERCALLS(STUB)
 #define ENTRY(name, fn, nargs) [__HYPERVISOR_##name] = call_##name,
 static const hypercall_stub hypercalls[NR_HYPERCALLS] = { HYPERCALLS(ENTRY) };
 
-static int64_t call(struct vcpu *v, uint64_t nr, const uint64_t *a)
+static int64_t call(struct vcpu *v, uint64_t nr, uint64_t *a)
 {
 	if (!v->dom->pv || nr >= NR_HYPERCALLS || !hypercalls[nr])
 		return -XEN_ENOSYS;
+	v->hcall_args = a;
 	return hypercalls[nr](v, a);
+}
+
+bool hypercall_preempt_check(const struct vcpu *v)
+{
+	return arch_counter() - v->hcall_start > arch_counter_freq() / 1000000 * HYPERCALL_SLICE_US;
+}
+
+int64_t hypercall_continue(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	v->hcall_args[0] = a0;
+	v->hcall_args[1] = a1;
+	v->hcall_args[2] = a2;
+	v->hcall_continue = true;
+	return 0;
+}
+
+int64_t hypercall_target(const struct vcpu *v, domid_t domid)
+{
+	if (domid == DOMID_SELF || domid == v->dom->id)
+		return 0;
+	return domain_by_id(domid) ? -XEN_EPERM : -XEN_ESRCH;
 }
 
 void hypercall_dispatch(struct vcpu *v)
 {
 	uint64_t args[HYPERCALL_MAX_ARGS];
 	uint64_t nr = hypercall_arch_args(v, args);
+	int64_t ret;
 
-	hypercall_arch_return(v, call(v, nr, args));
+	v->hcall_start = arch_counter();
+	v->hcall_continue = false;
+	ret = call(v, nr, args);
+	if (v->hcall_continue)
+		hypercall_arch_continue(v, args);
+	else
+		hypercall_arch_return(v, ret);
 }
 
 struct multicall_entry {
@@ -66,22 +98,33 @@ struct multicall_entry {
 	uint64_t args[HYPERCALL_MAX_ARGS];
 };
 
-#define MULTICALL_MAX 64
-
+/*
+ * Each entry in turn.  When time is up between entries, or an entry's call
+ * is itself continued (its updated arguments are written back into the
+ * entry), the multicall is continued from that entry.
+ */
 static int64_t do_multicall(struct vcpu *v, uint64_t calls, uint64_t nr)
 {
+	uint64_t *own = v->hcall_args;
 	struct multicall_entry e;
 
-	if (nr > MULTICALL_MAX)
-		return -XEN_EINVAL;
 	for (uint64_t i = 0; i < nr; i++) {
 		uint64_t at = calls + i * sizeof(e);
 
+		if (i && hypercall_preempt_check(v))
+			return hypercall_continue(v, at, nr - i, 0);
 		if (copy_from_guest(v, &e, at, sizeof(e)))
 			return -XEN_EFAULT;
 		/* A multicall inside a multicall is refused, as Xen does. */
 		e.result = e.op == __HYPERVISOR_multicall ? (uint64_t)-XEN_EINVAL
 							  : (uint64_t)call(v, e.op, e.args);
+		v->hcall_args = own;
+		if (v->hcall_continue) {
+			v->hcall_continue = false;
+			if (copy_to_guest(v, at, &e, sizeof(e)))
+				return -XEN_EFAULT;
+			return hypercall_continue(v, at, nr - i, 0);
+		}
 		if (copy_to_guest(v, at + offsetof(struct multicall_entry, result), &e.result,
 				  sizeof(e.result)))
 			return -XEN_EFAULT;

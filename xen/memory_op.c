@@ -1,22 +1,20 @@
 /*
  * XENMEM_*: what a guest may do to its own physical map.  Frames named by a
- * guest are checked against its RAM range; pages it gives back are scrubbed
- * before they return to the pool; it never holds more than it started with.
+ * guest are checked against its RAM range; every change of the map is made
+ * under the domain's p2m lock; a page it gives back drops only its own
+ * reference (core/page.c), so a page another domain maps, or that Domus
+ * still uses, is freed only when they let go; it never holds more than it
+ * started with.
  */
 #include <xen/pv.h>
+#include <domus/arch.h>
 #include <domus/domain.h>
-#include <xen/guest_access.h>
+#include <domus/page.h>
 #include <domus/page_alloc.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <asm/guest_abi.h>
 #include <public/errno.h>
-#include <domus/arch.h>
-
-#define MAX_EXTENTS (1ul << 20)
-
-static bool own_domain(const struct vcpu *v, domid_t domid)
-{
-	return domid == DOMID_SELF || domid == v->dom->id;
-}
 
 static bool gfn_in_ram(const struct domain *d, uint64_t gfn)
 {
@@ -29,23 +27,29 @@ static bool gfn_in_grant_window(uint64_t gfn)
 	       gfn < (GUEST_GNTTAB_BASE + GUEST_GNTTAB_SIZE) >> PAGE_SHIFT;
 }
 
-/* Puts a Domus-owned page at gfn; a RAM page it replaces goes back to the pool. */
+/* Puts a Domus-owned page at gfn; a RAM page it replaces is given back. */
 static int64_t place_page(struct domain *d, uint64_t gfn, uint64_t pa)
 {
-	uint64_t old;
+	uint64_t old = 0, cur;
+	enum p2m_type type;
+	int64_t ret = 0;
 
 	if (!gfn_in_ram(d, gfn) && !gfn_in_grant_window(gfn))
 		return -XEN_EINVAL;
+	spin_lock(&d->p2m_lock);
 	if (pv_page_pinned(d, gfn))
-		return -XEN_EBUSY;
-	if (!p2m_arch_set_page(d, gfn << PAGE_SHIFT, pa, P2M_SPECIAL, &old))
-		return -XEN_ENOMEM;
-	if (old) {
-		arch_zero_pages(old, PAGE_SIZE);
-		free_pages(old, 1);
+		ret = -XEN_EBUSY;
+	else if (p2m_arch_lookup(d, gfn << PAGE_SHIFT, &cur, &type) &&
+		 (type == P2M_FOREIGN_RW || type == P2M_FOREIGN_RO))
+		ret = -XEN_EBUSY;	/* a grant is mapped there: unmap it first */
+	else if (!p2m_arch_set_page(d, gfn << PAGE_SHIFT, pa, P2M_SPECIAL, &old))
+		ret = -XEN_ENOMEM;
+	if (old)
 		d->ram_pages--;
-	}
-	return 0;
+	spin_unlock(&d->p2m_lock);
+	if (old)
+		page_put(old);
+	return ret;
 }
 
 static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
@@ -53,11 +57,12 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 	struct domain *d = v->dom;
 	struct xen_add_to_physmap x;
 	uint64_t pa;
+	int64_t ret;
 
 	if (copy_from_guest(v, &x, arg, sizeof(x)))
 		return -XEN_EFAULT;
-	if (!own_domain(v, x.domid))
-		return -XEN_EPERM;
+	if ((ret = hypercall_target(v, x.domid)))
+		return ret;
 	switch (x.space) {
 	case XENMAPSPACE_shared_info:
 		if (x.idx != 0)
@@ -73,44 +78,75 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 	}
 }
 
-static int64_t reservation(struct vcpu *v, unsigned op, uint64_t arg)
+/* Gives one page of RAM back; false if gfn holds none of the domain's own. */
+static bool decrease_one(struct domain *d, uint64_t gfn)
+{
+	uint64_t ipa = gfn << PAGE_SHIFT, pa, old = 0;
+	enum p2m_type type;
+
+	spin_lock(&d->p2m_lock);
+	if (!pv_page_pinned(d, gfn) && p2m_arch_lookup(d, ipa, &pa, &type) && type == P2M_RAM &&
+	    p2m_arch_set_page(d, ipa, 0, P2M_RAM, &old) && old)
+		d->ram_pages--;
+	spin_unlock(&d->p2m_lock);
+	if (old)
+		page_put(old);
+	return old != 0;
+}
+
+/* Gives gfn a fresh scrubbed page, within the domain's limit; true if it has one now. */
+static bool populate_one(struct domain *d, uint64_t gfn)
+{
+	uint64_t ipa = gfn << PAGE_SHIFT, pa;
+	bool ok = true;
+
+	spin_lock(&d->p2m_lock);
+	if (!p2m_arch_lookup(d, ipa, &pa, NULL)) {
+		ok = d->ram_pages < d->max_pages && (pa = alloc_pages(1, 1));
+		if (ok) {
+			arch_zero_pages(pa, PAGE_SIZE);
+			page_assign(pa, 1, d);
+			ok = p2m_arch_set_page(d, ipa, pa, P2M_RAM, NULL);
+			if (ok)
+				d->ram_pages++;
+			else
+				page_put(pa);
+		}
+	}
+	spin_unlock(&d->p2m_lock);
+	return ok;
+}
+
+/*
+ * Extents from `start` on (cmd >> XENMEM_EXTENT_SHIFT: a continued call
+ * resumes there); returns how many of all the extents are done.
+ */
+static int64_t reservation(struct vcpu *v, uint64_t cmd, unsigned op, uint64_t arg)
 {
 	struct domain *d = v->dom;
 	struct xen_memory_reservation r;
-	uint64_t done;
+	uint64_t start = cmd >> XENMEM_EXTENT_SHIFT, done;
+	int64_t ret;
 
 	if (copy_from_guest(v, &r, arg, sizeof(r)))
 		return -XEN_EFAULT;
-	if (!own_domain(v, r.domid))
-		return -XEN_EPERM;
-	if (r.extent_order != 0 || r.nr_extents > MAX_EXTENTS)
+	if ((ret = hypercall_target(v, r.domid)))
+		return ret;
+	if (r.extent_order != 0 || r.nr_extents >> (64 - XENMEM_EXTENT_SHIFT))
 		return -XEN_EINVAL;
-	for (done = 0; done < r.nr_extents; done++) {
-		uint64_t gfn, pa, old;
+	if (start >= r.nr_extents)
+		return (int64_t)start;
+	for (done = start; done < r.nr_extents; done++) {
+		uint64_t gfn;
 
+		if (done > start && hypercall_preempt_check(v))
+			return hypercall_continue(v, (cmd & XENMEM_SUBOP_MASK) |
+						  done << XENMEM_EXTENT_SHIFT, arg, 0);
 		if (copy_from_guest(v, &gfn, r.extent_start + done * 8, 8))
 			return done ? (int64_t)done : -XEN_EFAULT;
-		if (!gfn_in_ram(d, gfn) || pv_page_pinned(d, gfn))
+		if (!gfn_in_ram(d, gfn) ||
+		    !(op == XENMEM_decrease_reservation ? decrease_one(d, gfn) : populate_one(d, gfn)))
 			break;
-		if (op == XENMEM_decrease_reservation) {
-			if (!p2m_arch_lookup(d, gfn << PAGE_SHIFT, &pa) ||
-			    !p2m_arch_set_page(d, gfn << PAGE_SHIFT, 0, P2M_RAM, &old) || !old)
-				break;
-			arch_zero_pages(old, PAGE_SIZE);
-			free_pages(old, 1);
-			d->ram_pages--;
-			continue;
-		}
-		if (p2m_arch_lookup(d, gfn << PAGE_SHIFT, &pa))
-			continue;	/* already populated */
-		if (d->ram_pages >= d->max_pages || !(pa = alloc_pages(1, 1)))
-			break;
-		arch_zero_pages(pa, PAGE_SIZE);
-		if (!p2m_arch_set_page(d, gfn << PAGE_SHIFT, pa, P2M_RAM, NULL)) {
-			free_pages(pa, 1);
-			break;
-		}
-		d->ram_pages++;
 	}
 	return (int64_t)done;
 }
@@ -119,22 +155,23 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
 	struct domain *d = v->dom;
 	domid_t domid;
+	int64_t ret;
 
 	switch (cmd & XENMEM_SUBOP_MASK) {
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, arg);
 	case XENMEM_increase_reservation:
 	case XENMEM_populate_physmap:
-		return reservation(v, XENMEM_populate_physmap, arg);
+		return reservation(v, cmd, XENMEM_populate_physmap, arg);
 	case XENMEM_decrease_reservation:
-		return reservation(v, XENMEM_decrease_reservation, arg);
+		return reservation(v, cmd, XENMEM_decrease_reservation, arg);
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:
 		if (copy_from_guest(v, &domid, arg, sizeof(domid)))
 			return -XEN_EFAULT;
-		if (!own_domain(v, domid))
-			return -XEN_EPERM;
+		if ((ret = hypercall_target(v, domid)))
+			return ret;
 		if ((cmd & XENMEM_SUBOP_MASK) == XENMEM_maximum_gpfn)
 			return (int64_t)((d->ram_base + d->ram_size) >> PAGE_SHIFT) - 1;
 		return (int64_t)((cmd & XENMEM_SUBOP_MASK) == XENMEM_current_reservation ?

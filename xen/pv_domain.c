@@ -7,6 +7,7 @@
  */
 #include <xen/pv.h>
 #include <domus/domain.h>
+#include <domus/page.h>
 #include <domus/page_alloc.h>
 #include <asm/guest_abi.h>
 #include <domus/arch.h>
@@ -73,6 +74,9 @@ void pv_domain_destroy(struct domain *d)
 		return;
 	gnttab_release_mappings(d);
 	evtchn_close_all(d);
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (pv->vcpu_info_page[i])
+			page_put(pv->vcpu_info_page[i]);
 	/* These pages are Domus's, mapped into the domain; the p2m does not free them. */
 	for (unsigned i = 0; i < pv->gnt_frames; i++)
 		scrub_free(pv->gnt_frame_pa[i]);

@@ -2,6 +2,7 @@
 #include <xen/pv.h>
 #include <domus/arch.h>
 #include <domus/domain.h>
+#include <domus/page.h>
 #include <xen/guest_access.h>
 #include <xen/runstate.h>
 #include <public/errno.h>
@@ -11,15 +12,17 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 	struct xen_pv *pv = v->dom->pv;
 	struct vcpu_register_vcpu_info r;
 	struct vcpu_info *old, *new;
+	uint64_t page_pa, none = 0;
 	uint8_t *page;
 
 	if (copy_from_guest(v, &r, arg, sizeof(r)))
 		return -XEN_EFAULT;
 	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.offset & 7)
 		return -XEN_EINVAL;
-	if (pv->vcpu_info_pa[t->id])
+	if (__atomic_load_n(&pv->vcpu_info_pa[t->id], __ATOMIC_ACQUIRE))
 		return -XEN_EBUSY;
-	page = guest_ram_page(v->dom, r.mfn);
+	/* Domus writes there from now on: the page keeps a reference until the domain goes. */
+	page = guest_page_get(v->dom, r.mfn, &page_pa);
 	if (!page)
 		return -XEN_EINVAL;
 	new = (struct vcpu_info *)(page + r.offset);
@@ -27,8 +30,14 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
 			 : NULL;
 	if (old)
 		*new = *old;
-	pv->vcpu_info_pa[t->id] = va_to_pa(new);
+	/* Two vCPUs registering the same one at once: one wins, the other lets go of its page. */
+	if (!__atomic_compare_exchange_n(&pv->vcpu_info_pa[t->id], &none, va_to_pa(new), false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		page_put(page_pa);
+		return -XEN_EBUSY;
+	}
 	pv->vcpu_info_gfn[t->id] = r.mfn;
+	pv->vcpu_info_page[t->id] = page_pa;
 	/* A deliberate upcall: nothing pending from before the move is lost. */
 	__atomic_store_n(&new->evtchn_pending_sel, ~0ull, __ATOMIC_RELEASE);
 	__atomic_store_n(&new->evtchn_upcall_pending, 1, __ATOMIC_RELEASE);

@@ -185,6 +185,18 @@ static void write_lr(unsigned i, uint64_t v)
 	}
 }
 
+/*
+ * A vCPU that comes onto this CPU starts from empty list registers and no
+ * maintenance request: nothing the previous one left may reach it.  Its own
+ * interrupts are written back before it runs (gic_lrs_load()).
+ */
+void gic_lrs_clear(void)
+{
+	for (unsigned i = 0; i < nr_lrs; i++)
+		write_lr(i, 0);
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
+}
+
 /* After an exit: tell the vGIC what the guest did with each interrupt. */
 void gic_lrs_save(struct vcpu *v)
 {

@@ -8,6 +8,7 @@
 #include <asm/mmu.h>
 #include <asm/sysreg.h>
 #include <domus/domain.h>
+#include <domus/page.h>
 #include <domus/page_alloc.h>
 
 #define S2_VALID       1ull
@@ -16,7 +17,8 @@
 #define S2_MEMATTR_WB  (0xfull << 2)
 #define S2_AP_R        (1ull << 6)
 #define S2_AP_W        (2ull << 6)
-#define S2_NOT_OWNED   (1ull << 55)	/* software bit: not this domain's RAM to free */
+#define S2_TYPE_SHIFT  55		/* software bits 55-56: the enum p2m_type */
+#define S2_TYPE_MASK   (3ull << S2_TYPE_SHIFT)
 #define S2_SH_INNER    (3ull << 8)
 #define S2_AF          (1ull << 10)
 #define S2_RAM         (S2_MEMATTR_WB | S2_AP_R | S2_SH_INNER | S2_AF)
@@ -40,6 +42,11 @@ uint64_t p2m_vtcr(void)
 	/* T0SZ=25, SL0=1 (start at level 1), inner/outer WB, inner shareable, 4K. */
 	return (1ull << 31) | (MIN(ps, 5ull) << 16) | (3 << 12) | (1 << 10) | (1 << 8) |
 	       (1 << 6) | (64 - IPA_BITS);
+}
+
+static enum p2m_type entry_type(uint64_t e)
+{
+	return (enum p2m_type)((e & S2_TYPE_MASK) >> S2_TYPE_SHIFT);
 }
 
 static uint64_t *new_table(struct domain *d)
@@ -125,14 +132,14 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 		return false;
 	old = *e;
 	if (old_pa)
-		*old_pa = (old & S2_VALID) && !(old & S2_NOT_OWNED) ? old & ADDR_MASK : 0;
+		*old_pa = (old & S2_VALID) && entry_type(old) == P2M_RAM ? old & ADDR_MASK : 0;
 	if (old & S2_VALID) {
 		*e = 0;
 		flush_domain_tlbs(d);
 	}
 	if (pa)
 		*e = pa | S2_RAM | S2_TABLE | (type == P2M_FOREIGN_RO ? 0 : S2_AP_W) |
-		     (type == P2M_RAM ? 0 : S2_NOT_OWNED);
+		     (uint64_t)type << S2_TYPE_SHIFT;
 	dsb(ishst);
 	return true;
 }
@@ -157,7 +164,7 @@ bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size
 	return true;
 }
 
-bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa)
+bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type)
 {
 	uint64_t *table = d->arch.p2m_root;
 
@@ -171,6 +178,8 @@ bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa)
 			return false;
 		if (l == 3 || (e & 3) == S2_BLOCK) {
 			*pa = (e & ADDR_MASK & ~offset_mask) | (ipa & offset_mask);
+			if (type)
+				*type = entry_type(e);
 			return true;
 		}
 		table = pa_to_va(e & ADDR_MASK);
@@ -178,11 +187,11 @@ bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa)
 	return false;
 }
 
-/* A domain's memory is scrubbed as it goes back to the pool. */
-static void scrub_and_free(uint64_t pa, uint64_t size)
+/* The domain lets go of its RAM: a page nobody else holds is scrubbed and freed. */
+static void put_pages(uint64_t pa, uint64_t size)
 {
-	arch_zero_pages(pa, size);
-	free_pages(pa, size / PAGE_SIZE);
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+		page_put(pa + off);
 }
 
 static void free_level(struct domain *d, uint64_t *table, int level)
@@ -194,8 +203,8 @@ static void free_level(struct domain *d, uint64_t *table, int level)
 			continue;
 		if (level < 3 && (e & 3) == S2_TABLE)
 			free_level(d, pa_to_va(e & ADDR_MASK), level + 1);
-		else if (!(e & S2_NOT_OWNED))
-			scrub_and_free(e & ADDR_MASK, 1ull << level_shift(level));
+		else if (entry_type(e) == P2M_RAM)
+			put_pages(e & ADDR_MASK, 1ull << level_shift(level));
 	}
 	free_pages(va_to_pa(table), 1);
 }

@@ -1,6 +1,7 @@
 /*
  * How Xen's PV interface reaches an arm64 guest: a hypercall is HVC #0xEA1
- * with its number in x16, its arguments in x0-x5 and its result in x0; the
+ * with its number in x16, its arguments in x0-x5 and its result in x0, and a
+ * continued one is the same HVC executed again with new arguments; the
  * event-channel upcall is PPI 31, level-triggered and active-low.
  */
 #include <domus/arch.h>
@@ -18,6 +19,14 @@ uint64_t hypercall_arch_args(struct vcpu *v, uint64_t args[HYPERCALL_MAX_ARGS])
 void hypercall_arch_return(struct vcpu *v, int64_t ret)
 {
 	vcpu_reg(v, 0) = (uint64_t)ret;
+}
+
+/* The HVC's exception returns after it: step back onto it, x16 still holds the number. */
+void hypercall_arch_continue(struct vcpu *v, const uint64_t args[HYPERCALL_MAX_ARGS])
+{
+	for (unsigned i = 0; i < HYPERCALL_MAX_ARGS; i++)
+		vcpu_reg(v, i) = args[i];
+	v->arch.regs.pc -= 4;
 }
 
 void evtchn_arch_upcall(struct vcpu *v)

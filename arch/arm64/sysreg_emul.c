@@ -1,7 +1,12 @@
 /*
  * Trapped system-register accesses (ESR_EL2.EC == 0x18): the ID registers
- * (HCR_EL2.TID3), with the features Domus hides taken out, and the GIC's SGI
- * generation registers.  Everything else that traps is an UNDEF for the guest.
+ * (HCR_EL2.TID3), with the features Domus hides taken out; the GIC's SGI
+ * generation registers; ACTLR_EL1 (TACR), which reads as the vCPU's copy and
+ * ignores writes, as on Xen; and data-cache maintenance by set/way (TSW),
+ * which Domus performs itself, an invalidate made a clean-and-invalidate so
+ * that no guest can throw away another's or Domus's dirty lines.
+ * Everything else that traps (implementation-defined registers: TIDCP) is an
+ * UNDEF for the guest.
  */
 #include <asm/traps.h>
 #include <asm/sysreg.h>
@@ -19,6 +24,10 @@
 #define KEY_ISAR1       KEY(3, 0, 0, 6, 1)
 #define KEY_ISAR2       KEY(3, 0, 0, 6, 2)
 #define KEY_ID_DFR0     KEY(3, 0, 0, 1, 2)
+#define KEY_ACTLR_EL1   KEY(3, 0, 1, 0, 1)
+#define KEY_DC_ISW      KEY(1, 0, 7, 6, 2)
+#define KEY_DC_CSW      KEY(1, 0, 7, 10, 2)
+#define KEY_DC_CISW     KEY(1, 0, 7, 14, 2)
 
 #define FIELD(shift)    (0xfull << (shift))
 
@@ -84,5 +93,18 @@ bool sysreg_trap(struct vcpu *v, uint32_t esr)
 	}
 	if ((key == KEY_ICC_ASGI1R || key == KEY_ICC_SGI0R) && !read)
 		return true;	/* group 0 and the secure alias do not exist for the guest */
+	if (key == KEY_ACTLR_EL1) {
+		if (read && reg)
+			*reg = v->arch.sys[SR_ACTLR];
+		return true;
+	}
+	if ((key == KEY_DC_ISW || key == KEY_DC_CISW) && !read) {
+		asm volatile("dc cisw, %0" : : "r"(reg ? *reg : 0) : "memory");
+		return true;
+	}
+	if (key == KEY_DC_CSW && !read) {
+		asm volatile("dc csw, %0" : : "r"(reg ? *reg : 0) : "memory");
+		return true;
+	}
 	return false;
 }

@@ -88,8 +88,12 @@ static uint64_t fault_ipa(void)
 static bool mapped_now(struct vcpu *v, uint64_t ipa)
 {
 	uint64_t pa;
+	bool mapped;
 
-	return p2m_arch_lookup(v->dom, ipa, &pa);
+	spin_lock(&v->dom->p2m_lock);
+	mapped = p2m_arch_lookup(v->dom, ipa, &pa, NULL);
+	spin_unlock(&v->dom->p2m_lock);
+	return mapped;
 }
 
 static void handle_dabt(struct vcpu *v, uint32_t esr)

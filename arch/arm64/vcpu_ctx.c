@@ -78,6 +78,8 @@ static void debug_save(struct debug_state *d)
 
 	DBG_REGS(SAVE_BP)
 	DBG_REGS(SAVE_WP)
+	d->mdccint = read_sysreg(mdccint_el1);
+	d->oslk = (read_sysreg(oslsr_el1) >> 1) & 1;
 }
 
 static void debug_load(const struct debug_state *d)
@@ -86,6 +88,8 @@ static void debug_load(const struct debug_state *d)
 
 	DBG_REGS(LOAD_BP)
 	DBG_REGS(LOAD_WP)
+	write_sysreg(mdccint_el1, d->mdccint);
+	write_sysreg(oslar_el1, d->oslk);
 }
 
 void arch_vcpu_load(struct vcpu *v)
@@ -103,6 +107,7 @@ void arch_vcpu_load(struct vcpu *v)
 	write_sysreg(cntp_cval_el0, a->timer.cntp_cval);
 	write_sysreg(cntp_ctl_el0, a->timer.cntp_ctl);
 	gic_vcpu_state_load(v);
+	gic_lrs_clear();
 	isb();
 }
 
@@ -128,9 +133,14 @@ void cpu_virt_init(void)
 {
 	uint64_t pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
 
-	write_sysreg(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |
-			      HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC |
-			      HCR_RW);
+	/*
+	 * As Xen: set/way cache maintenance, ACTLR_EL1 and implementation-defined
+	 * registers trap (sysreg_emul.c), and a stage-1 walk that touches a
+	 * device is a stage-2 fault.
+	 */
+	write_sysreg(hcr_el2, HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO |
+			      HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC |
+			      HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW);
 	write_sysreg(vtcr_el2, p2m_vtcr());
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	/* The PMU is hidden: its registers trap (and the guest gets an UNDEF). */

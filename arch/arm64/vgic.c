@@ -88,7 +88,8 @@ static void notify(struct domain *d, struct vcpu *owner, struct vgic_irq *irq)
 
 	__atomic_fetch_add(&d->arch.vgic.gen, 1, __ATOMIC_RELEASE);
 
-	if (t && (deliverable(d, irq) || irq->lr != VGIC_NO_LR))
+	/* A vCPU that is off runs nothing: its CPU, maybe another domain's, is left alone. */
+	if (t && t->power == VCPU_ON && (deliverable(d, irq) || irq->lr != VGIC_NO_LR))
 		vcpu_kick(t);
 }
 

@@ -10,12 +10,13 @@
 #include <domus/boot_dt.h>
 #include <domus/console.h>
 #include <domus/domain.h>
+#include <domus/page.h>
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-uint64_t fake_counter;
+uint64_t fake_counter, fake_counter_step;
 unsigned fake_kicks[NR_CPUS];
 
 static uint8_t *machine_ram;
@@ -209,7 +210,7 @@ bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size
 	return true;
 }
 
-bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa)
+bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type)
 {
 	bool found;
 	struct p2m_slot *s = p2m_probe(d, ipa >> PAGE_SHIFT, &found);
@@ -217,6 +218,8 @@ bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa)
 	if (!found)
 		return false;
 	*pa = s->pa | (ipa & (PAGE_SIZE - 1));
+	if (type)
+		*type = s->type;
 	return true;
 }
 
@@ -225,10 +228,8 @@ void p2m_arch_destroy(struct domain *d)
 	for (unsigned i = 0; i < P2M_SLOTS; i++) {
 		if (p2m[i].d != d)
 			continue;
-		if (p2m[i].type == P2M_RAM) {
-			arch_zero_pages(p2m[i].pa, PAGE_SIZE);
-			free_pages(p2m[i].pa, 1);
-		}
+		if (p2m[i].type == P2M_RAM)
+			page_put(p2m[i].pa);
 		p2m[i] = (struct p2m_slot){ .pa = 1 };
 	}
 }
@@ -296,7 +297,7 @@ void fake_machine_reset(unsigned nr_cpus)
 	if (!machine_ram && !(machine_ram = aligned_alloc(2 * MiB, FAKE_MACHINE_RAM)))
 		abort();
 	page_alloc_init();
-	if (!page_alloc_add_bank(va_to_pa(machine_ram), FAKE_MACHINE_RAM))
+	if (!page_alloc_add_bank(va_to_pa(machine_ram), FAKE_MACHINE_RAM) || !page_table_init())
 		abort();
 	memset(p2m, 0, sizeof(p2m));
 	memset(pcpus, 0, sizeof(pcpus));
@@ -306,7 +307,7 @@ void fake_machine_reset(unsigned nr_cpus)
 		pcpus[i].online = i < nr_cpus || i == FAKE_THIS_CPU;
 	}
 	nr_pcpus = nr_cpus;
-	fake_counter = 0;
+	fake_counter = fake_counter_step = 0;
 	console_attach(&uart);
 	fake_uart_clear();
 }

@@ -73,6 +73,14 @@ uint64_t hypercall_arch_args(struct vcpu *v, uint64_t args[HYPERCALL_MAX_ARGS])
 void hypercall_arch_return(struct vcpu *v, int64_t ret)
 {
 	v->arch.ret = ret;
+	v->arch.continued = false;
+}
+
+void hypercall_arch_continue(struct vcpu *v, const uint64_t args[HYPERCALL_MAX_ARGS])
+{
+	for (unsigned i = 0; i < HYPERCALL_MAX_ARGS; i++)
+		v->arch.regs[i] = args[i];
+	v->arch.continued = true;
 }
 
 void evtchn_arch_upcall(struct vcpu *v)

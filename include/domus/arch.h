@@ -21,6 +21,7 @@
 #define DOMUS_ARCH_H
 
 #include <domus/lib.h>
+#include <public/xen.h>
 #include <asm/cpu.h>
 
 struct boot_domain;
@@ -60,7 +61,12 @@ void arch_clean_dcache(const void *va, uint64_t size);
 /* What a single-page mapping is: the domain's RAM is freed with the domain, the rest is not. */
 enum p2m_type { P2M_RAM, P2M_SPECIAL, P2M_FOREIGN_RW, P2M_FOREIGN_RO };
 
-/* A domain's guest-physical to host-physical map (stage 2 on Arm). */
+/*
+ * A domain's guest-physical to host-physical map (stage 2 on Arm).  Callers
+ * hold d->p2m_lock, except while the domain is built or destroyed, when no
+ * other CPU can reach it.  P2M_RAM pages are the domain's own (core/page.c):
+ * the map holds one reference on each and drops it when destroyed.
+ */
 bool p2m_arch_init(struct domain *d);
 /* Maps [ipa, ipa+size) to [pa, ...) as RAM; large blocks where aligned. */
 bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
@@ -70,9 +76,9 @@ bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size
  */
 bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_type type,
 		       uint64_t *old_pa);
-/* The host physical address behind ipa, or false if unmapped. */
-bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa);
-/* Frees the RAM the map points to and the tables themselves. */
+/* The host physical address behind ipa and what it is (type may be NULL); false if unmapped. */
+bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type);
+/* Drops the references on the RAM the map points to, and frees the tables. */
 void p2m_arch_destroy(struct domain *d);
 
 /* ---- domains and vCPUs ---- */
@@ -95,7 +101,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t arg);
 void arch_vcpu_load(struct vcpu *v);
 /* Saves the vCPU; returns when its guest timers fire (counter ticks), 0 for never. */
 uint64_t arch_vcpu_unload(struct vcpu *v);
-/* Runs the loaded vCPU once and handles its exit; returns the counter ticks it ran. */
+/* Runs the loaded vCPU once and handles its exit; returns the ticks both took (its time). */
 uint64_t arch_vcpu_run(struct vcpu *v);
 /* Whether an enabled virtual interrupt waits for v (what ends a wait for interrupt). */
 bool arch_vcpu_irq_pending(struct vcpu *v);
@@ -107,10 +113,11 @@ bool console_arch_receive(struct domain *d, char c);
 
 /* ---- Xen's PV interface ---- */
 
-#define HYPERCALL_MAX_ARGS 6
 /* The hypercall a vCPU made: its number and arguments. */
 uint64_t hypercall_arch_args(struct vcpu *v, uint64_t args[HYPERCALL_MAX_ARGS]);
 void hypercall_arch_return(struct vcpu *v, int64_t ret);
+/* Makes the vCPU issue the same hypercall again, with these arguments, when it next runs. */
+void hypercall_arch_continue(struct vcpu *v, const uint64_t args[HYPERCALL_MAX_ARGS]);
 /* Raises the event-channel upcall interrupt of v. */
 void evtchn_arch_upcall(struct vcpu *v);
 /* HVM_PARAM_CALLBACK_IRQ: how the guest is told the upcall arrives. */

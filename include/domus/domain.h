@@ -33,12 +33,17 @@ struct vcpu {
 	unsigned fault_streak;		/* ... in a row, with nothing else in between */
 	struct sched_vcpu sched;
 	struct vcpu_runstate_info runstate;	/* PV guests: Xen runstate accounting */
+	uint64_t hcall_start;		/* when its hypercall began (preemption: xen/hypercall.c) */
+	uint64_t *hcall_args;		/* the arguments of the call in progress */
+	bool hcall_continue;		/* ... which is to be issued again with them */
 };
 
 enum domain_state { DOMAIN_RUNNING, DOMAIN_DYING, DOMAIN_PRESERVED, DOMAIN_DEAD };
 
 struct domain {
 	unsigned id;
+	uint32_t serial;		/* no other domain had it: owns its pages (core/page.c) */
+	unsigned refs;			/* domain_get()s not yet put: it is not destroyed before */
 	char name[16];
 	volatile bool alive;
 	enum domain_state state;
@@ -55,6 +60,7 @@ struct domain {
 	struct console_ring console;
 	struct arch_domain arch;
 	spinlock_t lock;
+	spinlock_t p2m_lock;		/* every change of its p2m, and look-ups that must hold */
 	bool reboot;			/* rebuild it once it is destroyed */
 	unsigned weight;		/* scheduling: share relative to other domains */
 	unsigned cap;			/* scheduling: most CPU it gets, % of one CPU; 0 = none */
@@ -80,11 +86,20 @@ void domain_kill(struct domain *d);
 void domain_reap(void);
 /* From now on, Domus powers off once no domain is left to run. */
 void domain_boot_done(void);
+/* What is free now must be free again when the last domain is gone (checked then). */
+void domain_memory_baseline(void);
 
 /* The vCPU the guest knows by hardware id hwid (arch_vcpu_hwid()), or NULL. */
 struct vcpu *domain_vcpu_by_hwid(struct domain *d, uint64_t hwid);
 bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size);
 struct domain *domain_next_alive(struct domain *after);
 struct domain *domain_by_id(unsigned id);
+/*
+ * Another domain, kept from being destroyed until domain_put(): what a
+ * hypercall or a CPU that works on a domain other than its own takes.  NULL
+ * if no domain has that id (any state but destroyed qualifies).
+ */
+struct domain *domain_get(unsigned id);
+void domain_put(struct domain *d);
 
 #endif

@@ -16,6 +16,8 @@ void page_alloc_reserve(uint64_t base, uint64_t size);
 uint64_t alloc_pages(uint64_t nr, uint64_t align_pages);
 void free_pages(uint64_t pa, uint64_t nr);
 bool page_is_free(uint64_t pa);
+/* The page's number among all the allocator's pages (0 .. total - 1); false if not RAM. */
+bool page_index(uint64_t pa, uint64_t *index);
 uint64_t page_alloc_free_pages(void);
 uint64_t page_alloc_total_pages(void);
 

@@ -24,6 +24,7 @@
 #define __HYPERVISOR_physdev_op        33
 #define __HYPERVISOR_hvm_op            34
 #define NR_HYPERCALLS                  64
+#define HYPERCALL_MAX_ARGS             6	/* also a multicall entry's */
 
 typedef uint16_t domid_t;
 #define DOMID_SELF     0x7ff0u
@@ -70,6 +71,7 @@ struct xen_compile_info {
 #define XENMEM_maximum_gpfn         14
 #define XENMEM_remove_from_physmap  15
 #define XENMEM_SUBOP_MASK           0x3f
+#define XENMEM_EXTENT_SHIFT         6	/* cmd >> 6: where a continued reservation resumes */
 
 #define XENMAPSPACE_shared_info     0
 #define XENMAPSPACE_grant_table     1

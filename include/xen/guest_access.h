@@ -13,7 +13,11 @@ struct domain;
  */
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
-/* Domus's address for a page of guest RAM, by guest frame number; NULL if none. */
-void *guest_ram_page(struct domain *d, uint64_t gfn);
+/*
+ * Domus's address for a page of d's own RAM, by guest frame number, with a
+ * reference (*pa: the page, for page_put()) that keeps it d's or at least
+ * never free while Domus uses it; NULL if gfn is not d's own RAM.
+ */
+void *guest_page_get(struct domain *d, uint64_t gfn, uint64_t *pa);
 
 #endif

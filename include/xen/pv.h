@@ -43,12 +43,14 @@ struct maptrack {
 	domid_t granter;
 	uint32_t ref;
 	uint64_t host_gfn;
+	uint64_t pa;		/* the granter's page, referenced while mapped */
 };
 
 struct xen_pv {
 	uint64_t shared_info_pa;
 	uint64_t vcpu_info_pa[MAX_VCPUS];	/* 0: the legacy slot (vCPU 0) or none */
 	uint64_t vcpu_info_gfn[MAX_VCPUS];	/* pinned: the guest may not give these away */
+	uint64_t vcpu_info_page[MAX_VCPUS];	/* the page, referenced while registered */
 	uint64_t runstate_gva[MAX_VCPUS];
 	uint64_t params[HVM_NR_PARAMS];
 	struct evtchn ports[EVTCHN_MAX_PORTS];

@@ -51,7 +51,7 @@ CPUS = 2            # vCPUs of every guest's domain (and -smp of a bare run)
 # domain of the run Xen's PV interface (SPEC key pv=1); peers are guests started
 # with it as domU2, domU3, ... (domain ids follow DT order, so the test is
 # domain 1).  Every domain of the run must print its own PASS line.  Peers are
-# not tests of their own.
+# not tests of their own.  cpus and affinity set every domain's vCPUs and CPU mask.
 LAUNCH = {
     "xen_version": dict(pv=True),
     "xen_shared_info": dict(pv=True),
@@ -59,7 +59,10 @@ LAUNCH = {
     "evtchn_ping": dict(pv=True, peers=["evtchn_pong"]),
     "grant_map": dict(pv=True, peers=["grant_give"]),
     "grant_copy": dict(pv=True, peers=["grant_give"]),
+    "hostile_freed_map": dict(pv=True, peers=["hostile_freed_give"]),
     "xen_fuzz": dict(pv=True, peers=["xen_heartbeat"]),
+    # both on physical CPU 0, one vCPU each, so that they keep switching
+    "regs_keep": dict(peers=["regs_keep_peer"], cpus=1, affinity="0x1"),
 }
 PEERS = {peer for how in LAUNCH.values() for peer in how.get("peers", ())}
 GUESTS = sorted(p.stem for p in GUEST_SRC.glob("*.c")
@@ -92,11 +95,13 @@ def command(name):
         return ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "max",
                 "-smp", str(CPUS), "-m", "512M", "-nographic", "-no-reboot",
                 "-kernel", str(GUEST_OUT / (name + "-bare.bin"))]
-    pv = ",pv=1" if LAUNCH.get(name, {}).get("pv") else ""
+    how = LAUNCH.get(name, {})
+    extra = (",pv=1" if how.get("pv") else "") + \
+        (",affinity=%s" % how["affinity"] if "affinity" in how else "")
     cmd = [sys.executable, str(LAUNCHER)]
     for guest in domains(name):
-        cmd += ["--domain", "kernel=%s,memory=64,cpus=%d%s" % (GUEST_OUT / (guest + ".bin"), CPUS,
-                                                                 pv)]
+        cmd += ["--domain", "kernel=%s,memory=64,cpus=%d%s" % (GUEST_OUT / (guest + ".bin"),
+                                                                 how.get("cpus", CPUS), extra)]
     return cmd + ["--timeout", "%g" % TIMEOUT]
 
 

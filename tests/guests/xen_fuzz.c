@@ -5,7 +5,9 @@
  * scratch part of its own RAM (never touched by the guest itself), into a
  * buffer refilled with random words before each call, at devices and at
  * unmapped space.  Left out: only calls that legitimately stop or park the
- * domain (sched_op shutdown/shutdown_code, block and poll).  Then PASS;
+ * domain (sched_op shutdown/shutdown_code, block and poll); grant batches
+ * and multicalls are kept short enough that what Domus writes back stays in
+ * the buffer (longer ones are valid, and continued).  Then PASS;
  * xen_heartbeat runs alongside and must PASS too.
  */
 #include "guest.h"
@@ -14,7 +16,8 @@
 #define SCRATCH     UL(0x41000000)      /* RAM + 16 MiB .. + 48 MiB */
 #define SCRATCH_SZ  UL(0x02000000)
 
-static u64 argbuf[512] __attribute__((aligned(4096)));
+/* Pointers go into the first half; ops and entries written back stay in the rest. */
+static u64 argbuf[1024] __attribute__((aligned(4096)));
 static u64 seed = 0x9e3779b97f4a7c15UL;
 
 static u64 rnd(void)
@@ -32,7 +35,7 @@ static u64 value(void)
     switch (r % 10) {
     case 0: case 1: return (r >> 8) % 17;                    /* never 29 (sched_op) */
     case 2: return rnd();
-    case 3: case 4: return (u64)argbuf + (r >> 8) % sizeof(argbuf);
+    case 3: case 4: return (u64)argbuf + (r >> 8) % (sizeof(argbuf) / 2);
     case 5: return SCRATCH + (r >> 8) % SCRATCH_SZ;
     case 6: return (SCRATCH >> 12) + (r >> 8) % (SCRATCH_SZ >> 12);  /* a scratch gfn */
     case 7: { static const u64 dev[] = { 0x22000000, 0x03001000, 0x03020000, 0x02f00000 };
@@ -61,9 +64,13 @@ void test_main(void)
             a[k] = value();
         if (nr == HYP_grant_table_op && rnd() % 2)
             a[2] = rnd() % 4;                                /* plausible counts */
+        else if (nr == HYP_grant_table_op)
+            a[2] %= 64;     /* any count is valid, but Domus writes each op back: keep them in argbuf */
         if (nr == HYP_multicall && rnd() % 2) {
             a[0] = (u64)argbuf + (rnd() % 64) * 8;
             a[1] = rnd() % 4;
+        } else if (nr == HYP_multicall) {
+            a[1] %= 32;     /* likewise for the entries' results */
         }
         if (nr == HYP_console_io)
             a[1] %= 2;      /* at most one byte of binary junk on the console per call */

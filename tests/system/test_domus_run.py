@@ -218,7 +218,7 @@ def test_default_is_two_linux_domains_and_the_demo(cache_files):
 
 def test_find_panic_quotes_domus_panics_only():
     """The check every harness applies to a run's output (domus_run.find_panic):
-    what panic() (common/panic.c) and hyp_trap() (arch/arm64/dump.c) print."""
+    what panic() (core/panic.c) and hyp_trap() (arch/arm64/dump.c) print, and a leak."""
     trap = ("(d1) hog: count=1 ticks=2\r\r\n"
             "(domus) PANIC on CPU1: synchronous exception in Domus\r\r\n"
             "(domus)   ESR_EL2 0000000096000004  FAR_EL2 0000000000000000  HPFAR_EL2 0\r\r\n"
@@ -234,3 +234,8 @@ def test_find_panic_quotes_domus_panics_only():
     assert domus_run.find_panic("(domus) domU1 (d1) vCPU 0: faulting in a loop\n"
                                 "(domus) domU1 (d1) crashed: destroying it\n"
                                 "(d1) Kernel panic - not syncing: VFS\n") is None
+    # Memory not back after the last domain is as fatal to a run as a panic.
+    assert domus_run.find_panic("(domus) LEAK: 8 KiB not back after every domain was "
+                                "destroyed\r\n") == \
+        "(domus) LEAK: 8 KiB not back after every domain was destroyed"
+    assert domus_run.find_panic("(domus) all memory back: 2080768 KiB free\n") is None

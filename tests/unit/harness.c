@@ -12,6 +12,7 @@
 #include <domus/arch.h>
 #include <domus/boot_dt.h>
 #include <domus/console.h>
+#include <domus/page.h>
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <xen/pv.h>
@@ -216,9 +217,8 @@ static void balloon_out(struct domain *d, uint64_t first_page)
 
 		REQUIRE(p2m_arch_set_page(d, d->ram_base + i * PAGE_SIZE, 0, P2M_RAM, &old));
 		REQUIRE(old);
-		free_pages(old, 1);
+		page_put(old);
 		d->ram_pages--;
-		d->pages--;
 	}
 }
 
@@ -234,7 +234,7 @@ void *guest_ptr(struct domain *d, uint64_t ipa)
 {
 	uint64_t pa;
 
-	return p2m_arch_lookup(d, ipa, &pa) ? pa_to_va(pa) : NULL;
+	return p2m_arch_lookup(d, ipa, &pa, NULL) ? pa_to_va(pa) : NULL;
 }
 
 unsigned kicks(const struct vcpu *v)

@@ -438,6 +438,7 @@ s16 gnttab_map(u16 dom, u32 ref, u64 addr, u32 flags, u32 *handle);
 s16 gnttab_unmap(u64 addr, u32 handle);
 s16 gnttab_copy1(struct gnttab_copy *c);        /* one copy op; its status */
 s64 xen_decrease_reservation(u64 gfn);          /* extents done (1), or -errno */
+s64 xen_populate_physmap(u64 gfn);              /* likewise */
 
 /* Bounded retry: run `expr` until `cond` holds, with delay_us between tries. */
 #define RETRY_UNTIL(cond, expr, timeout_ms, delay_us) ({                        \

@@ -237,12 +237,22 @@ s16 gnttab_copy1(struct gnttab_copy *c)
     return r ? (s16)-1000 + (s16)r : c->status;
 }
 
-s64 xen_decrease_reservation(u64 gfn)
+static s64 reservation(u64 op, u64 gfn)
 {
     u64 list[1] = { gfn };
     struct xen_memory_reservation r = { .extent_start = (u64)list, .nr_extents = 1,
                                         .domid = DOMID_SELF };
-    return HYPERCALL2(HYP_memory_op, XENMEM_decrease_reservation, &r);
+    return HYPERCALL2(HYP_memory_op, op, &r);
+}
+
+s64 xen_decrease_reservation(u64 gfn)
+{
+    return reservation(XENMEM_decrease_reservation, gfn);
+}
+
+s64 xen_populate_physmap(u64 gfn)
+{
+    return reservation(XENMEM_populate_physmap, gfn);
 }
 
 _Static_assert(sizeof(struct xen_vcpu_info) == 48, "vcpu_info");

@@ -417,6 +417,21 @@ TEST(sgi_target_list)
 	CHECK_EQ(kicks(d->vcpu[0]), 1);
 }
 
+TEST(sgi_to_an_offline_vcpu_kicks_no_cpu)
+{
+	struct domain *d = sgi_domain();
+
+	d->vcpu[2]->power = VCPU_OFF;
+	clear_kicks(d);
+	/* Hostile: SGIs to a powered-off vCPU, as fast as it likes; its CPU is left alone. */
+	for (unsigned i = 0; i < 100; i++)
+		vgic_send_sgi(d->vcpu[0], SGI1R(3, 0, 0x6));
+	CHECK_EQ(kicks(d->vcpu[2]), 0);
+	CHECK(kicks(d->vcpu[1]) >= 1);
+	/* It is latched, and taken once the vCPU is started. */
+	CHECK(sgi_pending(d, 2, 3));
+}
+
 TEST(sgi_intid_field)
 {
 	struct domain *d = sgi_domain();

@@ -74,10 +74,13 @@ static inline void enable_private(struct domain *d, unsigned n, uint32_t intid, 
 }
 
 /* A domain with the distributor enabled. */
+/* A domain with its distributor enabled and every vCPU started (as after CPU_ON). */
 static inline struct domain *gic_domain(unsigned nr_vcpus)
 {
 	struct domain *d = fake_domain(nr_vcpus);
 
+	for (unsigned i = 0; i < nr_vcpus; i++)
+		d->vcpu[i]->power = VCPU_ON;
 	gicd_enable(d);
 	clear_kicks(d);
 	return d;

@@ -237,3 +237,21 @@ TEST(running_out_of_memory_midway_frees_what_was_taken)
 	CHECK_EQ(page_alloc_free_pages(), before);
 	free_pages(hog, hog_pages);
 }
+
+TEST(a_domain_another_cpu_holds_is_destroyed_only_when_it_lets_go)
+{
+	struct domain *d = fake_domain(1), *held;
+	unsigned id = d->id;
+
+	held = domain_get(id);
+	REQUIRE(held == d);
+	CHECK(domain_get(id + 1) == NULL);
+	domain_shutdown(d, SHUTDOWN_POWEROFF);
+	reap_all();
+	CHECK(domain_by_id(id) == d);		/* still there for whoever holds it */
+	CHECK_EQ(d->state, DOMAIN_DYING);
+	domain_put(held);
+	domain_reap();
+	CHECK(domain_by_id(id) == NULL);
+	CHECK(domain_get(id) == NULL);
+}

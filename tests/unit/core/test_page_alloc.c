@@ -22,7 +22,7 @@ static bool in_bank(uint64_t pa)
 }
 
 /* An index over both banks, for the tests' own bookkeeping. */
-static unsigned page_index(uint64_t pa)
+static unsigned test_index(uint64_t pa)
 {
 	return pa < BANK_B ? PAGES(pa - BANK_A) : PAGES(BANK_A_SIZE) + PAGES(pa - BANK_B);
 }
@@ -228,8 +228,8 @@ static void take(uint8_t *owned, uint64_t pa, uint64_t nr)
 		uint64_t p = pa + i * PAGE_SIZE;
 
 		REQUIRE(in_bank(p));
-		CHECK(owned[page_index(p)] == 0);	/* 1: handed out twice, 2: reserved */
-		owned[page_index(p)] = 1;
+		CHECK(owned[test_index(p)] == 0);	/* 1: handed out twice, 2: reserved */
+		owned[test_index(p)] = 1;
 		CHECK(!page_is_free(p));
 	}
 }
@@ -255,8 +255,8 @@ TEST(never_hands_out_reserved_or_duplicate_pages)
 
 		page_alloc_reserve(reserved[i].base, reserved[i].size);
 		for (uint64_t p = first; p < end; p += PAGE_SIZE) {
-			if (in_bank(p) && !owned[page_index(p)]) {
-				owned[page_index(p)] = 2;
+			if (in_bank(p) && !owned[test_index(p)]) {
+				owned[test_index(p)] = 2;
 				nr_reserved++;
 			}
 		}

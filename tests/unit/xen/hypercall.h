@@ -22,6 +22,18 @@ static inline int64_t hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64
 	return v->arch.ret;
 }
 
+/* Issues the call again while Domus continues it, as the guest does; how many times it ran. */
+static inline unsigned hypercall_finish(struct vcpu *v)
+{
+	unsigned runs = 1;
+
+	while (v->arch.continued) {
+		hypercall_dispatch(v);
+		runs++;
+	}
+	return runs;
+}
+
 /* Guest address of byte off of RAM page 0, where arguments go; and Domus's pointer to it. */
 static inline uint64_t arg_gva(struct domain *d, uint64_t off)
 {

@@ -9,6 +9,8 @@
 #include <asm/guest_abi.h>
 #include <public/errno.h>
 #include <domus/arch.h>
+#include <domus/page.h>
+#include <domus/page_alloc.h>
 
 static struct domain *d1, *d2;	/* grantee, granter */
 
@@ -341,8 +343,8 @@ TEST(batches_report_per_element)
 	CHECK_EQ(m[0].status, GNTST_bad_virt_addr);
 	CHECK_EQ(m[1].status, GNTST_okay);
 	CHECK_EQ(m[1].dev_bus_addr, host_pa(d2, 3));
-	CHECK_EQ(do_grant_table_op(d1->vcpu[0], GNTTABOP_map_grant_ref, d1->ram_base, 513),
-		 -XEN_EINVAL);
+	CHECK_EQ(do_grant_table_op(d1->vcpu[0], GNTTABOP_map_grant_ref, d1->ram_base, 0xffffffffu),
+		 -XEN_EINVAL);		/* negative as an int; any other count is fine */
 	CHECK_EQ(do_grant_table_op(d1->vcpu[0], 3 /* dump_table */, d1->ram_base, 1), -XEN_ENOSYS);
 	CHECK_EQ(do_grant_table_op(d1->vcpu[0], 4 /* transfer */, d1->ram_base, 1), -XEN_ENOSYS);
 	CHECK_EQ(do_grant_table_op(d1->vcpu[0], GNTTABOP_map_grant_ref, 0x1000, 1), -XEN_EFAULT);
@@ -380,4 +382,146 @@ TEST(size_and_version)
 	CHECK_EQ(sv.version, 1);
 	CHECK_EQ(gop(d1, GNTTABOP_get_version, &gv, sizeof(gv), 1), 0);
 	CHECK_EQ(gv.version, 1);
+}
+
+/* ---- hostile granters and grantees (page references) ---- */
+
+static int64_t give_back(struct domain *d, uint64_t gfn)
+{
+	struct xen_memory_reservation *r = guest_ptr(d, d->ram_base + 2048);
+
+	*(uint64_t *)guest_ptr(d, d->ram_base + 3072) = gfn;
+	*r = (struct xen_memory_reservation){ .extent_start = d->ram_base + 3072, .nr_extents = 1,
+					      .domid = DOMID_SELF };
+	return do_memory_op(d->vcpu[0], XENMEM_decrease_reservation, d->ram_base + 2048);
+}
+
+static int64_t take_back(struct domain *d, uint64_t gfn)
+{
+	struct xen_memory_reservation *r = guest_ptr(d, d->ram_base + 2048);
+
+	*(uint64_t *)guest_ptr(d, d->ram_base + 3072) = gfn;
+	*r = (struct xen_memory_reservation){ .extent_start = d->ram_base + 3072, .nr_extents = 1,
+					      .domid = DOMID_SELF };
+	return do_memory_op(d->vcpu[0], XENMEM_populate_physmap, d->ram_base + 2048);
+}
+
+TEST(a_page_given_back_while_mapped_lives_until_the_unmap)
+{
+	struct gnttab_map_grant_ref m;
+	uint64_t pa;
+	uint8_t *mapped;
+
+	setup();
+	grant(8, 1, 3, false);
+	pa = host_pa(d2, 3);
+	m = map(slot(d1, 0), RW, 8, 2);
+	REQUIRE(m.status == GNTST_okay);
+	/* The granter gives the page back: its reservation drops, the page stays. */
+	CHECK_EQ(give_back(d2, gfn_of(d2, 3)), 1);
+	CHECK_EQ(d2->ram_pages, FAKE_PV_RAM_PAGES - 1);
+	CHECK(!page_is_free(pa));
+	CHECK_EQ(page_refs(pa), 1);		/* the mapping's */
+	/* Nobody gets it meanwhile: the grantee still writes its own mapping of it. */
+	mapped = guest_ptr(d1, slot(d1, 0));
+	REQUIRE(mapped && va_to_pa(mapped) == pa);
+	mapped[0] = 0x42;
+	CHECK_EQ(unmap(slot(d1, 0), m.handle), GNTST_okay);
+	CHECK(page_is_free(pa));
+	CHECK_EQ(*(uint8_t *)pa_to_va(pa), 0);	/* scrubbed on its way out */
+}
+
+TEST(a_domain_cannot_grant_a_page_it_only_maps)
+{
+	struct domain *d3;
+	uint64_t old;
+	struct gnttab_map_grant_ref m;
+	struct grant_entry_v1 *e;
+
+	setup();
+	d3 = fake_pv_domain(1);
+	/* d2 maps d3's page read-only ... */
+	e = gent(d3, 5);
+	e->frame = (uint32_t)gfn_of(d3, 4);
+	e->domid = 2;
+	e->flags = GTF_permit_access | GTF_readonly;
+	{
+		struct gnttab_map_grant_ref r = { .host_addr = slot(d2, 0), .flags = RO, .ref = 5,
+						  .dom = 3 };
+		CHECK_EQ(gop(d2, GNTTABOP_map_grant_ref, &r, sizeof(r), 1), 0);
+		REQUIRE(r.status == GNTST_okay);
+	}
+	/* ... and grants that frame writable to d1: refused, for maps and copies alike. */
+	e = gent(d2, 8);
+	e->frame = (uint32_t)(slot(d2, 0) >> PAGE_SHIFT);
+	e->domid = 1;
+	e->flags = GTF_permit_access;
+	m = map(slot(d1, 0), RW, 8, 2);
+	CHECK_EQ(m.status, GNTST_bad_page);
+	CHECK(guest_ptr(d1, slot(d1, 0)) == NULL);
+	CHECK_EQ(copy_op(GNTCOPY_dest_gref, gfn_of(d1, 2), 0, 8, 0, 8).status, GNTST_bad_page);
+	CHECK_EQ(gent(d2, 8)->flags, GTF_permit_access);
+	/* Nor can Domus's own pages be granted (the shared_info page, placed in RAM). */
+	e->frame = (uint32_t)gfn_of(d2, 6);
+	REQUIRE(p2m_arch_set_page(d2, gfn_of(d2, 6) << PAGE_SHIFT, d2->pv->shared_info_pa,
+				  P2M_SPECIAL, &old));
+	page_put(old);
+	d2->ram_pages--;
+	m = map(slot(d1, 1), RW, 8, 2);
+	CHECK_EQ(m.status, GNTST_bad_page);
+}
+
+TEST(domus_never_writes_through_a_foreign_or_read_only_mapping)
+{
+	struct gnttab_map_grant_ref m;
+	uint8_t *theirs;
+	struct vcpu_register_vcpu_info *r;
+
+	setup();
+	grant(9, 1, 4, true);
+	theirs = guest_ptr(d2, d2->ram_base + 4 * PAGE_SIZE);
+	m = map(slot(d1, 0), RO, 9, 2);
+	REQUIRE(m.status == GNTST_okay);
+	/* A copy to the read-only mapping, as a local frame. */
+	memset(theirs, 0x11, 64);
+	CHECK_EQ(copy_op(0, gfn_of(d1, 2), 0, slot(d1, 0) >> PAGE_SHIFT, 0, 8).status,
+		 GNTST_bad_page);
+	CHECK_EQ(theirs[0], 0x11);
+	/* A hypercall result written there. */
+	CHECK_EQ(do_xen_version(d1->vcpu[0], XENVER_extraversion, slot(d1, 0)), -XEN_EFAULT);
+	CHECK_EQ(theirs[0], 0x11);
+	/* vcpu_info placed there. */
+	r = guest_ptr(d1, d1->ram_base + 1024);
+	*r = (struct vcpu_register_vcpu_info){ .mfn = slot(d1, 0) >> PAGE_SHIFT, .offset = 0 };
+	CHECK_EQ(do_vcpu_op(d1->vcpu[0], VCPUOP_register_vcpu_info, 0, d1->ram_base + 1024),
+		 -XEN_EINVAL);
+	CHECK_EQ(theirs[0], 0x11);
+	CHECK_EQ(unmap(slot(d1, 0), m.handle), GNTST_okay);
+}
+
+TEST(unmap_removes_only_the_mapping_it_made)
+{
+	struct gnttab_map_grant_ref m;
+	uint64_t free_before;
+
+	setup();
+	grant(8, 1, 3, false);
+	free_before = page_alloc_free_pages();
+	m = map(slot(d1, 0), RW, 8, 2);
+	REQUIRE(m.status == GNTST_okay);
+	/* The grantee tries to give back the granter's page, and to populate over it. */
+	CHECK_EQ(give_back(d1, slot(d1, 0) >> PAGE_SHIFT), 0);
+	CHECK_EQ(fake_p2m_type(d1, slot(d1, 0)), P2M_FOREIGN_RW);
+	CHECK_EQ(take_back(d1, slot(d1, 0) >> PAGE_SHIFT), 1);	/* "already there" */
+	CHECK_EQ(fake_p2m_type(d1, slot(d1, 0)), P2M_FOREIGN_RW);
+	CHECK_EQ(d1->ram_pages, FAKE_PV_RAM_PAGES);
+	CHECK_EQ(unmap(slot(d1, 0), m.handle), GNTST_okay);
+	CHECK_EQ(fake_p2m_type(d1, slot(d1, 0)), -1);
+	/* Now a page of its own there, and a stale handle that names the address. */
+	CHECK_EQ(take_back(d1, slot(d1, 0) >> PAGE_SHIFT), 1);
+	CHECK_EQ(fake_p2m_type(d1, slot(d1, 0)), P2M_RAM);
+	CHECK_EQ(unmap(slot(d1, 0), m.handle), GNTST_bad_handle);
+	CHECK_EQ(fake_p2m_type(d1, slot(d1, 0)), P2M_RAM);
+	CHECK_EQ(give_back(d1, slot(d1, 0) >> PAGE_SHIFT), 1);
+	CHECK_EQ(page_alloc_free_pages(), free_before);
 }

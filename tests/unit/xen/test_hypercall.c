@@ -3,6 +3,7 @@
  * them, how arguments reach the handlers, and multicall.
  */
 #include "hypercall.h"
+#include <domus/arch.h>
 #include <public/errno.h>
 #include <public/xen.h>
 
@@ -78,10 +79,103 @@ TEST(multicall_runs_each_entry_and_reports_each_result)
 		 -XEN_EFAULT);
 }
 
-TEST(multicall_limits_its_batch)
+TEST(a_multicall_takes_any_number_of_entries)
 {
 	struct domain *d = fake_pv_domain(1);
+	struct multicall_entry *calls = arg_ptr(d, 0);
 
-	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_multicall, arg_gva(d, 0), 65, 0), -XEN_EINVAL);
+	for (unsigned i = 0; i < 100; i++)
+		calls[i] = (struct multicall_entry){ __HYPERVISOR_xen_version, 0, { XENVER_pagesize } };
+	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_multicall, arg_gva(d, 0), 100, 0), 0);
+	CHECK(!d->vcpu[0]->arch.continued);
+	CHECK_EQ(calls[99].result, PAGE_SIZE);
 	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_multicall, arg_gva(d, 0), 0, 0), 0);
+}
+
+/* ---- continuations: no hypercall keeps the CPU for long ---- */
+
+/* Arguments at offset `at` of page 0 to give back pages first .. first + n - 1. */
+static void decrease_args(struct domain *d, unsigned first, unsigned n, unsigned at)
+{
+	struct xen_memory_reservation *r = arg_ptr(d, at);
+	uint64_t *gfns = arg_ptr(d, at + 64);
+
+	for (unsigned i = 0; i < n; i++)
+		gfns[i] = (d->ram_base >> PAGE_SHIFT) + first + i;
+	*r = (struct xen_memory_reservation){ .extent_start = arg_gva(d, at + 64), .nr_extents = n,
+					      .domid = DOMID_SELF };
+}
+
+TEST(a_long_reservation_goes_on_in_continuations)
+{
+	struct domain *d = fake_pv_domain(1);
+	struct vcpu *v = d->vcpu[0];
+	unsigned runs;
+
+	decrease_args(d, 4, 10, 2048);
+	fake_counter_step = 150;	/* every look at the clock: 150 us later */
+	hypercall(v, __HYPERVISOR_memory_op, XENMEM_decrease_reservation, arg_gva(d, 2048), 0);
+	REQUIRE(v->arch.continued);
+	/* It resumes where it stopped: the extent is in the command's upper bits. */
+	CHECK_EQ(v->arch.regs[0] & XENMEM_SUBOP_MASK, XENMEM_decrease_reservation);
+	CHECK((v->arch.regs[0] >> XENMEM_EXTENT_SHIFT) > 0);
+	CHECK((v->arch.regs[0] >> XENMEM_EXTENT_SHIFT) < 10);
+	CHECK_EQ(v->arch.regs[1], arg_gva(d, 2048));
+	runs = hypercall_finish(v);
+	fake_counter_step = 0;
+	CHECK(runs > 2);
+	CHECK_EQ(v->arch.ret, 10);		/* all the extents, counted over every run */
+	CHECK_EQ(d->ram_pages, FAKE_PV_RAM_PAGES - 10);
+}
+
+TEST(a_grant_batch_of_any_size_goes_on_in_continuations)
+{
+	struct domain *d = fake_pv_domain(1);
+	struct vcpu *v = d->vcpu[0];
+	struct gnttab_unmap_grant_ref *u = arg_ptr(d, 0);
+	unsigned n = PAGE_SIZE / sizeof(*u), runs;
+
+	for (unsigned i = 0; i < n; i++)
+		u[i] = (struct gnttab_unmap_grant_ref){ .handle = 5000 + i, .status = 0x55 };
+	fake_counter_step = 100;
+	hypercall(v, __HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref, arg_gva(d, 0), n);
+	REQUIRE(v->arch.continued);
+	CHECK_EQ(v->arch.regs[0], GNTTABOP_unmap_grant_ref);
+	CHECK(v->arch.regs[2] < n && v->arch.regs[2] > 0);
+	CHECK_EQ(v->arch.regs[1], arg_gva(d, 0) + (n - v->arch.regs[2]) * sizeof(*u));
+	runs = hypercall_finish(v);
+	fake_counter_step = 0;
+	CHECK(runs > 2);
+	CHECK_EQ(v->arch.ret, 0);
+	for (unsigned i = 0; i < n; i++)
+		REQUIRE(u[i].status == GNTST_bad_handle);	/* each op done once, none skipped */
+	/* Xen's limits on the count itself. */
+	CHECK_EQ(hypercall(v, __HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref,
+			   arg_gva(d, 0), 0x80000000u), -XEN_EINVAL);
+	CHECK_EQ(hypercall(v, __HYPERVISOR_grant_table_op, GNTTABOP_query_size, arg_gva(d, 0), 2),
+		 -XEN_EINVAL);
+	CHECK_EQ(hypercall(v, __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, arg_gva(d, 0), 0),
+		 -XEN_EINVAL);
+}
+
+TEST(a_continued_call_inside_a_multicall_continues_the_multicall)
+{
+	struct domain *d = fake_pv_domain(1);
+	struct vcpu *v = d->vcpu[0];
+	struct multicall_entry *calls = arg_ptr(d, 0);
+
+	for (unsigned i = 0; i < 3; i++) {
+		decrease_args(d, 4 + 3 * i, 3, 1024 + i * 512);
+		calls[i] = (struct multicall_entry){ __HYPERVISOR_memory_op, 0x55,
+			{ XENMEM_decrease_reservation, arg_gva(d, 1024 + i * 512) } };
+	}
+	fake_counter_step = 200;
+	hypercall(v, __HYPERVISOR_multicall, arg_gva(d, 0), 3, 0);
+	REQUIRE(v->arch.continued);
+	hypercall_finish(v);
+	fake_counter_step = 0;
+	CHECK_EQ(v->arch.ret, 0);
+	for (unsigned i = 0; i < 3; i++)
+		CHECK_EQ(calls[i].result, 3);
+	CHECK_EQ(d->ram_pages, FAKE_PV_RAM_PAGES - 9);
 }

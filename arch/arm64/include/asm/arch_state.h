@@ -41,6 +41,7 @@ struct gic_cpu_state {
 struct debug_state {
 	uint64_t bvr[MAX_HW_BREAKPOINTS], bcr[MAX_HW_BREAKPOINTS];
 	uint64_t wvr[MAX_HW_BREAKPOINTS], wcr[MAX_HW_BREAKPOINTS];
+	uint64_t mdccint, oslk;		/* MDCCINT_EL1, the OS lock */
 };
 
 struct arch_vcpu {

@@ -23,6 +23,7 @@ unsigned gic_nr_lrs(void);
 
 /* List registers and the rest of the virtual CPU interface of the loaded vCPU. */
 void gic_lrs_save(struct vcpu *v);
+void gic_lrs_clear(void);
 void gic_lrs_load(struct vcpu *v);
 void gic_vcpu_state_save(struct vcpu *v);
 void gic_vcpu_state_load(struct vcpu *v);

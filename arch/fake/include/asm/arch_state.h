@@ -9,7 +9,8 @@
 
 struct arch_vcpu {
 	uint64_t regs[8];	/* hypercall number in regs[7], arguments in regs[0..5] */
-	int64_t ret;		/* the last hypercall's result */
+	int64_t ret;		/* the last hypercall's result ... */
+	bool continued;		/* ... or it is to be issued again, with regs[] as they are */
 	unsigned upcalls;	/* event-channel upcalls raised */
 	bool irq_pending;	/* an upcall not yet taken */
 	bool created;

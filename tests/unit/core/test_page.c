@@ -1,0 +1,78 @@
+/* Every page's owner and references (core/page.c). */
+#include "../unit.h"
+#include <domus/arch.h>
+#include <domus/page.h>
+#include <domus/page_alloc.h>
+
+static void put_free_page(void *pa)
+{
+	page_put(*(uint64_t *)pa);
+}
+
+TEST(assign_get_put_and_the_last_put_frees_scrubbed)
+{
+	struct domain *a = fake_domain(1), *b = fake_domain(1);
+	uint64_t pa = alloc_pages(1, 1), free_before;
+	uint8_t *p = pa_to_va(pa);
+
+	REQUIRE(pa);
+	page_assign(pa, 1, a);
+	CHECK_EQ(page_refs(pa), 1);
+	CHECK(page_owned_by(pa, a) && !page_owned_by(pa, b));
+	CHECK(page_get(pa, a));
+	CHECK(!page_get(pa, b));		/* only on the owner's pages */
+	CHECK_EQ(page_refs(pa), 2);
+	memset(p, 0xa5, PAGE_SIZE);
+	free_before = page_alloc_free_pages();
+	page_put(pa);
+	CHECK(!page_is_free(pa));		/* one reference left */
+	CHECK(page_owned_by(pa, a));
+	page_put(pa);
+	CHECK(page_is_free(pa));
+	CHECK_EQ(page_alloc_free_pages(), free_before + 1);
+	CHECK_EQ(page_refs(pa), 0);
+	CHECK(!page_owned_by(pa, a));
+	CHECK(!page_get(pa, a));		/* a free page is nobody's */
+	for (unsigned i = 0; i < PAGE_SIZE; i++)
+		REQUIRE(p[i] == 0);
+}
+
+TEST(a_restarted_domain_does_not_own_its_predecessors_pages)
+{
+	struct domain *d = fake_domain(1), *again;
+	uint64_t pa = alloc_pages(1, 1);
+	unsigned id = d->id;
+
+	page_assign(pa, 1, d);
+	domain_shutdown(d, SHUTDOWN_REBOOT);
+	domain_reap();
+	again = domain_by_id(id);
+	REQUIRE(again && again->serial != 0);
+	CHECK(!page_owned_by(pa, again));
+	CHECK(!page_get(pa, again));
+	page_put(pa);
+}
+
+TEST(a_domains_ram_is_its_own_with_one_reference)
+{
+	struct domain *d = fake_domain(1);
+
+	for (uint64_t off = 0; off < d->ram_size; off += PAGE_SIZE) {
+		uint64_t pa = va_to_pa(guest_ptr(d, d->ram_base + off));
+
+		REQUIRE(page_owned_by(pa, d));
+		REQUIRE(page_refs(pa) == 1);
+	}
+}
+
+TEST(dropping_a_reference_nobody_holds_stops_domus)
+{
+	uint64_t pa = alloc_pages(1, 1);
+	const char *how;
+
+	REQUIRE(pa);
+	CHECK(unit_expect_stop(put_free_page, &pa, &how));
+	CHECK_STR(how, "halted");
+	CHECK(console_printed("PANIC: reference dropped on free page"));
+	free_pages(pa, 1);
+}
