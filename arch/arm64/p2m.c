@@ -14,14 +14,15 @@
 #define S2_VALID       1ull
 #define S2_TABLE       3ull	/* table at level 1-2, page at level 3 */
 #define S2_BLOCK       1ull
-#define S2_MEMATTR_WB  (0xfull << 2)
+#define S2_MEMATTR_WB  (0xfull << 2)	/* normal write-back, combined with stage 1 */
+#define S2_MEMATTR_FWB (0x6ull << 2)	/* with HCR_EL2.FWB: normal write-back, whatever stage 1 says */
 #define S2_AP_R        (1ull << 6)
 #define S2_AP_W        (2ull << 6)
 #define S2_TYPE_SHIFT  55		/* software bits 55-56: the enum p2m_type */
 #define S2_TYPE_MASK   (3ull << S2_TYPE_SHIFT)
 #define S2_SH_INNER    (3ull << 8)
 #define S2_AF          (1ull << 10)
-#define S2_RAM         (S2_MEMATTR_WB | S2_AP_R | S2_SH_INNER | S2_AF)
+#define S2_RAM         (S2_AP_R | S2_SH_INNER | S2_AF)
 #define ADDR_MASK      0x0000fffffffff000ull
 #define IPA_BITS       39
 
@@ -33,6 +34,21 @@ static unsigned level_shift(int level)
 static unsigned index_at(uint64_t ipa, int level)
 {
 	return (ipa >> level_shift(level)) & 511;
+}
+
+bool p2m_forces_cacheable(void)
+{
+	return ((read_sysreg(id_aa64mmfr2_el1) >> 40) & 0xf) != 0;
+}
+
+/*
+ * A guest's RAM is write-back cacheable, and with FEAT_S2FWB it stays so
+ * even where the guest maps it non-cacheable: it then never reads stale
+ * memory behind what Domus wrote through the cache (scrubbing, loading).
+ */
+static uint64_t ram_attrs(void)
+{
+	return S2_RAM | (p2m_forces_cacheable() ? S2_MEMATTR_FWB : S2_MEMATTR_WB);
 }
 
 uint64_t p2m_vtcr(void)
@@ -138,7 +154,7 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 		flush_domain_tlbs(d);
 	}
 	if (pa)
-		*e = pa | S2_RAM | S2_TABLE | (type == P2M_FOREIGN_RO ? 0 : S2_AP_W) |
+		*e = pa | ram_attrs() | S2_TABLE | (type == P2M_FOREIGN_RO ? 0 : S2_AP_W) |
 		     (uint64_t)type << S2_TYPE_SHIFT;
 	dsb(ishst);
 	return true;
@@ -155,7 +171,7 @@ bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size
 
 		if (!e || (*e & S2_VALID))
 			return false;
-		*e = pa | S2_RAM | S2_AP_W | (block ? S2_BLOCK : S2_TABLE);
+		*e = pa | ram_attrs() | S2_AP_W | (block ? S2_BLOCK : S2_TABLE);
 		ipa += step;
 		pa += step;
 		size -= step;

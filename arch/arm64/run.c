@@ -2,6 +2,7 @@
 #include <domus/arch.h>
 #include <asm/gic.h>
 #include <asm/irq.h>
+#include <asm/p2m.h>
 #include <asm/psci_fw.h>
 #include <asm/traps.h>
 #include <asm/vcpu_ctx.h>
@@ -82,11 +83,14 @@ void arch_zero_pages(uint64_t pa, uint64_t size)
 
 	if (dczid & BIT(4) || !IS_ALIGNED(pa | size, block)) {
 		memset((void *)(uintptr_t)pa, 0, size);
-		return;
+	} else {
+		for (uint64_t a = pa; a < pa + size; a += block)
+			asm volatile("dc zva, %0" : : "r"(a) : "memory");
+		dsb(ish);
 	}
-	for (uint64_t a = pa; a < pa + size; a += block)
-		asm volatile("dc zva, %0" : : "r"(a) : "memory");
-	dsb(ish);
+	/* The zeros are in the cache: a guest that maps RAM non-cacheable must see them too. */
+	if (!p2m_forces_cacheable())
+		arch_clean_dcache(pa_to_va(pa), size);
 }
 
 void arch_system_off(void)

@@ -140,7 +140,8 @@ void cpu_virt_init(void)
 	 */
 	write_sysreg(hcr_el2, HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO |
 			      HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC |
-			      HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW);
+			      HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW |
+			      (p2m_forces_cacheable() ? HCR_FWB : 0));
 	write_sysreg(vtcr_el2, p2m_vtcr());
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	/* The PMU is hidden: its registers trap (and the guest gets an UNDEF). */

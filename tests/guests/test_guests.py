@@ -51,7 +51,8 @@ CPUS = 2            # vCPUs of every guest's domain (and -smp of a bare run)
 # domain of the run Xen's PV interface (SPEC key pv=1); peers are guests started
 # with it as domU2, domU3, ... (domain ids follow DT order, so the test is
 # domain 1).  Every domain of the run must print its own PASS line.  Peers are
-# not tests of their own.  cpus and affinity set every domain's vCPUs and CPU mask.
+# not tests of their own.  cpus and affinity set every domain's vCPUs and CPU mask;
+# timeout, the seconds the run may take when it needs more than the default.
 LAUNCH = {
     "xen_version": dict(pv=True),
     "xen_shared_info": dict(pv=True),
@@ -60,7 +61,8 @@ LAUNCH = {
     "grant_map": dict(pv=True, peers=["grant_give"]),
     "grant_copy": dict(pv=True, peers=["grant_give"]),
     "hostile_freed_map": dict(pv=True, peers=["hostile_freed_give"]),
-    "xen_fuzz": dict(pv=True, peers=["xen_heartbeat"]),
+    "hostile_p2m_race": dict(pv=True),
+    "xen_fuzz": dict(pv=True, peers=["xen_heartbeat"], timeout=360),   # 10^6 calls
     # both on physical CPU 0, one vCPU each, so that they keep switching
     "regs_keep": dict(peers=["regs_keep_peer"], cpus=1, affinity="0x1"),
 }
@@ -68,6 +70,11 @@ PEERS = {peer for how in LAUNCH.values() for peer in how.get("peers", ())}
 GUESTS = sorted(p.stem for p in GUEST_SRC.glob("*.c")
                 if not p.stem.startswith(NOT_TESTS) and p.stem not in PEERS
                 and re.search(r"^void test_main\(void\)", p.read_text(), re.M))
+
+
+def timeout(name):
+    """Seconds a test's run may take: its own (LAUNCH) or DOMUS_GUEST_TIMEOUT, the larger."""
+    return max(TIMEOUT, LAUNCH.get(name, {}).get("timeout", 0))
 
 
 def domains(name):
@@ -102,7 +109,7 @@ def command(name):
     for guest in domains(name):
         cmd += ["--domain", "kernel=%s,memory=64,cpus=%d%s" % (GUEST_OUT / (guest + ".bin"),
                                                                  how.get("cpus", CPUS), extra)]
-    return cmd + ["--timeout", "%g" % TIMEOUT]
+    return cmd + ["--timeout", "%g" % timeout(name)]
 
 
 def domain_output(out, guests, guest):
@@ -136,7 +143,7 @@ def test_guest(name, built_guests):
     cmd = command(name)
     try:
         r = subprocess.run(cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=TIMEOUT + 60)
+                           stderr=subprocess.STDOUT, timeout=timeout(name) + 60)
         out, rc = r.stdout.decode("utf-8", "replace"), r.returncode
     except subprocess.TimeoutExpired as e:
         out, rc = (e.stdout or b"").decode("utf-8", "replace"), None

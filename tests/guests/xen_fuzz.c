@@ -1,5 +1,6 @@
 /*
- * xen_fuzz (hostile): 100000 Xen hypercalls with pseudo-random numbers
+ * xen_fuzz (hostile): 500000 Xen hypercalls on each of its two vCPUs at once
+ * (so also racing each other on its own pages), with pseudo-random numbers
  * (mostly the implemented ones, also 0..63 and large values), sub-ops and
  * arguments: small and random values, domain ids, gfns and pointers into a
  * scratch part of its own RAM (never touched by the guest itself), into a
@@ -12,20 +13,24 @@
  */
 #include "guest.h"
 
-#define CALLS       100000
+#define CALLS       500000      /* per vCPU: 10^6 in all */
 #define SCRATCH     UL(0x41000000)      /* RAM + 16 MiB .. + 48 MiB */
 #define SCRATCH_SZ  UL(0x02000000)
 
 /* Pointers go into the first half; ops and entries written back stay in the rest. */
 static u64 argbuf[1024] __attribute__((aligned(4096)));
-static u64 seed = 0x9e3779b97f4a7c15UL;
+/* Each vCPU draws from its own generator. */
+static u64 seeds[2] = { 0x9e3779b97f4a7c15UL, 0x2545f4914f6cdd1dUL };
+static volatile unsigned int finished;
 
 static u64 rnd(void)
 {
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return seed;
+    u64 *seed = &seeds[cpu_id() & 1];
+
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    return *seed;
 }
 
 static u64 value(void)
@@ -48,7 +53,7 @@ static u64 value(void)
     }
 }
 
-void test_main(void)
+static void fuzz(void)
 {
     static const u64 impl[] = { 12, 13, 17, 18, 20, 21, 24, 29, 32, 34 };
     static const u64 big[] = { 64, 100, 0xffff, 0x80000000UL, ~0UL };
@@ -81,9 +86,26 @@ void test_main(void)
         s64 ret = hypercall(nr, a[0], a[1], a[2], a[3], a[4]);
         enosys += ret == -XEN_ENOSYS;
         zero += ret == 0;
-        if (i % 20000 == 0)
-            info("fuzz: %u calls (%u -ENOSYS, %u zero)", i, enosys, zero);
+        if (i % 100000 == 0)
+            info("fuzz: vCPU %u: %u calls (%u -ENOSYS, %u zero)", cpu_id(), i, enosys, zero);
     }
+}
+
+static void vcpu1(u64 arg)
+{
+    (void)arg;
+    fuzz();
+    WRITE_ONCE(finished, 1);
+}
+
+void test_main(void)
+{
+    require_cpus(2);
+    s64 r = start_cpu(1, vcpu1, 0);
+    if (r)
+        fail("CPU_ON(1) = %ld", r);
+    fuzz();
+    CHECK(wait_flag(&finished, 1, 300000), "vCPU 1 never finished its calls");
     s64 v = HYPERCALL2(HYP_xen_version, XENVER_version, 0);
     CHECK(v == 0x40011, "xen_version after the fuzz = 0x%lx", v);
 }

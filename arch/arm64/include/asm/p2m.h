@@ -9,5 +9,7 @@ struct domain;
 /* Loads the domain's stage-2 on this CPU. */
 void p2m_activate(struct domain *d);
 uint64_t p2m_vtcr(void);
+/* Whether stage 2 can force guest RAM cacheable (FEAT_S2FWB; HCR_EL2.FWB is set then). */
+bool p2m_forces_cacheable(void);
 
 #endif

@@ -63,6 +63,7 @@
 #define HCR_TACR  (1ull << 21)
 #define HCR_TSW   (1ull << 22)
 #define HCR_RW    (1ull << 31)
+#define HCR_FWB   (1ull << 46)
 
 /* MDCR_EL2 */
 #define MDCR_TPMCR (1ull << 5)
