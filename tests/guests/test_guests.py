@@ -52,7 +52,8 @@ CPUS = 2            # vCPUs of every guest's domain (and -smp of a bare run)
 # with it as domU2, domU3, ... (domain ids follow DT order, so the test is
 # domain 1).  Every domain of the run must print its own PASS line.  Peers are
 # not tests of their own.  cpus and affinity set every domain's vCPUs and CPU mask;
-# timeout, the seconds the run may take when it needs more than the default.
+# smp, the machine's physical CPUs; timeout, the seconds the run may take when it
+# needs more than the default.
 LAUNCH = {
     "xen_version": dict(pv=True),
     "xen_shared_info": dict(pv=True),
@@ -62,6 +63,8 @@ LAUNCH = {
     "grant_copy": dict(pv=True, peers=["grant_give"]),
     "hostile_freed_map": dict(pv=True, peers=["hostile_freed_give"]),
     "hostile_p2m_race": dict(pv=True),
+    # one physical CPU for both: the planter's list registers meet the victim
+    "hostile_lr_victim": dict(peers=["hostile_lr_plant"], smp=1),
     "xen_fuzz": dict(pv=True, peers=["xen_heartbeat"], timeout=360),   # 10^6 calls
     # both on physical CPU 0, one vCPU each, so that they keep switching
     "regs_keep": dict(peers=["regs_keep_peer"], cpus=1, affinity="0x1"),
@@ -109,6 +112,8 @@ def command(name):
     for guest in domains(name):
         cmd += ["--domain", "kernel=%s,memory=64,cpus=%d%s" % (GUEST_OUT / (guest + ".bin"),
                                                                  how.get("cpus", CPUS), extra)]
+    if "smp" in how:
+        cmd += ["--smp", str(how["smp"])]
     return cmd + ["--timeout", "%g" % timeout(name)]
 
 
