@@ -27,6 +27,7 @@
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <domus/sched.h>
+#include <xen/hypercall.h>
 #include <xen/pv.h>
 #include <asm/guest_abi.h>
 
@@ -338,6 +339,7 @@ void domain_reap(void)
 	}
 	if (boot_done && !nr_dying && !nr_alive) {
 		check_memory_back();
+		pr_info("hypercalls: the longest held its CPU %lu us\n", hypercall_longest_us());
 		pr_info("no domain left to run: powering off\n");
 		arch_system_off();
 	}

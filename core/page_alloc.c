@@ -113,6 +113,13 @@ uint64_t alloc_pages(uint64_t nr, uint64_t align_pages)
 		for (uint64_t cand = first; cand + nr * PAGE_SIZE <= b->base + b->pages * PAGE_SIZE &&
 		     cand >= b->base; cand += align_pages * PAGE_SIZE) {
 			uint64_t bit = b->first_bit + (cand - b->base) / PAGE_SIZE;
+
+			/* 64 pages in use at once: skip them in one step (the scan runs at EL2). */
+			if (bitmap[bit / 64] == ~0ull && align_pages < 64) {
+				uint64_t next = ALIGN_UP(bit + 1, 64) - bit - 1;
+				cand += ALIGN_DOWN(next, align_pages) * PAGE_SIZE;
+				continue;
+			}
 			if (run_free(bit, nr)) {
 				set_bits(bit, nr, true);
 				pa = cand;

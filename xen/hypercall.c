@@ -15,6 +15,8 @@
 
 static int64_t do_multicall(struct vcpu *v, uint64_t calls, uint64_t nr);
 
+static uint64_t longest;	/* ticks: the longest any call (or continued part) kept a CPU */
+
 /*
  * One row per hypercall: its name, its handler and how many arguments the
  * handler takes.  Each row becomes a stub that calls the handler through its
@@ -77,6 +79,20 @@ int64_t hypercall_target(const struct vcpu *v, domid_t domid)
 	return domain_by_id(domid) ? -XEN_EPERM : -XEN_ESRCH;
 }
 
+static void note_duration(uint64_t ticks)
+{
+	uint64_t seen = __atomic_load_n(&longest, __ATOMIC_RELAXED);
+
+	while (ticks > seen && !__atomic_compare_exchange_n(&longest, &seen, ticks, false,
+							    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+uint64_t hypercall_longest_us(void)
+{
+	return __atomic_load_n(&longest, __ATOMIC_RELAXED) * 1000000 / arch_counter_freq();
+}
+
 void hypercall_dispatch(struct vcpu *v)
 {
 	uint64_t args[HYPERCALL_MAX_ARGS];
@@ -86,6 +102,7 @@ void hypercall_dispatch(struct vcpu *v)
 	v->hcall_start = arch_counter();
 	v->hcall_continue = false;
 	ret = call(v, nr, args);
+	note_duration(arch_counter() - v->hcall_start);
 	if (v->hcall_continue)
 		hypercall_arch_continue(v, args);
 	else

@@ -14,6 +14,9 @@ struct vcpu;
  */
 int64_t hypercall_target(const struct vcpu *v, domid_t domid);
 
+/* The longest any hypercall, or a continued part of one, kept its CPU (microseconds). */
+uint64_t hypercall_longest_us(void);
+
 /* Whether the call in progress has had its share of the CPU. */
 bool hypercall_preempt_check(const struct vcpu *v);
 /*
