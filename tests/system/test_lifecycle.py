@@ -1,10 +1,12 @@
 """Domain lifecycle: on_poweroff / on_reboot / on_crash (a guest faulting in a
 loop is crashed with a register dump while the other domains run on), memory
-scrubbing on destroy, and (slow) the default three-domain set with its two
-Linux guests.
+scrubbing on destroy, hundreds of PV reboots with every page back, and (slow)
+the default three-domain set with its two Linux guests.
 
 Micro-guests (tests/guests/sys_*.c):
   sys_reboot      prints "reboot: boot", then calls PSCI SYSTEM_RESET;
+  sys_reboot_pv   sets up Xen's PV interface, reboots with SCHEDOP_shutdown
+                  until the machine has run 12 s, then powers off;
   sys_crash_loop  faults forever (Domus crashes it: "faulting in a loop");
   sys_ticker      counts 20 timer ticks 100 ms apart, then PASSes;
   sys_blocked     sleeps in WFI forever;
@@ -25,6 +27,7 @@ from conftest import (GUEST_START, build_guests, guest_bin, printed, run, spec,
 pytestmark = pytest.mark.hv
 
 REBOOT = guest_bin("sys_reboot")
+REBOOT_PV = guest_bin("sys_reboot_pv")
 CRASH = guest_bin("sys_crash_loop")
 TICKER = guest_bin("sys_ticker")
 BLOCKED = guest_bin("sys_blocked")
@@ -34,7 +37,7 @@ SCRUB = guest_bin("sys_scrub_scan")
 
 @pytest.fixture(scope="module", autouse=True)
 def guests_built():
-    build_guests("sys_reboot", "sys_crash_loop", "sys_ticker", "sys_blocked",
+    build_guests("sys_reboot", "sys_reboot_pv", "sys_crash_loop", "sys_ticker", "sys_blocked",
                  "sys_iso_write", "sys_scrub_scan")
 
 
@@ -44,6 +47,10 @@ def lc_run(name, domains, smp=1, timeout=20):
 
 def count(out, line):
     return len(re.findall(r"(?m)^(?:\(d\d+\) )?%s$" % re.escape(line), out))
+
+
+def count_re(out, pattern):
+    return len(re.findall(r"(?m)^(?:\(d\d+\) )?%s$" % pattern, out))
 
 
 # ------------------------------------------------------------------ reboot
@@ -60,6 +67,19 @@ def test_rebooting_guest_comes_back():
     assert first_boot < restart < out.find("reboot: boot", restart), out[-3000:]
     assert status == 124, "status %s: the guest reboots forever, the run should end by " \
         "--timeout" % status
+
+
+def test_a_hundred_pv_reboots_return_every_page():
+    """sys_reboot_pv sets up shared_info, a grant frame, an event channel and
+    vcpu_info, gives a page back and reboots, until the machine has run 12 s;
+    then it powers off, and Domus checks that every page is back."""
+    status, out = lc_run("reboot-pv-100", [spec(REBOOT_PV, pv=1)], timeout=60)
+    boots = count_re(out, r"reboot_pv: boot at \d+ s")
+    assert boots >= 100, "only %d boots in 12 s: %s" % (boots, out[-2000:])
+    assert count(out, "(domus) domU1 (d1) rebooted: restarting it") == boots - 1
+    assert "reboot_pv: done" in out and "domus-test: sys_reboot_pv: PASS" in out, out[-2000:]
+    assert re.search(r"(?m)^\(domus\) all memory back: \d+ KiB free$", out), out[-2000:]
+    assert status == 0, "status %s" % status
 
 
 def test_on_reboot_destroy_does_not_come_back():
