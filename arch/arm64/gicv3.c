@@ -103,6 +103,11 @@ void gic_enable_ppi(uint32_t intid)
 	*reg32(cpu_gicr[arch_this_cpu()->id] + GICR_SGI_BASE + GICD_ISENABLER) = 1u << intid;
 }
 
+void gic_disable_ppi(uint32_t intid)
+{
+	*reg32(cpu_gicr[arch_this_cpu()->id] + GICR_SGI_BASE + GICD_ICENABLER) = 1u << intid;
+}
+
 void gic_route_spi(uint32_t intid, unsigned cpu)
 {
 	uint64_t mpidr = pcpus[cpu].arch.mpidr;

@@ -6,6 +6,7 @@
 #include <asm/psci_fw.h>
 #include <asm/traps.h>
 #include <asm/vcpu_ctx.h>
+#include <asm/vtimer.h>
 #include <domus/console.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
@@ -60,6 +61,7 @@ uint64_t arch_vcpu_run(struct vcpu *v)
 	start = arch_counter();
 	kind = enter_guest(&v->arch.regs);
 	gic_lrs_save(v);
+	vtimer_sample(v);
 	handle_guest_exit(v, kind);
 	/* What Domus did for the exit (a hypercall, an emulated device) is the vCPU's time too. */
 	ran = arch_counter() - start;

@@ -15,10 +15,10 @@
 #include <asm/platform_dt.h>
 #include <asm/psci_fw.h>
 #include <asm/vcpu_ctx.h>
+#include <asm/vtimer.h>
 
 extern char _head[], _end[];
 void secondary_entry(void);
-void vtimer_cpu_init(void);
 
 static uint32_t console_intid;	/* the console UART's interrupt, 0 if unknown */
 

@@ -7,6 +7,7 @@
  */
 #include <domus/arch.h>
 #include <asm/vcpu_ctx.h>
+#include <asm/vtimer.h>
 #include <asm/gic.h>
 #include <asm/p2m.h>
 #include <asm/sysreg.h>
@@ -108,6 +109,7 @@ void arch_vcpu_load(struct vcpu *v)
 	write_sysreg(cntp_ctl_el0, a->timer.cntp_ctl);
 	gic_vcpu_state_load(v);
 	gic_lrs_clear();
+	vtimer_load();
 	isb();
 }
 

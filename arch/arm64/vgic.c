@@ -125,13 +125,11 @@ void vgic_inject_spi(struct domain *d, uint32_t intid)
 	notify(d, NULL, irq);
 }
 
-void vgic_set_spi_level(struct domain *d, uint32_t intid, bool level)
+/* The input line of interrupt irq (of v, or an SPI) goes to level. */
+static void set_level(struct domain *d, struct vcpu *v, struct vgic_irq *irq, bool level)
 {
-	struct vgic_irq *irq = get_irq(d, NULL, intid);
 	bool changed;
 
-	if (!irq)
-		return;
 	spin_lock(&d->arch.vgic.lock);
 	changed = irq->line != level;
 	irq->line = level;
@@ -139,7 +137,27 @@ void vgic_set_spi_level(struct domain *d, uint32_t intid, bool level)
 		set_pending(irq);
 	spin_unlock(&d->arch.vgic.lock);
 	if (changed)
-		notify(d, NULL, irq);
+		notify(d, v, irq);
+}
+
+void vgic_set_private_level(struct vcpu *v, uint32_t intid, bool level)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		set_level(v->dom, v, &v->arch.vgic.priv[intid], level);
+}
+
+bool vgic_private_line(const struct vcpu *v, uint32_t intid)
+{
+	return intid < VGIC_NR_PRIVATE && __atomic_load_n(&v->arch.vgic.priv[intid].line,
+							  __ATOMIC_RELAXED);
+}
+
+void vgic_set_spi_level(struct domain *d, uint32_t intid, bool level)
+{
+	struct vgic_irq *irq = get_irq(d, NULL, intid);
+
+	if (irq)
+		set_level(d, NULL, irq, level);
 }
 
 void vgic_send_sgi(struct vcpu *src, uint64_t sgi1r)

@@ -18,6 +18,7 @@ uint32_t gic_ack(void);
 void gic_eoi(uint32_t intid);
 void gic_send_sgi(unsigned cpu, unsigned sgi);
 void gic_enable_ppi(uint32_t intid);
+void gic_disable_ppi(uint32_t intid);
 void gic_route_spi(uint32_t intid, unsigned cpu);
 unsigned gic_nr_lrs(void);
 

@@ -68,6 +68,9 @@ void vgic_inject_private(struct vcpu *v, uint32_t intid);
 void vgic_inject_spi(struct domain *d, uint32_t intid);
 /* Drive the input line of a level-sensitive SPI. */
 void vgic_set_spi_level(struct domain *d, uint32_t intid, bool level);
+/* The same for a private interrupt of v (a timer's output), and that line now. */
+void vgic_set_private_level(struct vcpu *v, uint32_t intid, bool level);
+bool vgic_private_line(const struct vcpu *v, uint32_t intid);
 /* A guest write to ICC_SGI1R_EL1. */
 void vgic_send_sgi(struct vcpu *src, uint64_t sgi1r);
 /* Whether the interrupt is pending, as GICD/GICR_ISPENDR would report it. */
