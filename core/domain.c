@@ -309,13 +309,10 @@ static void destroy(struct domain *d)
 		domain_create(cfg, id);
 }
 
-void domain_reap(void)
+/* The next dying domain that no CPU and no other domain holds, off the list; or NULL. */
+static struct domain *take_dead(void)
 {
 	struct domain *dead = NULL;
-
-	/* The common case, on every exit: nothing to do, without taking a lock. */
-	if (!nr_dying && (nr_alive || !boot_done))
-		return;
 
 	spin_lock(&domains_lock);
 	for (unsigned id = 1; id <= MAX_DOMAINS && !dead; id++) {
@@ -328,7 +325,22 @@ void domain_reap(void)
 		}
 	}
 	spin_unlock(&domains_lock);
-	if (dead) {
+	return dead;
+}
+
+void domain_reap(void)
+{
+	struct domain *dead;
+
+	/* The common case, on every exit: nothing to do, without taking a lock. */
+	if (!nr_dying && (nr_alive || !boot_done))
+		return;
+	/*
+	 * Until none is left: destroying one lets go of the others it held (its
+	 * event channels, its grants), and this CPU may sleep next, with nobody
+	 * else awake to look again.
+	 */
+	while ((dead = take_dead())) {
 		/* Building a domain uses FP registers (libfdt): the loaded vCPU's must be saved. */
 		if (arch_this_cpu()->loaded)
 			sched_unload(arch_this_cpu());

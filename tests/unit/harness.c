@@ -307,8 +307,7 @@ static void destroy_domains(void)
 			domain_kill(d);
 		}
 	}
-	for (unsigned i = 0; i < MAX_DOMAINS; i++)
-		domain_reap();	/* one dying domain a call */
+	domain_reap();
 	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
 		if (domain_by_id(id)) {
 			/* Later tests would share its memory with the allocator: stop here. */
