@@ -87,8 +87,8 @@ void arch_map_ram_only(const struct boot_module *banks, unsigned nr)
 
 void arch_boot_secondaries(const uint64_t *hwids, unsigned n)
 {
+	(void)hwids;	/* the fake CPUs need no address */
 	for (unsigned i = 1; i < n && i < NR_CPUS; i++) {
-		(void)hwids;
 		pcpus[i].id = i;
 		pcpus[i].online = true;
 		nr_pcpus = i + 1;

@@ -12,7 +12,6 @@
 #include <domus/arch.h>
 #include <domus/boot_dt.h>
 #include <domus/console.h>
-#include <domus/page.h>
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <xen/pv.h>
@@ -209,24 +208,46 @@ struct domain *fake_domain(unsigned nr_vcpus)
 	return create(nr_vcpus, false);
 }
 
-/* Gives pages back as a balloon driver would (XENMEM_decrease_reservation). */
-static void balloon_out(struct domain *d, uint64_t first_page)
-{
-	for (uint64_t i = first_page; i < d->ram_size / PAGE_SIZE; i++) {
-		uint64_t old;
+#define RESERVATION_LIST 256	/* where in guest page 0 the extent list goes */
+#define RESERVATION_MAX  ((PAGE_SIZE - RESERVATION_LIST) / sizeof(uint64_t))
 
-		REQUIRE(p2m_arch_set_page(d, d->ram_base + i * PAGE_SIZE, 0, P2M_RAM, &old));
-		REQUIRE(old);
-		page_put(old);
-		d->ram_pages--;
-	}
+int64_t guest_reservation(struct domain *d, unsigned cmd, const uint64_t *gfns, unsigned nr,
+			  domid_t domid)
+{
+	struct xen_memory_reservation *r = guest_ptr(d, d->ram_base);
+	struct vcpu *v = d->vcpu[0];
+	uint64_t args[HYPERCALL_MAX_ARGS] = { cmd, d->ram_base };
+	int64_t ret;
+
+	REQUIRE(r && nr <= RESERVATION_MAX);
+	memcpy((uint8_t *)r + RESERVATION_LIST, gfns, nr * sizeof(*gfns));
+	*r = (struct xen_memory_reservation){ .extent_start = d->ram_base + RESERVATION_LIST,
+					      .nr_extents = nr, .domid = domid };
+	/* As the guest does: again, while Domus continues it. */
+	do {
+		v->hcall_start = arch_counter();
+		v->hcall_continue = false;
+		v->hcall_args = args;
+		ret = do_memory_op(v, args[0], args[1]);
+	} while (v->hcall_continue);
+	return ret;
 }
 
 struct domain *fake_pv_domain(unsigned nr_vcpus)
 {
 	struct domain *d = create(nr_vcpus, true);
+	uint64_t gfns[RESERVATION_MAX];
+	unsigned n = 0;
 
-	balloon_out(d, FAKE_PV_RAM_PAGES);
+	/* What a balloon driver does: give back all but the first pages. */
+	for (uint64_t i = FAKE_PV_RAM_PAGES; i < d->ram_size / PAGE_SIZE; i++) {
+		gfns[n++] = (d->ram_base >> PAGE_SHIFT) + i;
+		if (n == RESERVATION_MAX || i + 1 == d->ram_size / PAGE_SIZE) {
+			REQUIRE(guest_reservation(d, XENMEM_decrease_reservation, gfns, n,
+						  DOMID_SELF) == n);
+			n = 0;
+		}
+	}
 	return d;
 }
 

@@ -97,6 +97,13 @@ struct boot_domain *fake_config(const struct domain *d);
  */
 #define FAKE_PV_RAM_PAGES 16
 struct domain *fake_pv_domain(unsigned nr_vcpus);
+/*
+ * A XENMEM_decrease_reservation or XENMEM_populate_physmap call of d's
+ * vCPU 0 for these frames (at most 480; the arguments go in guest page 0);
+ * its result.
+ */
+int64_t guest_reservation(struct domain *d, unsigned cmd, const uint64_t *gfns, unsigned nr,
+			  domid_t domid);
 /* Domus's pointer to guest physical address ipa of d, or NULL if unmapped. */
 void *guest_ptr(struct domain *d, uint64_t ipa);
 

@@ -16,11 +16,6 @@ static bool in_runq(const struct pcpu *c, const struct vcpu *v)
 	return false;
 }
 
-static void reap_all(void)
-{
-	domain_reap();
-}
-
 TEST(create_builds_registers_and_starts_vcpu0)
 {
 	uint64_t before = page_alloc_free_pages();
@@ -89,7 +84,7 @@ TEST(reap_waits_until_no_cpu_holds_a_vcpu)
 
 	domain_shutdown(d, SHUTDOWN_POWEROFF);
 	d->vcpu[1]->loaded_on = 3;	/* CPU 3 has not saved it yet */
-	reap_all();
+	domain_reap();
 	CHECK(domain_by_id(id) == d);
 	CHECK_EQ(d->state, DOMAIN_DYING);
 	d->vcpu[1]->loaded_on = -1;
@@ -151,7 +146,7 @@ TEST(each_policy_for_each_reason)
 			cfg->on_crash = cases[i].action;
 		domain_shutdown(d, cases[i].why);
 		CHECK_EQ(d->state, cases[i].state);
-		reap_all();
+		domain_reap();
 		now = domain_by_id(id);
 		if (cases[i].state == DOMAIN_PRESERVED) {
 			CHECK(now == d);	/* kept, stopped, with its memory */
@@ -165,7 +160,7 @@ TEST(each_policy_for_each_reason)
 		}
 		if (now)
 			domain_kill(now);
-		reap_all();
+		domain_reap();
 		CHECK(domain_by_id(id) == NULL);
 	}
 }
@@ -184,7 +179,7 @@ TEST(kill_destroys_a_preserved_domain_and_cancels_a_restart)
 	domain_kill(rebooting);
 	CHECK_EQ(kept->state, DOMAIN_DYING);
 	CHECK(!rebooting->reboot);
-	reap_all();
+	domain_reap();
 	CHECK(domain_by_id(kept_id) == NULL);
 	CHECK(domain_by_id(rebooting_id) == NULL);
 	CHECK_EQ(page_alloc_free_pages(), before);
@@ -197,7 +192,7 @@ TEST(refused_configurations_leave_nothing_behind)
 	uint64_t before;
 
 	domain_kill(d);
-	reap_all();
+	domain_reap();
 	before = page_alloc_free_pages();
 	cfg.cpus = MAX_VCPUS + 1;
 	CHECK(domain_create(&cfg, 5) == NULL);
@@ -259,7 +254,7 @@ TEST(a_domain_another_cpu_holds_is_destroyed_only_when_it_lets_go)
 	REQUIRE(held == d);
 	CHECK(domain_get(id + 1) == NULL);
 	domain_shutdown(d, SHUTDOWN_POWEROFF);
-	reap_all();
+	domain_reap();
 	CHECK(domain_by_id(id) == d);		/* still there for whoever holds it */
 	CHECK_EQ(d->state, DOMAIN_DYING);
 	domain_put(held);

@@ -386,24 +386,15 @@ TEST(size_and_version)
 
 /* ---- hostile granters and grantees (page references) ---- */
 
+/* One page given back, or taken again, by d. */
 static int64_t give_back(struct domain *d, uint64_t gfn)
 {
-	struct xen_memory_reservation *r = guest_ptr(d, d->ram_base + 2048);
-
-	*(uint64_t *)guest_ptr(d, d->ram_base + 3072) = gfn;
-	*r = (struct xen_memory_reservation){ .extent_start = d->ram_base + 3072, .nr_extents = 1,
-					      .domid = DOMID_SELF };
-	return do_memory_op(d->vcpu[0], XENMEM_decrease_reservation, d->ram_base + 2048);
+	return guest_reservation(d, XENMEM_decrease_reservation, &gfn, 1, DOMID_SELF);
 }
 
 static int64_t take_back(struct domain *d, uint64_t gfn)
 {
-	struct xen_memory_reservation *r = guest_ptr(d, d->ram_base + 2048);
-
-	*(uint64_t *)guest_ptr(d, d->ram_base + 3072) = gfn;
-	*r = (struct xen_memory_reservation){ .extent_start = d->ram_base + 3072, .nr_extents = 1,
-					      .domid = DOMID_SELF };
-	return do_memory_op(d->vcpu[0], XENMEM_populate_physmap, d->ram_base + 2048);
+	return guest_reservation(d, XENMEM_populate_physmap, &gfn, 1, DOMID_SELF);
 }
 
 TEST(a_page_given_back_while_mapped_lives_until_the_unmap)
