@@ -197,7 +197,7 @@ static bool must_wait(const struct console_ring *r)
 
 uint64_t console_deadline(void)
 {
-	if (backlog)
+	if (backlog || pv_console_deferred())
 		return arch_counter() + arch_counter_freq() / 1000;
 	return held && partial_since ? partial_since + arch_counter_freq() / 1000 * HOLD_MS : 0;
 }
@@ -211,12 +211,13 @@ void console_sync(void)
 
 void console_poll(void)
 {
+	pv_console_poll();
 	if (held || backlog)
 		console_flush();
 }
 
 /* One round: a line from every domain that has one.  Returns whether anything was printed. */
-static bool drain_round(bool everything)
+static bool drain_round(void)
 {
 	char line[LONGEST_LINE];
 	bool printed = false;
@@ -224,11 +225,11 @@ static bool drain_round(bool everything)
 	spin_lock(&rings_lock);
 	for (struct console_ring *r = rings; r; r = r->next) {
 		bool prefix = nr_rings > 1;
-		bool partial = everything || nr_rings == 1 || r->dom->id == input_id;
+		bool partial = nr_rings == 1 || r->dom->id == input_id;
 		size_t n;
 		uint64_t dropped = r->dropped;
 
-		if (!everything && r->len && must_wait(r)) {
+		if (r->len && must_wait(r)) {
 			held = true;
 			continue;
 		}
@@ -252,6 +253,26 @@ static bool drain_round(bool everything)
 }
 
 /*
+ * Everything left of a domain on its way out; bounded by its ring, whatever
+ * the others write meanwhile.  With console_lock.
+ */
+static void drain_ring(struct console_ring *r)
+{
+	char line[LONGEST_LINE];
+	bool prefix;
+	size_t n;
+
+	spin_lock(&rings_lock);
+	prefix = nr_rings > 1;
+	while ((n = take_line(r, line, true))) {
+		spin_unlock(&rings_lock);
+		print_guest(r, line, n, prefix);
+		spin_lock(&rings_lock);
+	}
+	spin_unlock(&rings_lock);
+}
+
+/*
  * Whoever holds the UART prints for everybody; others just leave their bytes
  * queued.  One call prints at most FLUSH_ROUNDS lines of each domain, so that
  * a guest flooding its console keeps no CPU (and no lock) for long: what is
@@ -267,7 +288,7 @@ static void console_flush(void)
 	do {
 		flush_wanted = false;
 		held = false;
-		while (rounds < FLUSH_ROUNDS && drain_round(false))
+		while (rounds < FLUSH_ROUNDS && drain_round())
 			rounds++;
 	} while (flush_wanted && rounds < FLUSH_ROUNDS);
 	backlog = rounds == FLUSH_ROUNDS;
@@ -304,8 +325,7 @@ void console_domain_remove(struct domain *d)
 	struct console_ring **p;
 
 	spin_lock(&console_lock);
-	while (drain_round(true))
-		;
+	drain_ring(&d->console);
 	spin_lock(&rings_lock);
 	for (p = &rings; *p && *p != &d->console; p = &(*p)->next)
 		;

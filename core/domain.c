@@ -16,8 +16,10 @@
  *                      none of whose vCPUs is loaded on a CPU, and that no
  *                      other domain's hypercall holds (domain_get()), is taken
  *                      off the list and destroyed there, its memory scrubbed and
- *                      returned; with the restart policy it is then created
- *                      again, under the same id, from the same description.
+ *                      returned (but pages others still map); with the restart
+ *                      policy it is then created again, under the same id,
+ *                      from the same description.  Its structures are freed
+ *                      once no other domain maps its pages (domain_hold()).
  */
 #include <domus/domain.h>
 #include <domus/arch.h>
@@ -38,6 +40,8 @@ static unsigned nr_dying;		/* shut down, not yet destroyed */
 static bool boot_done;			/* every boot domain has been built */
 static uint32_t serials;		/* the last domain serial given out */
 static uint64_t free_before_domains;	/* free pages before the first domain was built */
+static struct domain *destroyed;	/* off the list, structures kept while held */
+static bool unheld;			/* one of them may be held no more */
 
 struct domain *domain_by_id(unsigned id)
 {
@@ -59,6 +63,17 @@ struct domain *domain_get(unsigned id)
 void domain_put(struct domain *d)
 {
 	__atomic_sub_fetch(&d->refs, 1, __ATOMIC_RELEASE);
+}
+
+void domain_hold(struct domain *d)
+{
+	__atomic_add_fetch(&d->map_refs, 1, __ATOMIC_ACQUIRE);
+}
+
+void domain_unhold(struct domain *d)
+{
+	if (!__atomic_sub_fetch(&d->map_refs, 1, __ATOMIC_RELEASE))
+		__atomic_store_n(&unheld, true, __ATOMIC_RELEASE);
 }
 
 struct domain *domain_next_alive(struct domain *after)
@@ -86,6 +101,7 @@ bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size)
 
 static void free_structs(struct domain *d)
 {
+	pv_domain_free(d);
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		domain_free_struct(d->vcpu[i], sizeof(struct vcpu));
 	domain_free_struct(d, sizeof(*d));
@@ -173,7 +189,7 @@ struct domain *domain_create(const struct boot_domain *cfg, unsigned id)
 		return d;
 	pr_err("%s (d%u) not started: %s\n", cfg->name, id, err);
 	if (d) {
-		pv_domain_destroy(d);
+		pv_domain_relinquish(d);
 		p2m_arch_destroy(d);
 		free_structs(d);
 	}
@@ -290,23 +306,53 @@ static bool still_loaded(const struct domain *d)
 	return false;
 }
 
+/* Everything but the structures that others' mappings need; those wait on the destroyed list. */
 static void destroy(struct domain *d)
 {
 	uint64_t before = page_alloc_free_pages();
-	const struct boot_domain *cfg = d->cfg;
-	unsigned id = d->id;
-	bool restart = d->reboot;
 
 	sched_remove_domain(d);
 	console_domain_remove(d);
-	pv_domain_destroy(d);
+	pv_domain_relinquish(d);
 	p2m_arch_destroy(d);
-	free_structs(d);
-	pr_info("d%u destroyed, %lu KiB returned\n", id,
+	pr_info("d%u destroyed, %lu KiB returned\n", d->id,
 		(page_alloc_free_pages() - before) * (PAGE_SIZE / KiB));
+	d->kept = __atomic_load_n(&d->map_refs, __ATOMIC_ACQUIRE);
+	if (d->kept)
+		pr_info("d%u: other domains still map its pages: kept until they let go\n", d->id);
+	spin_lock(&domains_lock);
+	d->next_dead = destroyed;
+	destroyed = d;
+	unheld = true;
+	spin_unlock(&domains_lock);
 	announce_state_change();
-	if (restart)
-		domain_create(cfg, id);
+	if (d->reboot)
+		domain_create(d->cfg, d->id);
+}
+
+/* A destroyed domain nobody holds any more, off the destroyed list; or NULL. */
+static struct domain *take_unheld(void)
+{
+	struct domain **p, *d = NULL;
+
+	spin_lock(&domains_lock);
+	unheld = false;		/* before looking: a later domain_unhold() raises it again */
+	for (p = &destroyed; *p; p = &(*p)->next_dead)
+		if (!__atomic_load_n(&(*p)->map_refs, __ATOMIC_ACQUIRE)) {
+			d = *p;
+			*p = d->next_dead;
+			break;
+		}
+	spin_unlock(&domains_lock);
+	return d;
+}
+
+static void free_destroyed(struct domain *d)
+{
+	if (d->kept)
+		pr_info("d%u (destroyed): no domain maps its pages any more, all returned\n",
+			d->id);
+	free_structs(d);
 }
 
 /* The next dying domain that no CPU and no other domain holds, off the list; or NULL. */
@@ -333,21 +379,27 @@ void domain_reap(void)
 	struct domain *dead;
 
 	/* The common case, on every exit: nothing to do, without taking a lock. */
-	if (!nr_dying && (nr_alive || !boot_done))
+	if (!nr_dying && !__atomic_load_n(&unheld, __ATOMIC_ACQUIRE) && (nr_alive || !boot_done))
 		return;
 	/*
 	 * Until none is left: destroying one lets go of the others it held (its
 	 * event channels, its grants), and this CPU may sleep next, with nobody
 	 * else awake to look again.
 	 */
-	while ((dead = take_dead())) {
-		/* Building a domain uses FP registers (libfdt): the loaded vCPU's must be saved. */
-		if (arch_this_cpu()->loaded)
-			sched_unload(arch_this_cpu());
-		destroy(dead);
-		spin_lock(&domains_lock);
-		nr_dying--;
-		spin_unlock(&domains_lock);
+	for (;;) {
+		if ((dead = take_dead())) {
+			/* Building a domain uses FP registers (libfdt): the vCPU's must be saved. */
+			if (arch_this_cpu()->loaded)
+				sched_unload(arch_this_cpu());
+			destroy(dead);
+			spin_lock(&domains_lock);
+			nr_dying--;
+			spin_unlock(&domains_lock);
+		} else if ((dead = take_unheld())) {
+			free_destroyed(dead);
+		} else {
+			break;
+		}
 	}
 	if (boot_done && !nr_dying && !nr_alive) {
 		check_memory_back();

@@ -246,7 +246,7 @@ static int64_t send(struct domain *d, uint32_t port)
 	if (!port || e.state == EVTCHNSTAT_closed)
 		return -XEN_EINVAL;
 	if (e.to_domus) {
-		pv_console_kick(d);
+		pv_console_notify(d);
 	} else if (e.state == EVTCHNSTAT_interdomain) {
 		struct domain *r = domain_get(e.remote_dom);
 		if (r && r->pv && r->state == DOMAIN_RUNNING)

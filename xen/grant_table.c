@@ -166,7 +166,8 @@ static void map_from(struct domain *d, struct domain *g, struct gnttab_map_grant
 		release(g, m->ref, !ro, pa);
 		return;
 	}
-	d->pv->maptrack[h] = (struct maptrack){ true, ro, (domid_t)g->id, m->ref, gfn, pa };
+	domain_hold(g);
+	d->pv->maptrack[h] = (struct maptrack){ true, ro, g, m->ref, gfn, pa };
 	m->handle = h;
 	m->dev_bus_addr = pa;
 }
@@ -174,12 +175,12 @@ static void map_from(struct domain *d, struct domain *g, struct gnttab_map_grant
 /*
  * Removes mapping h of d; with gnt_lock held.  Only the mapping itself
  * leaves d's p2m: if the guest has since put something else at that
- * address, that stays.
+ * address, that stays.  The granter may have been destroyed meanwhile: its
+ * grant table is kept for this (domain_hold()).
  */
 static void unmap_handle(struct domain *d, unsigned h)
 {
 	struct maptrack *t = &d->pv->maptrack[h];
-	struct domain *g = domain_get(t->granter);
 	uint64_t ipa = t->host_gfn << PAGE_SHIFT, pa;
 	enum p2m_type type;
 
@@ -188,12 +189,8 @@ static void unmap_handle(struct domain *d, unsigned h)
 	    type == (t->readonly ? P2M_FOREIGN_RO : P2M_FOREIGN_RW))
 		p2m_arch_set_page(d, ipa, 0, type, NULL);
 	spin_unlock(&d->p2m_lock);
-	if (g && g->pv)
-		release(g, t->ref, !t->readonly, t->pa);
-	else
-		page_put(t->pa);
-	if (g)
-		domain_put(g);
+	release(t->granter, t->ref, !t->readonly, t->pa);
+	domain_unhold(t->granter);
 	t->used = false;
 }
 
@@ -214,27 +211,16 @@ static void unmap_one(struct domain *d, struct gnttab_unmap_grant_ref *u)
 	u->status = GNTST_okay;
 }
 
+/*
+ * Only d's own mappings go: others' mappings of d's pages stay theirs
+ * until they unmap, as on Xen (the pages and d's grant table with them).
+ */
 void gnttab_release_mappings(struct domain *d)
 {
 	spin_lock(&gnt_lock);
-	/* Ours of other domains' pages... */
 	for (unsigned h = 0; h < MAPTRACK_MAX; h++)
 		if (d->pv->maptrack[h].used)
 			unmap_handle(d, h);
-	/*
-	 * ...and theirs of ours: no domain may keep a page that is about to be
-	 * freed, not even one that is shut down and waiting to be destroyed.
-	 */
-	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
-		struct domain *o = domain_get(id);
-
-		if (o && o->pv && o != d)
-			for (unsigned h = 0; h < MAPTRACK_MAX; h++)
-				if (o->pv->maptrack[h].used && o->pv->maptrack[h].granter == d->id)
-					unmap_handle(o, h);
-		if (o)
-			domain_put(o);
-	}
 	spin_unlock(&gnt_lock);
 }
 

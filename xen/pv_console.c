@@ -2,7 +2,8 @@
  * The PV console (hvc0) of each PV domain, served by Domus until a
  * privileged domain can: the ring page at GUEST_MAGIC_BASE, output drained
  * to the shared console when the guest signals its event channel, typed
- * input written to the ring and signalled back.  Also console_io, the
+ * input written to the ring and signalled back; notifications beyond a
+ * rate are served later, not dropped.  Also console_io, the
  * hypercall console that earlycon=xenboot uses, rate limited per domain.
  */
 #include <xen/pv.h>
@@ -17,25 +18,117 @@ static struct xencons_interface *ring(struct domain *d)
 	return pa_to_va(d->pv->console_ring_pa);
 }
 
-void pv_console_kick(struct domain *d)
+#define KICK_WINDOWS_PER_SEC 50	/* notifications are counted in windows this long */
+
+static unsigned nr_deferred;	/* domains whose notification waits for its window */
+
+/* Whether one more event fits in the current window of w; with the domain's console_lock. */
+static bool rate_allow(struct rate_window *w, unsigned limit, uint64_t window)
+{
+	uint64_t now = arch_counter();
+
+	if (now - w->start >= window) {
+		w->start = now;
+		w->count = 0;
+	}
+	if (w->count >= limit)
+		return false;
+	w->count++;
+	return true;
+}
+
+static bool kick_allowed(struct xen_pv *pv)
+{
+	return rate_allow(&pv->console_kicks, CONSOLE_KICKS_PER_SEC / KICK_WINDOWS_PER_SEC,
+			  arch_counter_freq() / KICK_WINDOWS_PER_SEC);
+}
+
+/* Drains the output ring to the shared console. */
+static void kick(struct domain *d)
 {
 	struct xencons_interface *r = ring(d);
-	uint32_t cons = __atomic_load_n(&r->out_cons, __ATOMIC_RELAXED);
-	uint32_t prod = __atomic_load_n(&r->out_prod, __ATOMIC_ACQUIRE);
 	char buf[sizeof(r->out)];
-	uint32_t n = 0;
+	uint32_t cons, prod, n = 0;
 
+	/* One reader at a time: two vCPUs notifying at once must not print the bytes twice. */
+	spin_lock(&d->pv->console_lock);
+	cons = __atomic_load_n(&r->out_cons, __ATOMIC_RELAXED);
+	prod = __atomic_load_n(&r->out_prod, __ATOMIC_ACQUIRE);
 	/* The indexes are the guest's: never read more than the ring holds. */
 	if (prod - cons > sizeof(r->out))
 		cons = prod - sizeof(r->out);
 	while (cons != prod)
 		buf[n++] = r->out[cons++ % sizeof(r->out)];
 	__atomic_store_n(&r->out_cons, cons, __ATOMIC_RELEASE);
+	spin_unlock(&d->pv->console_lock);
 	if (n) {
 		d->pv->console_used = true;
 		console_guest_write(d, buf, n);
 	}
 	evtchn_set_pending(d, d->pv->console_port);
+}
+
+/*
+ * Served at once up to CONSOLE_KICKS_PER_SEC; beyond that the bytes wait in
+ * the ring and the console's poll serves the domain in its next window, so a
+ * guest notifying in a loop costs Domus a flag per call, not a drain.
+ */
+void pv_console_notify(struct domain *d)
+{
+	struct xen_pv *pv = d->pv;
+	bool now;
+
+	spin_lock(&pv->console_lock);
+	now = kick_allowed(pv);
+	if (!now && !pv->console_deferred) {
+		pv->console_deferred = true;
+		__atomic_add_fetch(&nr_deferred, 1, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&pv->console_lock);
+	if (now)
+		kick(d);
+}
+
+bool pv_console_deferred(void)
+{
+	return __atomic_load_n(&nr_deferred, __ATOMIC_ACQUIRE);
+}
+
+/* Takes d's deferred notification if its window allows it now. */
+static bool take_deferred(struct domain *d)
+{
+	struct xen_pv *pv = d->pv;
+	bool take;
+
+	spin_lock(&pv->console_lock);
+	take = pv->console_deferred && kick_allowed(pv);
+	if (take) {
+		pv->console_deferred = false;
+		__atomic_sub_fetch(&nr_deferred, 1, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&pv->console_lock);
+	return take;
+}
+
+void pv_console_poll(void)
+{
+	if (!pv_console_deferred())
+		return;
+	for (unsigned id = 0; id <= MAX_DOMAINS; id++) {
+		struct domain *d = domain_get(id);
+
+		if (!d)
+			continue;
+		if (d->pv && take_deferred(d))
+			kick(d);
+		domain_put(d);
+	}
+}
+
+void pv_console_destroy(struct domain *d)
+{
+	if (d->pv->console_deferred)
+		__atomic_sub_fetch(&nr_deferred, 1, __ATOMIC_RELEASE);
 }
 
 bool pv_console_receive(struct domain *d, char c)
@@ -55,13 +148,12 @@ bool pv_console_receive(struct domain *d, char c)
 /* At most CONSOLE_CALLS_PER_SEC writes per second, so no domain can hog the UART. */
 static bool within_rate(struct xen_pv *pv)
 {
-	uint64_t now = arch_counter();
+	bool ok;
 
-	if (now - pv->console_window_start >= arch_counter_freq()) {
-		pv->console_window_start = now;
-		pv->console_calls = 0;
-	}
-	return ++pv->console_calls <= CONSOLE_CALLS_PER_SEC;
+	spin_lock(&pv->console_lock);
+	ok = rate_allow(&pv->console_writes, CONSOLE_CALLS_PER_SEC, arch_counter_freq());
+	spin_unlock(&pv->console_lock);
+	return ok;
 }
 
 int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf)

@@ -66,7 +66,7 @@ bool pv_page_pinned(const struct domain *d, uint64_t gfn)
 	return false;
 }
 
-void pv_domain_destroy(struct domain *d)
+void pv_domain_relinquish(struct domain *d)
 {
 	struct xen_pv *pv = d->pv;
 
@@ -74,14 +74,27 @@ void pv_domain_destroy(struct domain *d)
 		return;
 	gnttab_release_mappings(d);
 	evtchn_close_all(d);
+	pv_console_destroy(d);
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
-		if (pv->vcpu_info_page[i])
+		if (pv->vcpu_info_page[i]) {
 			page_put(pv->vcpu_info_page[i]);
+			pv->vcpu_info_page[i] = 0;
+		}
 	/* These pages are Domus's, mapped into the domain; the p2m does not free them. */
-	for (unsigned i = 0; i < pv->gnt_frames; i++)
-		scrub_free(pv->gnt_frame_pa[i]);
 	scrub_free(pv->shared_info_pa);
 	scrub_free(pv->console_ring_pa);
+	pv->shared_info_pa = pv->console_ring_pa = 0;
+}
+
+/* The grant table last: unmapping what others mapped of d's pages still uses it. */
+void pv_domain_free(struct domain *d)
+{
+	struct xen_pv *pv = d->pv;
+
+	if (!pv)
+		return;
+	for (unsigned i = 0; i < pv->gnt_frames; i++)
+		scrub_free(pv->gnt_frame_pa[i]);
 	free_pages(va_to_pa(pv), ALIGN_UP(sizeof(*pv), PAGE_SIZE) / PAGE_SIZE);
 	d->pv = NULL;
 }

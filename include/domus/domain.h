@@ -44,6 +44,9 @@ struct domain {
 	unsigned id;
 	uint32_t serial;		/* no other domain had it: owns its pages (core/page.c) */
 	unsigned refs;			/* domain_get()s not yet put: it is not destroyed before */
+	unsigned map_refs;		/* other domains' mappings of its pages (domain_hold()) */
+	struct domain *next_dead;	/* destroyed, its structures kept for those mappings */
+	bool kept;			/* ... which still existed when it was destroyed */
 	char name[16];
 	volatile bool alive;
 	enum domain_state state;
@@ -101,5 +104,13 @@ struct domain *domain_by_id(unsigned id);
  */
 struct domain *domain_get(unsigned id);
 void domain_put(struct domain *d);
+/*
+ * A hold on d's structures for a mapping of one of its pages, taken with a
+ * domain_get() reference: d can die and be destroyed (its memory returned,
+ * a restart under its id) while held, but its structures (its grant table
+ * among them) stay until domain_unhold(), as Xen keeps a dying domain.
+ */
+void domain_hold(struct domain *d);
+void domain_unhold(struct domain *d);
 
 #endif

@@ -16,7 +16,8 @@
 #define GNT_ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct grant_entry_v1))
 #define GNT_MAX_ENTRIES    (GNT_MAX_FRAMES * GNT_ENTRIES_PER_FRAME)
 #define MAPTRACK_MAX       1024
-#define CONSOLE_CALLS_PER_SEC 200	/* console_io write rate limit per domain */
+#define CONSOLE_CALLS_PER_SEC 200	/* console_io writes a domain may make per second */
+#define CONSOLE_KICKS_PER_SEC 200	/* PV console notifications served per second */
 
 struct domain;
 struct vcpu;
@@ -30,6 +31,12 @@ struct evtchn {
 	uint32_t virq;
 };
 
+/* Events counted in the current one-second window, for rate limits. */
+struct rate_window {
+	uint64_t start;
+	unsigned count;
+};
+
 /* How many mappings of one of our grants other domains hold. */
 struct gnt_pin {
 	uint16_t readers;
@@ -40,7 +47,7 @@ struct gnt_pin {
 struct maptrack {
 	bool used;
 	bool readonly;
-	domid_t granter;
+	struct domain *granter;	/* held (domain_hold()) while mapped */
 	uint32_t ref;
 	uint64_t host_gfn;
 	uint64_t pa;		/* the granter's page, referenced while mapped */
@@ -63,15 +70,22 @@ struct xen_pv {
 	uint64_t console_ring_pa;
 	uint32_t console_port;
 	bool console_used;		/* the guest has written to its PV console */
-	uint64_t console_window_start;	/* console_io rate limiting */
-	unsigned console_calls;
+	spinlock_t console_lock;	/* the rate windows below, and console_deferred */
+	struct rate_window console_writes;	/* console_io calls */
+	struct rate_window console_kicks;	/* notifications of the console port */
+	bool console_deferred;		/* a notification waits for the next window */
 	uint32_t shutdown_code;
 	bool runstate_update_flag;	/* vm_assist: mark runstate updates in progress */
 };
 
-/* Sets up (or tears down) the PV interface of a domain built with xen,enhanced. */
+/*
+ * Sets up the PV interface of a domain built with xen,enhanced; tears it
+ * down when the domain is destroyed (relinquish), and frees what is left,
+ * its grant table, once no other domain maps its pages (free).
+ */
 const char *pv_domain_init(struct domain *d);
-void pv_domain_destroy(struct domain *d);
+void pv_domain_relinquish(struct domain *d);
+void pv_domain_free(struct domain *d);
 
 /* Whether Domus keeps a pointer into this RAM page (a registered vcpu_info). */
 bool pv_page_pinned(const struct domain *d, uint64_t gfn);
@@ -82,11 +96,14 @@ void evtchn_raise_virq(struct vcpu *v, uint32_t virq);
 int evtchn_alloc_for_domus(struct domain *d);
 void evtchn_close_all(struct domain *d);
 
-/* The PV console Domus serves. */
-void pv_console_kick(struct domain *d);
+/* The PV console Domus serves: the guest notified its port; deferred notifications served. */
+void pv_console_notify(struct domain *d);
+bool pv_console_deferred(void);
+void pv_console_poll(void);
+void pv_console_destroy(struct domain *d);
 bool pv_console_receive(struct domain *d, char c);
 
-/* Grant mappings other domains hold of d's pages, and d's of theirs. */
+/* The grant mappings d holds of other domains' pages. */
 void gnttab_release_mappings(struct domain *d);
 /* Host address of grant-table frame idx, growing the table to it; 0 if beyond the limit. */
 uint64_t gnttab_frame(struct domain *d, uint64_t idx);

@@ -501,6 +501,65 @@ TEST(console_port_belongs_to_domus)
 	CHECK(upcall_pending(d1->vcpu[0]));
 }
 
+/* One line in the console ring and a notification. */
+static int64_t notify_line(struct domain *d, struct xencons_interface *ring, const char *line)
+{
+	for (size_t i = 0; line[i]; i++)
+		ring->out[ring->out_prod++ % sizeof(ring->out)] = line[i];
+	return port_op(d, EVTCHNOP_send, d->pv->console_port);
+}
+
+TEST(console_notifications_beyond_the_rate_wait_for_their_window)
+{
+	const unsigned per_window = CONSOLE_KICKS_PER_SEC / 50;
+	struct xencons_interface *ring;
+	uint64_t step = fake_counter_step;
+
+	setup();
+	ring = guest_ptr(d1, GUEST_MAGIC_BASE);
+	REQUIRE(ring);
+	fake_counter_step = 0;		/* time stands still unless the test moves it */
+	for (unsigned i = 0; i < per_window; i++)
+		CHECK_EQ(notify_line(d1, ring, "served\n"), 0);
+	CHECK_EQ(ring->out_cons, ring->out_prod);
+	/* One more in the same window: accepted, and the bytes wait in the ring. */
+	CHECK_EQ(notify_line(d1, ring, "later\n"), 0);
+	CHECK_EQ(ring->out_prod - ring->out_cons, 6);
+	CHECK(!strstr(guest_output(d1, NULL), "later"));
+	/* Any number more costs nothing and loses nothing; still nothing in this window. */
+	for (unsigned i = 0; i < 1000; i++)
+		CHECK_EQ(port_op(d1, EVTCHNOP_send, d1->pv->console_port), 0);
+	CHECK(pv_console_deferred());
+	CHECK(console_deadline() != 0);
+	console_poll();
+	CHECK(!strstr(guest_output(d1, NULL), "later"));
+	/* The next window serves it, once. */
+	fake_counter += FAKE_COUNTER_FREQ / 50;
+	console_poll();
+	CHECK(strstr(guest_output(d1, NULL), "later\n") != NULL);
+	CHECK_EQ(ring->out_cons, ring->out_prod);
+	CHECK(!pv_console_deferred());
+	fake_counter_step = step;
+}
+
+TEST(a_domain_destroyed_with_a_notification_waiting_leaves_nothing_to_poll)
+{
+	struct xencons_interface *ring;
+	uint64_t step = fake_counter_step;
+
+	setup();
+	ring = guest_ptr(d1, GUEST_MAGIC_BASE);
+	REQUIRE(ring);
+	fake_counter_step = 0;
+	for (unsigned i = 0; i <= CONSOLE_KICKS_PER_SEC / 50; i++)
+		notify_line(d1, ring, "x\n");
+	CHECK(pv_console_deferred());
+	domain_kill(d1);
+	domain_reap();
+	CHECK(!pv_console_deferred());
+	fake_counter_step = step;
+}
+
 TEST(close_all_of_a_dying_domain_unbinds_its_peers)
 {
 	uint32_t rp, lp, rp2, lp2;

@@ -224,9 +224,12 @@ TEST(a_failed_map_keeps_the_flags_of_existing_mappings)
 	CHECK_EQ(gent(d2, 20)->flags, GTF_permit_access);
 }
 
-TEST(release_mappings_of_the_granter_leaves_nothing_dangling)
+TEST(a_destroyed_granter_stays_until_its_pages_are_unmapped)
 {
 	struct gnttab_map_grant_ref a, b;
+	struct domain *old, *d3;
+	uint64_t pa = 0;
+	uint8_t *mapped;
 
 	setup();
 	grant(8, 1, 3, false);
@@ -234,18 +237,35 @@ TEST(release_mappings_of_the_granter_leaves_nothing_dangling)
 	a = map(slot(d1, 0), RW, 8, 2);
 	b = map(slot(d1, 1), RO, 9, 2);
 	REQUIRE(a.status == 0 && b.status == 0);
+	pa = host_pa(d2, 3);
+	mapped = guest_ptr(d1, slot(d1, 0));
+	REQUIRE(mapped);
+	mapped[0] = 0x5a;
+	old = d2;
 	domain_kill(d2);
-	d1->state = DOMAIN_PRESERVED;	/* shut down, not yet destroyed: still unmapped */
-	gnttab_release_mappings(d2);
-	CHECK(!d1->pv->maptrack[a.handle].used);
-	CHECK(!d1->pv->maptrack[b.handle].used);
-	CHECK(guest_ptr(d1, slot(d1, 0)) == NULL);
-	CHECK(guest_ptr(d1, slot(d1, 1)) == NULL);
-	CHECK_EQ(fake_p2m_type(d1, slot(d1, 0)), -1);
-	CHECK_EQ(gent(d2, 8)->flags, GTF_permit_access);
-	CHECK_EQ(gent(d2, 9)->flags, GTF_permit_access | GTF_readonly);
-	d1->state = DOMAIN_RUNNING;
-	CHECK_EQ(unmap(slot(d1, 0), a.handle), GNTST_bad_handle);
+	domain_reap();
+	/* Destroyed: off the list, its memory returned, but not what d1 maps. */
+	CHECK(domain_by_id(2) == NULL);
+	CHECK(console_printed("d2: other domains still map its pages"));
+	CHECK_EQ(page_refs(pa), 1);
+	mapped = guest_ptr(d1, slot(d1, 0));
+	CHECK(mapped && va_to_pa(mapped) == pa && mapped[0] == 0x5a);
+	CHECK(guest_ptr(d1, slot(d1, 1)) != NULL);
+	/* A new domain under the old id: the old grant table is not the new one. */
+	d3 = fake_pv_domain(1);
+	REQUIRE(d3 && d3->id == 2);
+	d2 = d3;
+	grant(8, 1, 5, false);
+	CHECK_EQ(unmap(slot(d1, 0), a.handle), GNTST_okay);
+	CHECK(page_is_free(pa));
+	CHECK_EQ(gent(d3, 8)->flags, GTF_permit_access);
+	CHECK_EQ(gent(old, 8)->flags, GTF_permit_access);
+	domain_reap();
+	CHECK(!console_printed("no domain maps its pages any more"));
+	/* The last mapping goes: so does the rest of the old domain. */
+	CHECK_EQ(unmap(slot(d1, 1), b.handle), GNTST_okay);
+	domain_reap();
+	CHECK(console_printed("d2 (destroyed): no domain maps its pages any more"));
 }
 
 TEST(release_mappings_of_the_grantee_unpins)
