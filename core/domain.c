@@ -18,8 +18,11 @@
  *                      off the list and destroyed there, its memory scrubbed and
  *                      returned (but pages others still map); with the restart
  *                      policy it is then created again, under the same id,
- *                      from the same description.  Its structures are freed
- *                      once no other domain maps its pages (domain_hold()).
+ *                      from the same description.  Both in slices of at most
+ *                      REAP_SLICE_US, so that no CPU is kept from its vCPUs
+ *                      for longer; the restarted domain's vCPU 0 is charged
+ *                      the time.  Its structures are freed once no other
+ *                      domain maps its pages (domain_hold()).
  */
 #include <domus/domain.h>
 #include <domus/arch.h>
@@ -33,6 +36,8 @@
 #include <xen/pv.h>
 #include <asm/guest_abi.h>
 
+#define REAP_SLICE_US  1000	/* the longest a CPU destroys or rebuilds at a time */
+
 static struct domain *domains[MAX_DOMAINS + 1];	/* indexed by domain id */
 static spinlock_t domains_lock = SPINLOCK_INIT;
 static unsigned nr_alive;		/* domains running or about to restart */
@@ -42,6 +47,10 @@ static uint32_t serials;		/* the last domain serial given out */
 static uint64_t free_before_domains;	/* free pages before the first domain was built */
 static struct domain *destroyed;	/* off the list, structures kept while held */
 static bool unheld;			/* one of them may be held no more */
+static spinlock_t reap_lock = SPINLOCK_INIT;	/* one CPU at a time destroys and rebuilds */
+static struct domain *tearing;		/* being destroyed, a slice at a time (reap_lock) */
+static struct domain *building;		/* a restart being built, likewise */
+static bool unfinished;			/* the last slice ended with work left */
 
 struct domain *domain_by_id(unsigned id)
 {
@@ -144,10 +153,10 @@ static void domain_register(struct domain *d)
 	spin_unlock(&domains_lock);
 }
 
-static const char *build(struct domain **out, const struct boot_domain *cfg, unsigned id)
+/* A domain's structures, vCPUs, devices and empty p2m: the quick first step of a build. */
+static const char *build_begin(struct domain **out, const struct boot_domain *cfg, unsigned id)
 {
 	struct domain *d;
-	uint64_t entry, arg;
 	const char *err = domain_check_config(cfg);
 
 	if (err)
@@ -166,11 +175,18 @@ static const char *build(struct domain **out, const struct boot_domain *cfg, uns
 	d->cap = cfg->cap;
 	if ((err = create_vcpus(d, cfg)) || (err = arch_domain_create(d, cfg)))
 		return err;
-	if (!p2m_arch_init(d) || !domain_populate_ram(d))
-		return "out of memory for guest RAM";
-	if (cfg->xen_enhanced && (err = pv_domain_init(d)))
+	return p2m_arch_init(d) ? NULL : "out of memory for guest RAM";
+}
+
+/* Once its RAM is populated: the PV interface, the images, and it runs. */
+static const char *build_finish(struct domain *d)
+{
+	uint64_t entry, arg;
+	const char *err;
+
+	if (d->cfg->xen_enhanced && (err = pv_domain_init(d)))
 		return err;
-	if ((err = arch_domain_load(d, cfg, &entry, &arg)) || (err = add_to_scheduler(d)))
+	if ((err = arch_domain_load(d, d->cfg, &entry, &arg)) || (err = add_to_scheduler(d)))
 		return err;
 	d->state = DOMAIN_RUNNING;
 	d->alive = true;
@@ -180,19 +196,28 @@ static const char *build(struct domain **out, const struct boot_domain *cfg, uns
 	return NULL;
 }
 
-struct domain *domain_create(const struct boot_domain *cfg, unsigned id)
+/* A build that failed: says why, and gives back what it took. */
+static void build_failed(struct domain *d, const struct boot_domain *cfg, unsigned id,
+			 const char *err)
 {
-	struct domain *d = NULL;
-	const char *err = build(&d, cfg, id);
-
-	if (!err)
-		return d;
 	pr_err("%s (d%u) not started: %s\n", cfg->name, id, err);
 	if (d) {
 		pv_domain_relinquish(d);
-		p2m_arch_destroy(d);
+		p2m_arch_relinquish(d, 0);
 		free_structs(d);
 	}
+}
+
+struct domain *domain_create(const struct boot_domain *cfg, unsigned id)
+{
+	struct domain *d = NULL;
+	const char *err = build_begin(&d, cfg, id);
+
+	if (!err && domain_populate_ram(d, 0) < 0)
+		err = "out of memory for guest RAM";
+	if (!err && !(err = build_finish(d)))
+		return d;
+	build_failed(d, cfg, id, err);
 	return NULL;
 }
 
@@ -306,17 +331,34 @@ static bool still_loaded(const struct domain *d)
 	return false;
 }
 
-/* Everything but the structures that others' mappings need; those wait on the destroyed list. */
-static void destroy(struct domain *d)
+/* Its vCPUs, console and PV interface go at once; its memory in slices (work_slice()). */
+static void destroy_begin(struct domain *d)
 {
-	uint64_t before = page_alloc_free_pages();
-
+	d->free_at_destroy = page_alloc_free_pages();
 	sched_remove_domain(d);
 	console_domain_remove(d);
 	pv_domain_relinquish(d);
-	p2m_arch_destroy(d);
+}
+
+/* A restart under the same id, built a slice at a time like the destruction before it. */
+static void restart_begin(const struct boot_domain *cfg, unsigned id, uint64_t ticks)
+{
+	struct domain *d = NULL;
+	const char *err = build_begin(&d, cfg, id);
+
+	if (err) {
+		build_failed(d, cfg, id, err);
+		return;
+	}
+	d->build_ticks = ticks;
+	building = d;
+}
+
+/* Its memory is back but for pages others map: its structures wait on the destroyed list. */
+static void destroy_end(struct domain *d)
+{
 	pr_info("d%u destroyed, %lu KiB returned\n", d->id,
-		(page_alloc_free_pages() - before) * (PAGE_SIZE / KiB));
+		(page_alloc_free_pages() - d->free_at_destroy) * (PAGE_SIZE / KiB));
 	d->kept = __atomic_load_n(&d->map_refs, __ATOMIC_ACQUIRE);
 	if (d->kept)
 		pr_info("d%u: other domains still map its pages: kept until they let go\n", d->id);
@@ -324,10 +366,24 @@ static void destroy(struct domain *d)
 	d->next_dead = destroyed;
 	destroyed = d;
 	unheld = true;
+	nr_dying--;
 	spin_unlock(&domains_lock);
 	announce_state_change();
 	if (d->reboot)
-		domain_create(d->cfg, d->id);
+		restart_begin(d->cfg, d->id, d->build_ticks);
+}
+
+/* The restart has all its RAM: it runs, and its vCPU 0 pays for the time its rebuild took. */
+static void restart_end(struct domain *d, int populated)
+{
+	const struct boot_domain *cfg = d->cfg;
+	unsigned id = d->id;
+	const char *err = populated < 0 ? "out of memory for guest RAM" : build_finish(d);
+
+	if (err)
+		build_failed(d, cfg, id, err);
+	else
+		sched_charge(d->vcpu[0], d->build_ticks);
 }
 
 /* A destroyed domain nobody holds any more, off the destroyed list; or NULL. */
@@ -374,34 +430,69 @@ static struct domain *take_dead(void)
 	return dead;
 }
 
+/*
+ * Destruction and restarts, a slice of at most REAP_SLICE_US at a time, in
+ * order: the restart being built, the domain being torn down, the next dying
+ * one, destroyed ones nobody holds any more.  Whether nothing is left to do.
+ */
+static bool work_slice(uint64_t deadline)
+{
+	struct domain *d;
+	int populated;
+
+	for (;;) {
+		uint64_t start = arch_counter();
+
+		if ((d = building)) {
+			if (!(populated = domain_populate_ram(d, deadline))) {
+				d->build_ticks += arch_counter() - start;
+				return false;
+			}
+			building = NULL;
+			restart_end(d, populated);
+		} else if ((d = tearing)) {
+			bool done = p2m_arch_relinquish(d, deadline);
+
+			d->build_ticks += arch_counter() - start;
+			if (!done)
+				return false;
+			tearing = NULL;
+			destroy_end(d);
+		} else if ((d = take_dead())) {
+			destroy_begin(d);
+			tearing = d;
+		} else if ((d = take_unheld())) {
+			free_destroyed(d);
+		} else {
+			return true;
+		}
+		if (deadline && arch_counter() >= deadline)
+			return false;
+	}
+}
+
+bool domain_reap_pending(void)
+{
+	return unfinished;
+}
+
 void domain_reap(void)
 {
-	struct domain *dead;
+	bool idle;
 
 	/* The common case, on every exit: nothing to do, without taking a lock. */
-	if (!nr_dying && !__atomic_load_n(&unheld, __ATOMIC_ACQUIRE) && (nr_alive || !boot_done))
+	if (!nr_dying && !unfinished && !__atomic_load_n(&unheld, __ATOMIC_ACQUIRE) &&
+	    (nr_alive || !boot_done))
 		return;
-	/*
-	 * Until none is left: destroying one lets go of the others it held (its
-	 * event channels, its grants), and this CPU may sleep next, with nobody
-	 * else awake to look again.
-	 */
-	for (;;) {
-		if ((dead = take_dead())) {
-			/* Building a domain uses FP registers (libfdt): the vCPU's must be saved. */
-			if (arch_this_cpu()->loaded)
-				sched_unload(arch_this_cpu());
-			destroy(dead);
-			spin_lock(&domains_lock);
-			nr_dying--;
-			spin_unlock(&domains_lock);
-		} else if ((dead = take_unheld())) {
-			free_destroyed(dead);
-		} else {
-			break;
-		}
-	}
-	if (boot_done && !nr_dying && !nr_alive) {
+	if (!spin_trylock(&reap_lock))
+		return;		/* another CPU is at it */
+	/* Building a domain uses FP registers (libfdt): the vCPU's must be saved. */
+	if (arch_this_cpu()->loaded)
+		sched_unload(arch_this_cpu());
+	idle = work_slice(arch_counter() + arch_counter_freq() / 1000000 * REAP_SLICE_US);
+	unfinished = !idle;
+	spin_unlock(&reap_lock);
+	if (idle && boot_done && !nr_dying && !nr_alive) {
 		check_memory_back();
 		pr_info("hypercalls: the longest held its CPU %lu us\n", hypercall_longest_us());
 		pr_info("no domain left to run: powering off\n");

@@ -43,10 +43,10 @@ void domain_free_struct(void *p, size_t size)
 		free_pages(va_to_pa(p), ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
 }
 
-/* Scrubbed RAM in 2 MiB blocks where possible, pages otherwise. */
-bool domain_populate_ram(struct domain *d)
+/* Scrubbed RAM in 2 MiB blocks where possible, pages otherwise; from where the last call stopped. */
+int domain_populate_ram(struct domain *d, uint64_t deadline)
 {
-	uint64_t ipa = d->ram_base, end = d->ram_base + d->ram_size;
+	uint64_t ipa = d->ram_base + d->populated, end = d->ram_base + d->ram_size;
 
 	while (ipa < end) {
 		bool big = IS_ALIGNED(ipa, 2 * MiB) && end - ipa >= 2 * MiB;
@@ -58,18 +58,21 @@ bool domain_populate_ram(struct domain *d)
 			pa = alloc_pages(1, 1);
 		}
 		if (!pa)
-			return false;
+			return -1;
 		arch_zero_pages(pa, size);
 		if (!p2m_arch_map_ram(d, ipa, pa, size)) {
 			free_pages(pa, size / PAGE_SIZE);
-			return false;
+			return -1;
 		}
 		page_assign(pa, size / PAGE_SIZE, d);
 		d->pages += size / PAGE_SIZE;
 		ipa += size;
+		d->populated = ipa - d->ram_base;
+		if (deadline && ipa < end && arch_counter() >= deadline)
+			return 0;
 	}
 	d->ram_pages = d->max_pages = d->ram_size / PAGE_SIZE;
-	return true;
+	return 1;
 }
 
 bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64_t len)

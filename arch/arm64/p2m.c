@@ -210,7 +210,7 @@ static void put_pages(uint64_t pa, uint64_t size)
 		page_put(pa + off);
 }
 
-static void free_level(struct domain *d, uint64_t *table, int level)
+static void free_level(uint64_t *table, int level)
 {
 	for (unsigned i = 0; i < 512; i++) {
 		uint64_t e = table[i];
@@ -218,21 +218,66 @@ static void free_level(struct domain *d, uint64_t *table, int level)
 		if (!(e & S2_VALID))
 			continue;
 		if (level < 3 && (e & 3) == S2_TABLE)
-			free_level(d, pa_to_va(e & ADDR_MASK), level + 1);
+			free_level(pa_to_va(e & ADDR_MASK), level + 1);
 		else if (entry_type(e) == P2M_RAM)
 			put_pages(e & ADDR_MASK, 1ull << level_shift(level));
 	}
 	free_pages(va_to_pa(table), 1);
 }
 
-void p2m_arch_destroy(struct domain *d)
+/* Lets go of the 2 MiB at ipa, which level-1 entry *e1 covers; clears *e1 after its last. */
+static void release_2m(uint64_t *e1, uint64_t ipa)
 {
-	if (!d->arch.p2m_root)
-		return;
-	free_level(d, d->arch.p2m_root, 1);
+	uint64_t off = ipa & ((1ull << level_shift(1)) - 1);
+	bool last = off + (1ull << level_shift(2)) == 1ull << level_shift(1);
+
+	if ((*e1 & 3) == S2_BLOCK) {
+		if (entry_type(*e1) == P2M_RAM)
+			put_pages((*e1 & ADDR_MASK) + off, 1ull << level_shift(2));
+	} else {
+		uint64_t *l2 = pa_to_va(*e1 & ADDR_MASK), e2 = l2[index_at(ipa, 2)];
+
+		if ((e2 & 3) == S2_TABLE)
+			free_level(pa_to_va(e2 & ADDR_MASK), 3);
+		else if ((e2 & S2_VALID) && entry_type(e2) == P2M_RAM)
+			put_pages(e2 & ADDR_MASK, 1ull << level_shift(2));
+		l2[index_at(ipa, 2)] = 0;
+		if (last)
+			free_pages(va_to_pa(l2), 1);
+	}
+	if (last)
+		*e1 = 0;
+}
+
+/*
+ * 2 MiB at a time from where the last call stopped (d->arch.released), so
+ * that a domain of any size is let go of in slices.  Nothing runs on these
+ * tables any more: their TLB entries go at the start and at the end.
+ */
+bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
+{
+	uint64_t *root = d->arch.p2m_root;
+
+	if (!root)
+		return true;
+	if (!d->arch.released)
+		flush_domain_tlbs(d);
+	while (d->arch.released >> IPA_BITS == 0) {
+		uint64_t ipa = d->arch.released, *e1 = &root[index_at(ipa, 1)];
+
+		if (!(*e1 & S2_VALID)) {
+			d->arch.released = ALIGN_UP(ipa + 1, 1ull << level_shift(1));
+			continue;
+		}
+		release_2m(e1, ipa);
+		d->arch.released = ipa + (1ull << level_shift(2));
+		if (deadline && arch_counter() >= deadline)
+			return false;
+	}
+	free_pages(va_to_pa(root), 1);
 	d->arch.p2m_root = NULL;
-	/* No stale translation of the freed pages may survive under this VMID. */
 	flush_domain_tlbs(d);
+	return true;
 }
 
 void p2m_activate(struct domain *d)

@@ -223,15 +223,20 @@ bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type
 	return true;
 }
 
-void p2m_arch_destroy(struct domain *d)
+bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 {
-	for (unsigned i = 0; i < P2M_SLOTS; i++) {
-		if (p2m[i].d != d)
-			continue;
-		if (p2m[i].type == P2M_RAM)
-			page_put(p2m[i].pa);
-		p2m[i] = (struct p2m_slot){ .pa = 1 };
+	while (d->arch.released < P2M_SLOTS) {
+		struct p2m_slot *s = &p2m[d->arch.released++];
+
+		if (s->d == d) {
+			if (s->type == P2M_RAM)
+				page_put(s->pa);
+			*s = (struct p2m_slot){ .pa = 1 };
+		}
+		if (deadline && !(d->arch.released % 1024) && arch_counter() >= deadline)
+			return false;
 	}
+	return true;
 }
 
 int fake_p2m_type(struct domain *d, uint64_t ipa)

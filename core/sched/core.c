@@ -16,6 +16,8 @@
 #include <xen/pv.h>
 #include <xen/runstate.h>
 
+#define REAP_PERIOD_MS 5	/* a busy CPU's share of destruction: a slice per period */
+
 static spinlock_t sched_lock = SPINLOCK_INIT;
 static const struct sched_ops *policy = &sched_credit_ops;
 bool sched_select(const char *name, unsigned tslice_ms, unsigned ratelimit_us)
@@ -197,6 +199,19 @@ static uint64_t run(struct vcpu *v)
 	return ran;
 }
 
+void sched_charge(struct vcpu *v, uint64_t ticks)
+{
+	spin_lock(&sched_lock);
+	policy->ran(v, ticks, arch_counter());
+	spin_unlock(&sched_lock);
+}
+
+/* While a domain is destroyed or rebuilt in slices, a busy CPU comes back to it this often. */
+static uint64_t reap_deadline(uint64_t now)
+{
+	return domain_reap_pending() ? now + arch_counter_freq() / 1000 * REAP_PERIOD_MS : 0;
+}
+
 void sched_run(void)
 {
 	struct pcpu *c = arch_this_cpu();
@@ -217,7 +232,8 @@ void sched_run(void)
 		if (v)
 			switch_to(c, v);
 		spin_lock(&sched_lock);
-		deadline = earliest(next_event(c, c->slice_end), console_deadline());
+		deadline = earliest(earliest(next_event(c, c->slice_end), console_deadline()),
+				    reap_deadline(now));
 		spin_unlock(&sched_lock);
 		arch_set_cpu_timer(deadline);
 		if (v) {
@@ -225,7 +241,7 @@ void sched_run(void)
 			spin_lock(&sched_lock);
 			policy->ran(v, ran, now + ran);
 			spin_unlock(&sched_lock);
-		} else {
+		} else if (!domain_reap_pending()) {
 			c->idle_ticks += arch_idle();
 		}
 	}

@@ -78,8 +78,12 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 		       uint64_t *old_pa);
 /* The host physical address behind ipa and what it is (type may be NULL); false if unmapped. */
 bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type);
-/* Drops the references on the RAM the map points to, and frees the tables. */
-void p2m_arch_destroy(struct domain *d);
+/*
+ * Drops the references on the RAM the map points to, and frees the tables:
+ * until done (true), or, when deadline is not 0, until arch_counter() passes
+ * it (false: call again, it goes on from there).
+ */
+bool p2m_arch_relinquish(struct domain *d, uint64_t deadline);
 
 /* ---- domains and vCPUs ---- */
 

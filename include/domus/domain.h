@@ -47,6 +47,8 @@ struct domain {
 	unsigned map_refs;		/* other domains' mappings of its pages (domain_hold()) */
 	struct domain *next_dead;	/* destroyed, its structures kept for those mappings */
 	bool kept;			/* ... which still existed when it was destroyed */
+	uint64_t free_at_destroy;	/* free pages when its destruction began */
+	uint64_t build_ticks;		/* time its rebuild (and the destruction before) took */
 	char name[16];
 	volatile bool alive;
 	enum domain_state state;
@@ -57,6 +59,7 @@ struct domain {
 	uint64_t pages;			/* host pages it holds, tables included */
 	uint64_t ram_pages;		/* guest RAM pages populated now */
 	uint64_t max_pages;		/* ... and the most it may have */
+	uint64_t populated;		/* while built: bytes of its RAM given so far */
 	struct mmio_region mmio[8];
 	unsigned nr_mmio;
 	struct xen_pv *pv;		/* NULL unless built with xen,enhanced */
@@ -87,6 +90,8 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why);
 void domain_kill(struct domain *d);
 /* Destroys domains that died once no CPU holds their state; powers off when none is left. */
 void domain_reap(void);
+/* A destruction or restart is under way: an idle CPU should not sleep but reap again. */
+bool domain_reap_pending(void);
 /* From now on, Domus powers off once no domain is left to run. */
 void domain_boot_done(void);
 /* What is free now must be free again when the last domain is gone (checked then). */

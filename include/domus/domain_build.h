@@ -12,8 +12,12 @@ const char *domain_check_config(const struct boot_domain *cfg);
 /* Zeroed whole pages from the allocator for Domus's own structures. */
 void *domain_alloc_struct(size_t size);
 void domain_free_struct(void *p, size_t size);
-/* Gives the domain all its RAM, scrubbed, in large blocks where possible. */
-bool domain_populate_ram(struct domain *d);
+/*
+ * Gives the domain all its RAM, scrubbed, in large blocks where possible:
+ * 1 once it has it all, -1 out of memory, 0 when deadline (if not 0) passed
+ * first (call again: it goes on from there).
+ */
+int domain_populate_ram(struct domain *d, uint64_t deadline);
 /* Copies into the domain's RAM by guest physical address (images at build time). */
 bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64_t len);
 

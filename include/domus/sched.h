@@ -21,6 +21,8 @@ void vcpu_kick(struct vcpu *v);
 /* A guest timer of v fired and the architecture raised its interrupt. */
 void vcpu_timer_fired(struct vcpu *v);
 void sched_remove_domain(struct domain *d);
+/* v pays for time Domus spent on its behalf, as if it had run (a restart's rebuild). */
+void sched_charge(struct vcpu *v, uint64_t ticks);
 struct pcpu;
 /* Saves the vCPU loaded on c so that c holds no guest state. */
 void sched_unload(struct pcpu *c);

@@ -7,6 +7,7 @@
 #include <domus/boot_dt.h>
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
+#include <asm/cpu.h>
 
 static bool in_runq(const struct pcpu *c, const struct vcpu *v)
 {
@@ -109,6 +110,36 @@ TEST(reboot_with_restart_rebuilds_under_the_same_id)
 	CHECK(again->vcpu[0]->power == VCPU_ON && again->vcpu[0]->reset_pending);
 	CHECK(again->vcpu[1]->power == VCPU_OFF);
 	CHECK_EQ(page_alloc_free_pages(), after_first);	/* the old one's pages all came back */
+	domain_kill(again);
+	domain_reap();
+	CHECK_EQ(page_alloc_free_pages(), before);
+}
+
+TEST(destruction_and_restart_go_in_slices_and_the_restart_pays)
+{
+	uint64_t before = page_alloc_free_pages(), step = fake_counter_step;
+	struct domain *d = fake_domain(2), *again;
+	unsigned id = d->id, calls = 0;
+
+	domain_shutdown(d, SHUTDOWN_REBOOT);
+	fake_counter_step = 100;	/* every look at the clock: 100 us later */
+	do {
+		uint64_t start = fake_counter;
+
+		domain_reap();
+		calls++;
+		/* A slice is 1 ms: the work stops at the first look past it. */
+		CHECK(fake_counter - start <= 1500);
+		CHECK(calls == 1 || !domain_by_id(id) || domain_by_id(id) != d);
+	} while (domain_reap_pending() && calls < 100000);
+	fake_counter_step = step;
+	CHECK(calls > 3);
+	again = domain_by_id(id);
+	REQUIRE(again && again != d);
+	CHECK_EQ(again->state, DOMAIN_RUNNING);
+	CHECK_EQ(again->ram_pages, FAKE_RAM_SIZE / PAGE_SIZE);
+	/* Its vCPU 0 paid for the slices; vCPU 1 did not. */
+	CHECK(again->vcpu[0]->sched.credit < again->vcpu[1]->sched.credit);
 	domain_kill(again);
 	domain_reap();
 	CHECK_EQ(page_alloc_free_pages(), before);

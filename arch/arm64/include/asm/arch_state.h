@@ -57,6 +57,7 @@ struct arch_vcpu {
 
 struct arch_domain {
 	uint64_t *p2m_root;		/* stage-2 level-1 table */
+	uint64_t released;		/* p2m_arch_relinquish() has let go of all below */
 	uint16_t vmid;
 	uint64_t cntvoff;
 	struct vgic_dist vgic;

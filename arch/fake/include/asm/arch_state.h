@@ -21,6 +21,7 @@ struct arch_domain {
 	unsigned rx_len;
 	bool uart;		/* it has one */
 	uint64_t entry;		/* where arch_domain_load() started vCPU 0 */
+	unsigned released;	/* p2m_arch_relinquish() has looked at the slots below */
 };
 
 struct arch_pcpu {
