@@ -36,7 +36,7 @@
 #include <xen/pv.h>
 #include <asm/guest_abi.h>
 
-#define REAP_SLICE_US  1000	/* the longest a CPU destroys or rebuilds at a time */
+#define REAP_SLICE_US  500	/* a CPU destroys or rebuilds until this is past, then stops */
 
 static struct domain *domains[MAX_DOMAINS + 1];	/* indexed by domain id */
 static spinlock_t domains_lock = SPINLOCK_INIT;
@@ -51,6 +51,7 @@ static spinlock_t reap_lock = SPINLOCK_INIT;	/* one CPU at a time destroys and r
 static struct domain *tearing;		/* being destroyed, a slice at a time (reap_lock) */
 static struct domain *building;		/* a restart being built, likewise */
 static bool unfinished;			/* the last slice ended with work left */
+static uint64_t longest_slice;		/* ticks, reported at power-off */
 
 struct domain *domain_by_id(unsigned id)
 {
@@ -478,6 +479,7 @@ bool domain_reap_pending(void)
 
 void domain_reap(void)
 {
+	uint64_t start;
 	bool idle;
 
 	/* The common case, on every exit: nothing to do, without taking a lock. */
@@ -489,12 +491,16 @@ void domain_reap(void)
 	/* Building a domain uses FP registers (libfdt): the vCPU's must be saved. */
 	if (arch_this_cpu()->loaded)
 		sched_unload(arch_this_cpu());
-	idle = work_slice(arch_counter() + arch_counter_freq() / 1000000 * REAP_SLICE_US);
+	start = arch_counter();
+	idle = work_slice(start + arch_counter_freq() / 1000000 * REAP_SLICE_US);
+	longest_slice = MAX(longest_slice, arch_counter() - start);
 	unfinished = !idle;
 	spin_unlock(&reap_lock);
 	if (idle && boot_done && !nr_dying && !nr_alive) {
 		check_memory_back();
 		pr_info("hypercalls: the longest held its CPU %lu us\n", hypercall_longest_us());
+		pr_info("destruction and restarts: the longest slice held its CPU %lu us\n",
+			longest_slice * 1000000 / arch_counter_freq());
 		pr_info("no domain left to run: powering off\n");
 		arch_system_off();
 	}

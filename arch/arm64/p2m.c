@@ -210,47 +210,54 @@ static void put_pages(uint64_t pa, uint64_t size)
 		page_put(pa + off);
 }
 
-static void free_level(uint64_t *table, int level)
-{
-	for (unsigned i = 0; i < 512; i++) {
-		uint64_t e = table[i];
+#define CHUNK (256 * KiB)	/* what p2m_arch_relinquish() lets go of between looks at the clock */
 
-		if (!(e & S2_VALID))
-			continue;
-		if (level < 3 && (e & 3) == S2_TABLE)
-			free_level(pa_to_va(e & ADDR_MASK), level + 1);
-		else if (entry_type(e) == P2M_RAM)
-			put_pages(e & ADDR_MASK, 1ull << level_shift(level));
+/* Lets go of RAM pages in [ipa, ipa + CHUNK) of the level-3 table or block entry *e. */
+static void release_in(uint64_t *e, int level, uint64_t ipa)
+{
+	uint64_t off = ipa & ((1ull << level_shift(level)) - 1);
+
+	if ((*e & 3) == S2_BLOCK || level == 3) {
+		if (entry_type(*e) == P2M_RAM)
+			put_pages((*e & ADDR_MASK) + off, CHUNK);
+		return;
 	}
-	free_pages(va_to_pa(table), 1);
+	for (uint64_t *l3 = pa_to_va(*e & ADDR_MASK), a = ipa; a < ipa + CHUNK; a += PAGE_SIZE) {
+		uint64_t e3 = l3[index_at(a, 3)];
+
+		if ((e3 & S2_VALID) && entry_type(e3) == P2M_RAM)
+			put_pages(e3 & ADDR_MASK, PAGE_SIZE);
+	}
 }
 
-/* Lets go of the 2 MiB at ipa, which level-1 entry *e1 covers; clears *e1 after its last. */
-static void release_2m(uint64_t *e1, uint64_t ipa)
+/* Clears *e, freeing the table it points to, once its last chunk is let go of. */
+static void clear_after(uint64_t *e, int level, uint64_t ipa)
 {
-	uint64_t off = ipa & ((1ull << level_shift(1)) - 1);
-	bool last = off + (1ull << level_shift(2)) == 1ull << level_shift(1);
+	if ((ipa + CHUNK) & ((1ull << level_shift(level)) - 1))
+		return;
+	if ((*e & 3) == S2_TABLE && level < 3)
+		free_pages(*e & ADDR_MASK, 1);
+	*e = 0;
+}
 
-	if ((*e1 & 3) == S2_BLOCK) {
-		if (entry_type(*e1) == P2M_RAM)
-			put_pages((*e1 & ADDR_MASK) + off, 1ull << level_shift(2));
+/* Lets go of the chunk at ipa, which valid level-1 entry *e1 covers. */
+static void release_chunk(uint64_t *e1, uint64_t ipa)
+{
+	if ((*e1 & 3) == S2_TABLE) {
+		uint64_t *e2 = (uint64_t *)pa_to_va(*e1 & ADDR_MASK) + index_at(ipa, 2);
+
+		if (*e2 & S2_VALID) {
+			release_in(e2, 2, ipa);
+			clear_after(e2, 2, ipa);
+		}
 	} else {
-		uint64_t *l2 = pa_to_va(*e1 & ADDR_MASK), e2 = l2[index_at(ipa, 2)];
-
-		if ((e2 & 3) == S2_TABLE)
-			free_level(pa_to_va(e2 & ADDR_MASK), 3);
-		else if ((e2 & S2_VALID) && entry_type(e2) == P2M_RAM)
-			put_pages(e2 & ADDR_MASK, 1ull << level_shift(2));
-		l2[index_at(ipa, 2)] = 0;
-		if (last)
-			free_pages(va_to_pa(l2), 1);
+		release_in(e1, 1, ipa);
 	}
-	if (last)
-		*e1 = 0;
+	clear_after(e1, 1, ipa);
 }
 
 /*
- * 2 MiB at a time from where the last call stopped (d->arch.released), so
+ * A chunk at a time from where the last call stopped (d->arch.released), so
  * that a domain of any size is let go of in slices.  Nothing runs on these
  * tables any more: their TLB entries go at the start and at the end.
  */
@@ -269,8 +276,8 @@ bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 			d->arch.released = ALIGN_UP(ipa + 1, 1ull << level_shift(1));
 			continue;
 		}
-		release_2m(e1, ipa);
-		d->arch.released = ipa + (1ull << level_shift(2));
+		release_chunk(e1, ipa);
+		d->arch.released = ipa + CHUNK;
 		if (deadline && arch_counter() >= deadline)
 			return false;
 	}
