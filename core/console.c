@@ -22,6 +22,8 @@ static spinlock_t console_lock = SPINLOCK_INIT;	/* the UART and the line state *
 static spinlock_t rings_lock = SPINLOCK_INIT;	/* the domains' rings and their list */
 static const struct console_uart *uart;
 static enum log_level loglevel = LOG_INFO;
+static enum log_level guest_loglevel = LOG_DEBUG;
+static enum console_timestamps timestamps;
 static bool at_line_start = true;
 static int last_writer = -1;		/* domain id, or -1 for Domus */
 static struct console_ring *rings;
@@ -61,6 +63,21 @@ enum log_level console_loglevel(void)
 	return loglevel;
 }
 
+void console_set_guest_loglevel(enum log_level level)
+{
+	guest_loglevel = level;
+}
+
+bool console_guest_debug_shown(void)
+{
+	return guest_loglevel >= LOG_DEBUG;
+}
+
+void console_set_timestamps(enum console_timestamps mode)
+{
+	timestamps = mode;
+}
+
 static void emit(char c)
 {
 	if (!uart)
@@ -77,6 +94,22 @@ static void emit_str(const char *s)
 		emit(*s++);
 }
 
+/* Xen's formats; with no wall clock, the date forms print the time since boot, as Xen's do. */
+static void emit_timestamp(void)
+{
+	uint64_t now = arch_counter(), freq = arch_counter_freq();
+	char ts[32];
+
+	if (timestamps == TS_NONE)
+		return;
+	if (timestamps == TS_RAW)
+		snprintf(ts, sizeof(ts), "[%016lx] ", (unsigned long)now);
+	else
+		snprintf(ts, sizeof(ts), "[%5lu.%06lu] ", (unsigned long)(now / freq),
+			 (unsigned long)(now % freq * 1000000 / freq));
+	emit_str(ts);
+}
+
 /* Finish another writer's partial line before starting ours. */
 static void switch_writer(int writer)
 {
@@ -89,8 +122,10 @@ static void print_domus(const char *s, size_t n)
 {
 	switch_writer(-1);
 	for (size_t i = 0; i < n; i++) {
-		if (at_line_start)
+		if (at_line_start) {
 			emit_str("(domus) ");
+			emit_timestamp();
+		}
 		emit(s[i]);
 	}
 }

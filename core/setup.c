@@ -133,6 +133,8 @@ void domus_main(const void *fdt, uint64_t img_start, uint64_t img_end)
 		cmdline_parse(NULL, &options);
 	}
 	console_set_loglevel(options.loglevel);
+	console_set_guest_loglevel(options.guest_loglevel);
+	console_set_timestamps(options.timestamps);
 	console_setup(fdt);
 	pr_info("Domus %s, a Xen 4.17-compatible hypervisor, " ARCH_WHERE " (image %lx-%lx)\n",
 		DOMUS_VERSION, img_start, img_end);

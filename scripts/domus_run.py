@@ -76,7 +76,7 @@ DEFAULT_KERNEL = os.path.join(CACHE, "Image")
 DEFAULT_RAMDISK = os.path.join(CACHE, "initramfs.cpio.gz")
 DEFAULT_BOOTARGS = "console=ttyAMA0 earlycon=pl011,0x%x rdinit=/sbin/init" % GUEST_UART
 PV_BOOTARGS = "console=hvc0 rdinit=/sbin/init"
-DEFAULT_XEN_BOOTARGS = "console=dtuart dtuart=/pl011@9000000 loglevel=info"
+DEFAULT_XEN_BOOTARGS = "console=dtuart dtuart=/pl011@9000000 loglvl=info guest_loglvl=all"
 DEFAULT_MEMORY = 512
 DEFAULT_CPUS = 2
 MAX_CPUS = 128

@@ -164,8 +164,9 @@ int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf
 	case CONSOLEIO_write:
 		if (count > 1024 * 1024)
 			return -XEN_EINVAL;
-		if (!within_rate(v->dom->pv))
-			return 0;	/* dropped, as Xen drops a guest's excess output */
+		/* As on Xen: a DomU's lines are debug messages (guest_loglvl), rate limited. */
+		if (!console_guest_debug_shown() || !within_rate(v->dom->pv))
+			return 0;
 		while (count) {
 			size_t n = MIN(count, sizeof(data));
 			if (copy_from_guest(v, data, buf, n))

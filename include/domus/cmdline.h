@@ -7,13 +7,19 @@
 #define CMDLINE_MAX_WARNINGS 8
 
 struct hv_options {
-	enum log_level loglevel;
+	enum log_level loglevel;	/* loglvl: Domus's own messages printed */
+	enum log_level guest_loglevel;	/* guest_loglvl: a DomU's console_io is printed at debug */
+	enum console_timestamps timestamps;
 	char console[16];	/* "dtuart" (the default) or "none" */
 	char dtuart[128];	/* alias or path of the UART node, options stripped */
 	bool bootscrub;
 	char sched[16];		/* "credit" (default) or "null" */
 	unsigned tslice_ms;	/* sched_credit_tslice_ms */
 	unsigned ratelimit_us;	/* sched_ratelimit_us */
+	uint64_t dom0_mem;		/* bytes; 0 if not given */
+	uint64_t dom0_mem_min, dom0_mem_max;	/* dom0_mem=min:..,max:.. (0: no bound) */
+	unsigned dom0_vcpus_min, dom0_vcpus_max;	/* dom0_max_vcpus=N or min-max; 0: not given */
+	bool dom0_vcpus_pin;
 	char warnings[CMDLINE_MAX_WARNINGS][96];
 	unsigned nr_warnings;
 };

@@ -5,6 +5,8 @@
 #include <domus/lib.h>
 
 enum log_level { LOG_NONE, LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+/* console_timestamps: what prefixes each of Domus's lines ("date" forms: the boot time here). */
+enum console_timestamps { TS_NONE, TS_DATE, TS_DATE_MS, TS_BOOT, TS_RAW };
 
 struct domain;
 
@@ -32,6 +34,11 @@ void console_domain_remove(struct domain *d);
 
 void console_set_loglevel(enum log_level level);
 enum log_level console_loglevel(void);
+/* guest_loglvl: a DomU's console_io output is a debug message, shown only at that level. */
+void console_set_guest_loglevel(enum log_level level);
+bool console_guest_debug_shown(void);
+/* console_timestamps: the prefix of each of Domus's own lines after "(domus) ". */
+void console_set_timestamps(enum console_timestamps mode);
 void printk(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vprintk(enum log_level level, const char *fmt, va_list ap);
 /* Guest output: queued per domain, printed a line at a time, round robin. */

@@ -70,7 +70,7 @@ def test_host_dtb_has_dom0less_nodes(cache_files):
         "--domain", "kernel=%s,ramdisk=%s,memory=256,cpus=1,bootargs=console=ttyAMA0 x=1,2"
                     % (IMAGE, INITRAMFS),
         "--domain", "kernel=%s,vpl011=0" % IMAGE,
-        "--xen-bootargs", "console=dtuart loglevel=all"])
+        "--xen-bootargs", "console=dtuart loglvl=all"])
     argv, dtb = domus_run.build_command(args)
     assert argv[argv.index("-dtb") + 1] == dtb
     assert "-append" not in argv
@@ -82,7 +82,7 @@ def test_host_dtb_has_dom0less_nodes(cache_files):
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb], check=True,
                          stdout=subprocess.PIPE, text=True).stdout
     chosen = dts[dts.index("\tchosen {"):]
-    assert 'xen,xen-bootargs = "console=dtuart loglevel=all";' in chosen
+    assert 'xen,xen-bootargs = "console=dtuart loglvl=all";' in chosen
     d1 = chosen[chosen.index("domU1 {"):chosen.index("domU2 {")]
     d2 = chosen[chosen.index("domU2 {"):]
     assert 'compatible = "xen,domain";' in d1

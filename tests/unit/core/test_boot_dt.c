@@ -21,7 +21,7 @@ TEST(parse_board)
 	dt_begin(2, 2);
 	dt_board(4);
 	dt_node("chosen");
-	dt_str("bootargs", "loglevel=debug");
+	dt_str("bootargs", "loglvl=debug");
 	dt_end_node();
 	REQUIRE(parse(dt_end()) == NULL);
 
@@ -31,7 +31,7 @@ TEST(parse_board)
 	CHECK_EQ(bi.nr_cpus, 4);
 	for (unsigned i = 0; i < 4; i++)
 		CHECK_EQ(bi.cpu_hwid[i], i);
-	CHECK_STR(bi.cmdline, "loglevel=debug");
+	CHECK_STR(bi.cmdline, "loglvl=debug");
 	CHECK_EQ(bi.nr_domains, 0);
 }
 
@@ -185,7 +185,7 @@ TEST(dom0less_domains)
 	dt_begin(2, 2);
 	dt_board(2);
 	dt_node("chosen");
-	dt_str("xen,xen-bootargs", "loglevel=info");
+	dt_str("xen,xen-bootargs", "loglvl=info");
 	dt_node("module@60000000");		/* a module for Xen itself: not a domain */
 	DT_STRS("compatible", "multiboot,module");
 	dt_cells("reg", 4, 0, 0x60000000, 0, 0x1000);
@@ -236,7 +236,7 @@ TEST(dom0less_domains)
 	CHECK_EQ(b->kernel.size, 0x1000000);
 	CHECK_EQ(b->ramdisk.size, 0);
 	CHECK_STR(b->bootargs, "quiet");
-	CHECK_STR(bi.cmdline, "loglevel=info");
+	CHECK_STR(bi.cmdline, "loglvl=info");
 }
 
 TEST(legacy_unnamed_modules)

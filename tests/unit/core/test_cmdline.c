@@ -28,19 +28,20 @@ TEST(empty_and_null_lines_give_defaults)
 	CHECK_DEFAULTS();
 }
 
-TEST(loglevel_names)
+TEST(loglvl_names)
 {
 	static const struct { const char *arg; enum log_level level; } cases[] = {
-		{ "loglevel=none", LOG_NONE },
-		{ "loglevel=error", LOG_ERR },
-		{ "loglevel=warning", LOG_WARN },
-		{ "loglevel=info", LOG_INFO },
-		{ "loglevel=debug", LOG_DEBUG },
-		{ "loglevel=all", LOG_DEBUG },
-		/* Xen's "<level>/<rate-limited level>": the first part is the level. */
-		{ "loglevel=warning/info", LOG_WARN },
-		{ "loglevel=error/all", LOG_ERR },
-		{ "loglevel=debug/", LOG_DEBUG },
+		{ "loglvl=none", LOG_NONE },
+		{ "loglvl=error", LOG_ERR },
+		{ "loglvl=warning", LOG_WARN },
+		{ "loglvl=info", LOG_INFO },
+		{ "loglvl=debug", LOG_DEBUG },
+		{ "loglvl=all", LOG_DEBUG },
+		/* Xen's "<level>/<rate-limited level>": Domus prints both, without a limit. */
+		{ "loglvl=warning/info", LOG_INFO },
+		{ "loglvl=error/all", LOG_DEBUG },
+		{ "loglvl=info/error", LOG_INFO },
+		{ "loglvl=debug/", LOG_DEBUG },
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -50,11 +51,11 @@ TEST(loglevel_names)
 	}
 }
 
-TEST(loglevel_bad_values_warn)
+TEST(loglvl_bad_values_warn)
 {
 	static const char *const bad[] = {
-		"loglevel=verbose", "loglevel=", "loglevel", "loglevel=/info", "loglevel=infos",
-		"loglevel=inf", "loglevel=INFO",
+		"loglvl=verbose", "loglvl=", "loglvl", "loglvl=/info", "loglvl=infos",
+		"loglvl=inf", "loglvl=INFO", "loglvl=info/verbose", "loglevel=info",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -140,7 +141,7 @@ TEST(bootscrub_boolean_forms)
 
 TEST(several_options_and_separators)
 {
-	parse("  loglevel=debug\tconsole=none  bootscrub=off dtuart=serial1  ");
+	parse("  loglvl=debug\tconsole=none  bootscrub=off dtuart=serial1  ");
 	CHECK_EQ(opt.loglevel, LOG_DEBUG);
 	CHECK_STR(opt.console, "none");
 	CHECK(!opt.bootscrub);
@@ -150,20 +151,20 @@ TEST(several_options_and_separators)
 
 TEST(unknown_options_are_reported_and_ignored)
 {
-	parse("dom0_mem=1G loglevel=error ucode=scan noreboot");
+	parse("iommu=no loglvl=error ucode=scan noreboot");
 	CHECK_EQ(opt.loglevel, LOG_ERR);
 	CHECK_EQ(opt.nr_warnings, 3);
-	CHECK_CONTAINS(opt.warnings[0], "dom0_mem=1G");
+	CHECK_CONTAINS(opt.warnings[0], "iommu=no");
 	CHECK_CONTAINS(opt.warnings[1], "ucode=scan");
 	CHECK_CONTAINS(opt.warnings[2], "noreboot");
 	/* An option name is matched whole, not by prefix. */
-	parse("loglevelx=info consoles=none");
+	parse("loglvlx=info consoles=none");
 	CHECK_EQ(opt.nr_warnings, 2);
-	CHECK_CONTAINS(opt.warnings[0], "loglevelx");
+	CHECK_CONTAINS(opt.warnings[0], "loglvlx");
 	CHECK_CONTAINS(opt.warnings[1], "consoles");
 	CHECK_STR(opt.console, "dtuart");
 	/* Known options are still parsed around bad ones. */
-	parse("foo loglevel=bogus console=none");
+	parse("foo loglvl=bogus console=none");
 	CHECK_EQ(opt.nr_warnings, 2);
 	CHECK_STR(opt.console, "none");
 	CHECK_EQ(opt.loglevel, LOG_INFO);
@@ -171,7 +172,7 @@ TEST(unknown_options_are_reported_and_ignored)
 
 TEST(warnings_are_bounded)
 {
-	parse("alpha bravo charlie delta echo foxtrot golf hotel india juliet loglevel=debug");
+	parse("alpha bravo charlie delta echo foxtrot golf hotel india juliet loglvl=debug");
 	CHECK_EQ(opt.nr_warnings, CMDLINE_MAX_WARNINGS);
 	CHECK_CONTAINS(opt.warnings[0], "alpha");
 	CHECK_CONTAINS(opt.warnings[CMDLINE_MAX_WARNINGS - 1], "hotel");
@@ -184,7 +185,7 @@ TEST(very_long_words)
 
 	/* A 1000-character unknown option and then a valid one. */
 	memset(line, 'x', 1000);
-	strcpy(line + 1000, " loglevel=error");
+	strcpy(line + 1000, " loglvl=error");
 	parse(line);
 	CHECK_EQ(opt.loglevel, LOG_ERR);
 	CHECK_EQ(opt.nr_warnings, 1);
@@ -192,11 +193,93 @@ TEST(very_long_words)
 	CHECK(strlen(opt.warnings[0]) < sizeof(opt.warnings[0]));
 
 	/* A known option with an overlong value. */
-	memcpy(line, "loglevel=", 9);
-	memset(line + 9, 'y', 500);
-	line[509] = '\0';
+	memcpy(line, "loglvl=", 7);
+	memset(line + 7, 'y', 500);
+	line[507] = '\0';
 	parse(line);
 	CHECK_EQ(opt.loglevel, LOG_INFO);
 	CHECK_EQ(opt.nr_warnings, 1);
-	CHECK_CONTAINS(opt.warnings[0], "loglevel=yyy");
+	CHECK_CONTAINS(opt.warnings[0], "loglvl=yyy");
+}
+
+TEST(guest_loglvl_defaults_to_xens_release_build)
+{
+	parse(NULL);
+	CHECK_EQ(opt.guest_loglevel, LOG_WARN);	/* "none/warning": DomU console_io not shown */
+	parse("guest_loglvl=all");
+	CHECK_EQ(opt.guest_loglevel, LOG_DEBUG);
+	parse("guest_loglvl=none/info");
+	CHECK_EQ(opt.guest_loglevel, LOG_INFO);
+	CHECK_EQ(opt.loglevel, LOG_INFO);
+	parse("guest_loglvl=some");
+	CHECK_EQ(opt.guest_loglevel, LOG_WARN);
+	CHECK_EQ(opt.nr_warnings, 1);
+}
+
+TEST(console_timestamps_modes)
+{
+	static const struct { const char *arg; enum console_timestamps ts; } cases[] = {
+		{ "console_timestamps=none", TS_NONE }, { "console_timestamps=date", TS_DATE },
+		{ "console_timestamps=datems", TS_DATE_MS }, { "console_timestamps=boot", TS_BOOT },
+		{ "console_timestamps=raw", TS_RAW }, { "console_timestamps", TS_DATE },
+		{ "console_timestamps=yes", TS_DATE }, { "console_timestamps=0", TS_NONE },
+	};
+
+	parse(NULL);
+	CHECK_EQ(opt.timestamps, TS_NONE);
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		parse(cases[i].arg);
+		CHECK_EQ(opt.timestamps, cases[i].ts);
+		CHECK_EQ(opt.nr_warnings, 0);
+	}
+	parse("console_timestamps=sometimes");
+	CHECK_EQ(opt.timestamps, TS_NONE);
+	CHECK_EQ(opt.nr_warnings, 1);
+}
+
+TEST(dom0_mem_sizes_and_bounds)
+{
+	static const struct { const char *arg; uint64_t amount, min, max; } cases[] = {
+		{ "dom0_mem=512M", 512 * MiB, 0, 0 }, { "dom0_mem=1G", 1024 * MiB, 0, 0 },
+		{ "dom0_mem=524288", 512 * MiB, 0, 0 },		/* kilobytes by default */
+		{ "dom0_mem=536870912b", 512 * MiB, 0, 0 }, { "dom0_mem=0x20000M", 128 * 1024 * MiB, 0, 0 }, { "dom0_mem=262144k", 256 * MiB, 0, 0 },
+		{ "dom0_mem=min:128M,max:1G,512M", 512 * MiB, 128 * MiB, 1024 * MiB },
+		{ "dom0_mem=max:768M", 0, 0, 768 * MiB },
+	};
+	static const char *const bad[] = {
+		"dom0_mem", "dom0_mem=", "dom0_mem=lots", "dom0_mem=512Q", "dom0_mem=512M,",
+		"dom0_mem=min:", "dom0_mem=mid:4G", "dom0_mem=99999999999T",
+	};
+
+	parse(NULL);
+	CHECK_EQ(opt.dom0_mem, 0);
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		parse(cases[i].arg);
+		CHECK_EQ(opt.dom0_mem, cases[i].amount);
+		CHECK_EQ(opt.dom0_mem_min, cases[i].min);
+		CHECK_EQ(opt.dom0_mem_max, cases[i].max);
+		CHECK_EQ(opt.nr_warnings, 0);
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+		parse(bad[i]);
+		CHECK_EQ(opt.dom0_mem, 0);
+		CHECK_EQ(opt.nr_warnings, 1);
+		CHECK_CONTAINS(opt.warnings[0], bad[i]);
+	}
+}
+
+TEST(dom0_vcpus)
+{
+	parse(NULL);
+	CHECK(opt.dom0_vcpus_min == 0 && opt.dom0_vcpus_max == 0 && !opt.dom0_vcpus_pin);
+	parse("dom0_max_vcpus=2 dom0_vcpus_pin");
+	CHECK(opt.dom0_vcpus_min == 2 && opt.dom0_vcpus_max == 2 && opt.dom0_vcpus_pin);
+	parse("dom0_max_vcpus=1-4 dom0_vcpus_pin=false");
+	CHECK(opt.dom0_vcpus_min == 1 && opt.dom0_vcpus_max == 4 && !opt.dom0_vcpus_pin);
+	parse("dom0_max_vcpus=2-");
+	CHECK(opt.dom0_vcpus_min == 2 && opt.dom0_vcpus_max == MAX_VCPUS);
+	CHECK_EQ(opt.nr_warnings, 0);
+	parse("dom0_max_vcpus=0 dom0_max_vcpus=3-1 dom0_max_vcpus=99 dom0_max_vcpus=x");
+	CHECK_EQ(opt.nr_warnings, 4);
+	CHECK_EQ(opt.dom0_vcpus_max, 0);
 }

@@ -53,6 +53,22 @@ TEST(arguments_reach_the_handler_in_order)
 	CHECK_EQ(v->arch.regs[3], 0xbad0bad0bad0bad0ull);
 }
 
+TEST(a_domus_console_io_line_is_shown_only_at_guest_loglvl_debug)
+{
+	struct domain *d = fake_pv_domain(1);
+	char *text = arg_ptr(d, 64);
+
+	memcpy(text, "quiet\n", 6);
+	console_set_guest_loglevel(LOG_WARN);		/* Xen's default: "none/warning" */
+	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_write, 6,
+			   arg_gva(d, 64)), 0);
+	CHECK(!strstr(guest_output(d, NULL), "quiet"));
+	console_set_guest_loglevel(LOG_DEBUG);		/* guest_loglvl=all */
+	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_write, 6,
+			   arg_gva(d, 64)), 0);
+	CHECK_STR(guest_output(d, NULL), "quiet\n");
+}
+
 struct multicall_entry {
 	uint64_t op;
 	uint64_t result;
