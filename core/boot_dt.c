@@ -95,6 +95,14 @@ static bool module_is(const void *fdt, int node, const char *compat)
 	return fdt_node_check_compatible(fdt, node, compat) == 0;
 }
 
+/* Xen's module compatibles, with the older names of kernel and ramdisk. */
+static bool is_module(const void *fdt, int node)
+{
+	return module_is(fdt, node, "multiboot,module") || module_is(fdt, node, "multiboot,kernel") ||
+	       module_is(fdt, node, "multiboot,ramdisk") || module_is(fdt, node, "xen,multiboot-module") ||
+	       module_is(fdt, node, "xen,linux-zimage") || module_is(fdt, node, "xen,linux-initrd");
+}
+
 static void set_error(struct boot_domain *bd, const char *msg)
 {
 	if (!bd->error[0])
@@ -104,10 +112,11 @@ static void set_error(struct boot_domain *bd, const char *msg)
 static void parse_module(const void *fdt, int node, struct boot_domain *bd, unsigned index)
 {
 	struct boot_module m;
-	bool kernel = module_is(fdt, node, "multiboot,kernel");
-	bool ramdisk = module_is(fdt, node, "multiboot,ramdisk");
+	bool kernel = module_is(fdt, node, "multiboot,kernel") || module_is(fdt, node, "xen,linux-zimage");
+	bool ramdisk = module_is(fdt, node, "multiboot,ramdisk") ||
+		       module_is(fdt, node, "xen,linux-initrd");
 
-	if (!kernel && !ramdisk && !module_is(fdt, node, "multiboot,module"))
+	if (!is_module(fdt, node))
 		return;
 	/* A module that names no role is the kernel if first, the ramdisk if second. */
 	if (!kernel && !ramdisk) {
@@ -201,14 +210,42 @@ static void parse_domain(const void *fdt, int node, struct boot_domain *bd)
 	parse_scheduling(fdt, node, bd);
 	boot_dt_copy_string(fdt, node, "bootargs", bd->bootargs, sizeof(bd->bootargs));
 	fdt_for_each_subnode(sub, fdt, node) {
-		if (module_is(fdt, sub, "multiboot,module") || module_is(fdt, sub, "multiboot,kernel") ||
-		    module_is(fdt, sub, "multiboot,ramdisk"))
+		if (is_module(fdt, sub))
 			parse_module(fdt, sub, bd, index++);
 	}
 	if (!bd->kernel.size)
 		set_error(bd, "no kernel module (compatible \"multiboot,kernel\")");
 	if (!bd->cpus)
 		set_error(bd, "\"cpus\" is 0");
+}
+
+/*
+ * Dom0: the modules directly under /chosen, as a boot loader hands Xen its
+ * Dom0.  Its command line is xen,dom0-bootargs, else the kernel module's
+ * bootargs, else /chosen/bootargs when that is not Domus's own.
+ */
+static void parse_dom0(const void *fdt, int chosen, struct boot_info *bi)
+{
+	struct boot_domain *bd = &bi->dom0;
+	unsigned index = 0;
+	int node;
+
+	fdt_for_each_subnode(node, fdt, chosen)
+		if (is_module(fdt, node))
+			parse_module(fdt, node, bd, index++);
+	if (!index)
+		return;
+	bi->has_dom0 = true;
+	bd->dom0 = bd->xen_enhanced = true;
+	snprintf(bd->name, sizeof(bd->name), "Domain-0");
+	bd->weight = 256;
+	for (unsigned i = 0; i < MAX_VCPUS; i++)
+		bd->affinity[i] = ~0ull;
+	if (!bd->bootargs[0] && fdt_getprop(fdt, chosen, "xen,xen-bootargs", NULL))
+		boot_dt_copy_string(fdt, chosen, "bootargs", bd->bootargs, sizeof(bd->bootargs));
+	boot_dt_copy_string(fdt, chosen, "xen,dom0-bootargs", bd->bootargs, sizeof(bd->bootargs));
+	if (!bd->kernel.size)
+		set_error(bd, "no kernel module (compatible \"multiboot,kernel\")");
 }
 
 static void parse_chosen(const void *fdt, struct boot_info *bi)
@@ -219,6 +256,7 @@ static void parse_chosen(const void *fdt, struct boot_info *bi)
 		return;
 	boot_dt_copy_string(fdt, chosen, "bootargs", bi->cmdline, sizeof(bi->cmdline));
 	boot_dt_copy_string(fdt, chosen, "xen,xen-bootargs", bi->cmdline, sizeof(bi->cmdline));
+	parse_dom0(fdt, chosen, bi);
 	fdt_for_each_subnode(node, fdt, chosen) {
 		if (fdt_node_check_compatible(fdt, node, "xen,domain"))
 			continue;

@@ -42,7 +42,8 @@ static bool guest_line_young(void)
 	       arch_counter() - partial_since < arch_counter_freq() / 1000 * HOLD_MS;
 }
 static spinlock_t input_lock = SPINLOCK_INIT;	/* keeps the input domain alive while used */
-static unsigned input_id;		/* the domain typing goes to; 0: Domus reads the keys */
+#define DOMUS_INPUT (-1)
+static int input_id = DOMUS_INPUT;	/* the domain typing goes to, or Domus */
 static unsigned ctrl_a_count;
 
 static void announce_input(void);
@@ -260,7 +261,7 @@ static bool drain_round(void)
 	spin_lock(&rings_lock);
 	for (struct console_ring *r = rings; r; r = r->next) {
 		bool prefix = nr_rings > 1;
-		bool partial = nr_rings == 1 || r->dom->id == input_id;
+		bool partial = nr_rings == 1 || (int)r->dom->id == input_id;
 		size_t n;
 		uint64_t dropped = r->dropped;
 
@@ -371,13 +372,13 @@ void console_domain_remove(struct domain *d)
 	spin_unlock(&rings_lock);
 	spin_unlock(&console_lock);
 	/* A restarting domain keeps the input; otherwise it moves on, and says so. */
-	if (input_id == d->id && !d->reboot) {
+	if (input_id == (int)d->id && !d->reboot) {
 		struct domain *next;
 
 		spin_lock(&input_lock);
 		next = domain_next_alive(d);
 		next = next ? next : domain_next_alive(NULL);
-		input_id = next && next != d ? next->id : 0;
+		input_id = next && next != d ? (int)next->id : DOMUS_INPUT;
 		spin_unlock(&input_lock);
 		announce_input();
 	}
@@ -387,12 +388,12 @@ void console_domain_remove(struct domain *d)
 
 void console_set_input_domain(struct domain *d)
 {
-	input_id = d ? d->id : 0;
+	input_id = d ? (int)d->id : DOMUS_INPUT;
 }
 
 static void announce_input(void)
 {
-	struct domain *d = input_id ? domain_by_id(input_id) : NULL;
+	struct domain *d = input_id != DOMUS_INPUT ? domain_by_id(input_id) : NULL;
 
 	if (d)
 		pr_info("input to %s (type Ctrl-A three times to switch)\n", d->name);
@@ -409,8 +410,8 @@ void console_input(char c)
 		if (++ctrl_a_count == 3) {
 			ctrl_a_count = 0;
 			spin_lock(&input_lock);
-			d = domain_next_alive(input_id ? domain_by_id(input_id) : NULL);
-			input_id = d ? d->id : 0;
+			d = domain_next_alive(input_id != DOMUS_INPUT ? domain_by_id(input_id) : NULL);
+			input_id = d ? (int)d->id : DOMUS_INPUT;
 			spin_unlock(&input_lock);
 			announce_input();
 			console_flush();	/* the new domain's prompt, held back until now */
@@ -419,7 +420,7 @@ void console_input(char c)
 	}
 	ctrl_a_count = 0;
 	spin_lock(&input_lock);
-	d = input_id ? domain_by_id(input_id) : NULL;
+	d = input_id != DOMUS_INPUT ? domain_by_id(input_id) : NULL;
 	to_domus = !d || !d->alive || (!d->cfg->vpl011 && !d->pv);
 	/* A PV guest that uses its hvc0 console reads there; otherwise its emulated UART. */
 	if (!to_domus && d->pv && (d->pv->console_used || !d->cfg->vpl011)) {

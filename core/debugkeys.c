@@ -14,7 +14,7 @@ static void show_domains(void)
 {
 	static const char *const states[] = { "running", "shutting down", "preserved", "dead" };
 
-	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
+	for (unsigned id = 0; id <= MAX_DOMAINS; id++) {
 		struct domain *d = domain_by_id(id);
 
 		if (!d)
@@ -34,7 +34,7 @@ static void show_memory(void)
 {
 	pr_info("free: %lu KiB of %lu KiB\n", page_alloc_free_pages() * (PAGE_SIZE / KiB),
 		page_alloc_total_pages() * (PAGE_SIZE / KiB));
-	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
+	for (unsigned id = 0; id <= MAX_DOMAINS; id++) {
 		struct domain *d = domain_by_id(id);
 		if (d)
 			pr_info("%s (d%u): %lu KiB\n", d->name, d->id, d->pages * (PAGE_SIZE / KiB));

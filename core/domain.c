@@ -88,7 +88,7 @@ void domain_unhold(struct domain *d)
 
 struct domain *domain_next_alive(struct domain *after)
 {
-	for (unsigned id = after ? after->id + 1 : 1; id <= MAX_DOMAINS; id++)
+	for (unsigned id = after ? after->id + 1 : 0; id <= MAX_DOMAINS; id++)
 		if (domains[id] && domains[id]->state == DOMAIN_RUNNING)
 			return domains[id];
 	return NULL;
@@ -174,6 +174,11 @@ static const char *build_begin(struct domain **out, const struct boot_domain *cf
 	d->ram_size = cfg->mem_kib * KiB;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
+	d->hardware = cfg->dom0;
+	d->grant_window = GUEST_GNTTAB_BASE;
+	d->grant_window_size = GUEST_GNTTAB_SIZE;
+	if (cfg->dom0 && !domain_reserve_direct(d))
+		return "no free run of host memory that large for Dom0 (dom0_mem=)";
 	if ((err = create_vcpus(d, cfg)) || (err = arch_domain_create(d, cfg)))
 		return err;
 	return p2m_arch_init(d) ? NULL : "out of memory for guest RAM";
@@ -205,6 +210,7 @@ static void build_failed(struct domain *d, const struct boot_domain *cfg, unsign
 	if (d) {
 		pv_domain_relinquish(d);
 		p2m_arch_relinquish(d, 0);
+		domain_release_unpopulated(d);
 		free_structs(d);
 	}
 }
@@ -230,7 +236,7 @@ static const char *const action_names[] = { "destroying it", "restarting it", "p
 /* VIRQ_DOM_EXC: "some domain changed state", to every PV domain that listens. */
 static void announce_state_change(void)
 {
-	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
+	for (unsigned id = 0; id <= MAX_DOMAINS; id++) {
 		struct domain *o = domain_get(id);
 
 		if (!o)
@@ -418,7 +424,7 @@ static struct domain *take_dead(void)
 	struct domain *dead = NULL;
 
 	spin_lock(&domains_lock);
-	for (unsigned id = 1; id <= MAX_DOMAINS && !dead; id++) {
+	for (unsigned id = 0; id <= MAX_DOMAINS && !dead; id++) {
 		struct domain *d = domains[id];
 		if (d && d->state == DOMAIN_DYING && !still_loaded(d) &&
 		    !__atomic_load_n(&d->refs, __ATOMIC_ACQUIRE)) {

@@ -43,25 +43,61 @@ void domain_free_struct(void *p, size_t size)
 		free_pages(va_to_pa(p), ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
 }
 
+/*
+ * Dom0's RAM is one run of host memory mapped where it is (as Xen maps Dom0
+ * without an IOMMU, so that its devices can DMA to what it calls physical):
+ * taken whole here, populated (mapped) like any domain's RAM afterwards.
+ */
+bool domain_reserve_direct(struct domain *d)
+{
+	uint64_t pa = alloc_pages(d->ram_size / PAGE_SIZE, 2 * MiB / PAGE_SIZE);
+
+	if (!pa)
+		return false;
+	d->ram_base = pa;
+	d->direct_map = true;
+	return true;
+}
+
+/* What a build that failed midway had reserved but not yet populated. */
+void domain_release_unpopulated(struct domain *d)
+{
+	if (d->direct_map && d->populated < d->ram_size)
+		free_pages(d->ram_base + d->populated, (d->ram_size - d->populated) / PAGE_SIZE);
+	d->populated = d->ram_size;
+}
+
+/* The host memory for [ipa, ipa + *size): the reserved run, or new blocks. */
+static uint64_t ram_for(struct domain *d, uint64_t ipa, uint64_t end, uint64_t *size)
+{
+	bool big = IS_ALIGNED(ipa, 2 * MiB) && end - ipa >= 2 * MiB;
+	uint64_t pa;
+
+	*size = big ? 2 * MiB : PAGE_SIZE;
+	if (d->direct_map)
+		return ipa;
+	pa = big ? alloc_pages(512, 512) : 0;
+	if (!pa) {
+		*size = PAGE_SIZE;
+		pa = alloc_pages(1, 1);
+	}
+	return pa;
+}
+
 /* Scrubbed RAM in 2 MiB blocks where possible, pages otherwise; from where the last call stopped. */
 int domain_populate_ram(struct domain *d, uint64_t deadline)
 {
 	uint64_t ipa = d->ram_base + d->populated, end = d->ram_base + d->ram_size;
 
 	while (ipa < end) {
-		bool big = IS_ALIGNED(ipa, 2 * MiB) && end - ipa >= 2 * MiB;
-		uint64_t size = big ? 2 * MiB : PAGE_SIZE;
-		uint64_t pa = big ? alloc_pages(512, 512) : 0;
+		uint64_t size, pa = ram_for(d, ipa, end, &size);
 
-		if (!pa) {
-			size = PAGE_SIZE;
-			pa = alloc_pages(1, 1);
-		}
 		if (!pa)
 			return -1;
 		arch_zero_pages(pa, size);
 		if (!p2m_arch_map_ram(d, ipa, pa, size)) {
-			free_pages(pa, size / PAGE_SIZE);
+			if (!d->direct_map)
+				free_pages(pa, size / PAGE_SIZE);
 			return -1;
 		}
 		page_assign(pa, size / PAGE_SIZE, d);

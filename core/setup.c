@@ -25,6 +25,17 @@ unsigned nr_pcpus = 1;
 static struct boot_info boot;
 static struct hv_options options;
 
+/* The boot domains: Dom0 first when there is one, then the dom0less ones. */
+static unsigned nr_boot_domains(void)
+{
+	return boot.nr_domains + boot.has_dom0;
+}
+
+static struct boot_domain *boot_domain(unsigned i)
+{
+	return boot.has_dom0 ? (i ? &boot.domains[i - 1] : &boot.dom0) : &boot.domains[i];
+}
+
 static void console_setup(const void *fdt)
 {
 	if (!strcmp(options.console, "none"))
@@ -56,8 +67,8 @@ static void check_module(struct boot_domain *bd, const struct boot_module *m, co
 	else if (ranges_overlap(m->base, m->size, va_to_pa(fdt), fdt_totalsize(fdt)))
 		snprintf(bd->error, sizeof(bd->error), "%s module at %lx overlaps the device tree",
 			 what, m->base);
-	for (unsigned i = 0; i < boot.nr_domains && !bd->error[0]; i++) {
-		const struct boot_domain *o = &boot.domains[i];
+	for (unsigned i = 0; i < nr_boot_domains() && !bd->error[0]; i++) {
+		const struct boot_domain *o = boot_domain(i);
 		const struct boot_module *others[] = { &o->kernel, &o->ramdisk };
 		for (unsigned j = 0; j < 2; j++)
 			if (others[j] != m && ranges_overlap(m->base, m->size, others[j]->base,
@@ -79,8 +90,8 @@ static void memory_setup(const void *fdt, uint64_t img_start, uint64_t img_end)
 	arch_map_ram_only(boot.ram, boot.nr_ram);
 	page_alloc_reserve(img_start, img_end - img_start);
 	page_alloc_reserve(va_to_pa(fdt), fdt_totalsize(fdt));
-	for (unsigned i = 0; i < boot.nr_domains; i++) {
-		struct boot_domain *bd = &boot.domains[i];
+	for (unsigned i = 0; i < nr_boot_domains(); i++) {
+		struct boot_domain *bd = boot_domain(i);
 		check_module(bd, &bd->kernel, "kernel", img_start, img_end, fdt);
 		check_module(bd, &bd->ramdisk, "ramdisk", img_start, img_end, fdt);
 		if (bd->error[0])
@@ -95,16 +106,42 @@ static void memory_setup(const void *fdt, uint64_t img_start, uint64_t img_end)
 		page_alloc_free_pages() * PAGE_SIZE / MiB);
 }
 
+/* Dom0's size, vCPUs and placement come from the command line, as on Xen. */
+static void configure_dom0(struct boot_domain *bd)
+{
+	uint64_t mem = options.dom0_mem;
+	unsigned cpus = boot.nr_cpus;
+
+	if (!mem) {
+		mem = options.dom0_mem_max ? MIN(512 * MiB, options.dom0_mem_max) : 512 * MiB;
+		pr_warn("no dom0_mem= on the command line: Dom0 gets %lu MiB, as Xen gives it\n",
+			mem / MiB);
+	}
+	if (options.dom0_mem_max)
+		mem = MIN(mem, options.dom0_mem_max);
+	mem = MAX(mem, options.dom0_mem_min);
+	bd->mem_kib = ALIGN_UP(mem, 2 * MiB) / KiB;
+	if (options.dom0_vcpus_max)
+		cpus = MAX(MIN(cpus, options.dom0_vcpus_max), options.dom0_vcpus_min);
+	bd->cpus = MIN(cpus, MAX_VCPUS);
+	for (unsigned i = 0; options.dom0_vcpus_pin && i < bd->cpus; i++)
+		bd->affinity[i] = 1ull << (i % boot.nr_cpus);
+}
+
 static void create_domains(void)
 {
 	unsigned started = 0;
 
 	domain_memory_baseline();
+	if (boot.has_dom0) {
+		configure_dom0(&boot.dom0);
+		started += domain_create(&boot.dom0, 0) != NULL;
+	}
 	for (unsigned i = 0; i < boot.nr_domains; i++)
 		started += domain_create(&boot.domains[i], i + 1) != NULL;
-	if (!boot.nr_domains)
-		pr_err("no domain to run: the device tree has no /chosen node with "
-		       "compatible \"xen,domain\"\n");
+	if (!nr_boot_domains())
+		pr_err("no domain to run: the device tree has no Dom0 modules in /chosen and no "
+		       "/chosen node with compatible \"xen,domain\"\n");
 	if (!started) {
 		pr_info("nothing to run: powering off\n");
 		arch_system_off();

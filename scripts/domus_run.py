@@ -115,9 +115,14 @@ class Domain:
         self.on_poweroff = on_poweroff
         self.on_reboot = on_reboot
         self.on_crash = on_crash
+        self.dom0 = False               # Dom0: modules directly in /chosen (--dom0)
 
     def describe(self, index=None):
         parts = []
+        if self.dom0:
+            return "Dom0 kernel=%s%s bootargs=%s" % (
+                rel(self.kernel), " ramdisk=%s" % rel(self.ramdisk) if self.ramdisk else "",
+                shlex.quote(self.bootargs or ""))
         if index is not None:
             parts.append("domU%d" % index)
         parts.append("kernel=%s" % rel(self.kernel))
@@ -355,6 +360,13 @@ def domains_from_args(args):
             doms.append(parse_spec(spec, check_files=check))
         except ValueError as e:
             raise DomusRunError("--domain %s: %s" % (spec, e))
+    if getattr(args, "dom0", None):
+        try:
+            dom0 = parse_spec(args.dom0, check_files=check)
+        except ValueError as e:
+            raise DomusRunError("--dom0 %s: %s" % (args.dom0, e))
+        dom0.dom0 = True
+        return [dom0] + doms
     if not doms:
         # --bare boots one kernel: the first Linux domain, without the demo.
         doms = default_domains(single=getattr(args, "single", False) or getattr(args, "bare", False))
@@ -422,7 +434,16 @@ def chosen_dts(xen_bootargs, domains, placements):
          "/ {", "\tchosen {",
          "\t\t#address-cells = <0x2>;", "\t\t#size-cells = <0x2>;",
          "\t\txen,xen-bootargs = %s;" % dts_string(xen_bootargs)]
-    for i, (d, mods) in enumerate(zip(domains, placements), 1):
+    for d, mods in zip(domains, placements):
+        if d.dom0:
+            if d.bootargs:
+                L.append("\t\txen,dom0-bootargs = %s;" % dts_string(d.bootargs))
+            for kind, path, addr, size in mods:
+                L += ["", "\t\tmodule@%x {" % addr,
+                      '\t\t\tcompatible = "multiboot,%s", "multiboot,module";' % kind,
+                      "\t\t\treg = <%s %s>;" % (cells64(addr), cells64(size)), "\t\t};"]
+    domus = [(d, mods) for d, mods in zip(domains, placements) if not d.dom0]
+    for i, (d, mods) in enumerate(domus, 1):
         L += ["", "\t\tdomU%d {" % i,
               '\t\t\tcompatible = "xen,domain";',
               "\t\t\t#address-cells = <0x2>;", "\t\t\t#size-cells = <0x2>;",
@@ -569,6 +590,10 @@ def parse_args(argv=None):
                " (bootargs last; takes the rest verbatim). In QEMU, Ctrl-] x quits.")
     ap.add_argument("--domain", action="append", metavar="SPEC", help="a domain (repeatable)")
     ap.add_argument("--domains", metavar="FILE", help="file with one domain SPEC per line")
+    ap.add_argument("--dom0", metavar="SPEC",
+                    help="boot a Dom0 as Xen does: its kernel and ramdisk as modules directly "
+                         "in /chosen, bootargs as xen,dom0-bootargs (memory and vCPUs: the "
+                         "command line's dom0_mem= and dom0_max_vcpus=); --domain adds DomUs")
     ap.add_argument("--single", action="store_true",
                     help="without --domain/--domains, boot one Linux domain instead of "
                          "the default three")
@@ -672,7 +697,8 @@ def main(argv=None):
     else:
         what = "Domus %s with %d domain%s: %s" % (
             rel(hv), n, "" if n == 1 else "s",
-            "; ".join(d.describe(i) for i, d in enumerate(domains, 1)))
+            "; ".join(d.describe(i) for i, d in enumerate(
+                domains, 0 if domains and domains[0].dom0 else 1)))
     print("domus_run: booting %s" % what, file=sys.stderr)
     print("domus_run: QEMU -cpu %s -smp %d -m %s%s%s" % (
         args.cpu, args.smp, args.mem, "" if args.bare else ", dtb %s" % rel(dtb),

@@ -21,10 +21,10 @@ static bool gfn_in_ram(const struct domain *d, uint64_t gfn)
 	return !(gfn >> (64 - PAGE_SHIFT)) && domain_ipa_is_ram(d, gfn << PAGE_SHIFT, PAGE_SIZE);
 }
 
-static bool gfn_in_grant_window(uint64_t gfn)
+static bool gfn_in_grant_window(const struct domain *d, uint64_t gfn)
 {
-	return gfn >= GUEST_GNTTAB_BASE >> PAGE_SHIFT &&
-	       gfn < (GUEST_GNTTAB_BASE + GUEST_GNTTAB_SIZE) >> PAGE_SHIFT;
+	return gfn >= d->grant_window >> PAGE_SHIFT &&
+	       gfn < (d->grant_window + d->grant_window_size) >> PAGE_SHIFT;
 }
 
 /* Puts a Domus-owned page at gfn; a RAM page it replaces is given back. */
@@ -34,7 +34,7 @@ static int64_t place_page(struct domain *d, uint64_t gfn, uint64_t pa)
 	enum p2m_type type;
 	int64_t ret = 0;
 
-	if (!gfn_in_ram(d, gfn) && !gfn_in_grant_window(gfn))
+	if (!gfn_in_ram(d, gfn) && !gfn_in_grant_window(d, gfn))
 		return -XEN_EINVAL;
 	spin_lock(&d->p2m_lock);
 	if (pv_page_pinned(d, gfn))

@@ -131,9 +131,46 @@ void pv_console_destroy(struct domain *d)
 		__atomic_sub_fetch(&nr_deferred, 1, __ATOMIC_RELEASE);
 }
 
+/* Dom0 reads its keys with console_io, told by VIRQ_CONSOLE, as from Xen's serial ring. */
+static bool dom0_receive(struct domain *d, char c)
+{
+	struct xen_pv *pv = d->pv;
+	bool room;
+
+	spin_lock(&pv->console_lock);
+	room = pv->console_in_len < sizeof(pv->console_in);
+	if (room)
+		pv->console_in[(pv->console_in_head + pv->console_in_len++) %
+			       sizeof(pv->console_in)] = c;
+	spin_unlock(&pv->console_lock);
+	evtchn_raise_virq(d->vcpu[0], VIRQ_CONSOLE);
+	return room;
+}
+
+static int64_t dom0_read(struct vcpu *v, uint64_t count, uint64_t buf)
+{
+	struct xen_pv *pv = v->dom->pv;
+	char data[sizeof(pv->console_in)];
+	uint32_t n = 0;
+
+	spin_lock(&pv->console_lock);
+	while (n < count && n < sizeof(data) && pv->console_in_len) {
+		data[n++] = pv->console_in[pv->console_in_head];
+		pv->console_in_head = (pv->console_in_head + 1) % sizeof(pv->console_in);
+		pv->console_in_len--;
+	}
+	spin_unlock(&pv->console_lock);
+	/* Keys taken but not delivered are lost, as Xen's are when the copy faults. */
+	return n && copy_to_guest(v, buf, data, n) ? -XEN_EFAULT : (int64_t)n;
+}
+
 bool pv_console_receive(struct domain *d, char c)
 {
-	struct xencons_interface *r = ring(d);
+	struct xencons_interface *r;
+
+	if (d->hardware)
+		return dom0_receive(d, c);
+	r = ring(d);
 	uint32_t cons = __atomic_load_n(&r->in_cons, __ATOMIC_ACQUIRE);
 	uint32_t prod = __atomic_load_n(&r->in_prod, __ATOMIC_RELAXED);
 
@@ -165,7 +202,8 @@ int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf
 		if (count > 1024 * 1024)
 			return -XEN_EINVAL;
 		/* As on Xen: a DomU's lines are debug messages (guest_loglvl), rate limited. */
-		if (!console_guest_debug_shown() || !within_rate(v->dom->pv))
+		if (!v->dom->hardware &&
+		    (!console_guest_debug_shown() || !within_rate(v->dom->pv)))
 			return 0;
 		while (count) {
 			size_t n = MIN(count, sizeof(data));
@@ -177,7 +215,8 @@ int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf
 		}
 		return 0;
 	case CONSOLEIO_read:
-		return 0;	/* DomUs read through their console ring, not here */
+		/* DomUs read through their console ring; Dom0 here. */
+		return v->dom->hardware ? dom0_read(v, count, buf) : 0;
 	default:
 		return -XEN_ENOSYS;
 	}

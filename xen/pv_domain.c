@@ -41,18 +41,23 @@ const char *pv_domain_init(struct domain *d)
 	memset(pa_to_va(pa), 0, size);
 	pv = d->pv = pa_to_va(pa);
 	pv->shared_info_pa = zeroed_page();
-	pv->console_ring_pa = zeroed_page();
-	if (!pv->shared_info_pa || !pv->console_ring_pa ||
-	    !p2m_arch_set_page(d, GUEST_MAGIC_BASE, pv->console_ring_pa, P2M_SPECIAL, NULL))
+	if (!pv->shared_info_pa)
 		return "out of memory for the PV interface";
 	/* Every port starts masked, until the guest unmasks what it binds. */
 	memset(((struct shared_info *)pa_to_va(pv->shared_info_pa))->evtchn_mask, 0xff,
 	       sizeof(((struct shared_info *)0)->evtchn_mask));
+	pv->params[HVM_PARAM_CALLBACK_IRQ] = evtchn_arch_callback_via();
+	/* Dom0's console is console_io (hvc0 on Xen's console), not a ring. */
+	if (d->hardware)
+		return NULL;
+	pv->console_ring_pa = zeroed_page();
+	if (!pv->console_ring_pa ||
+	    !p2m_arch_set_page(d, GUEST_MAGIC_BASE, pv->console_ring_pa, P2M_SPECIAL, NULL))
+		return "out of memory for the PV interface";
 	port = evtchn_alloc_for_domus(d);
 	if (!port)
 		return "no event channel for the console";
 	pv->console_port = (uint32_t)port;
-	pv->params[HVM_PARAM_CALLBACK_IRQ] = evtchn_arch_callback_via();
 	pv->params[HVM_PARAM_CONSOLE_PFN] = GUEST_MAGIC_BASE >> PAGE_SHIFT;
 	pv->params[HVM_PARAM_CONSOLE_EVTCHN] = pv->console_port;
 	return NULL;

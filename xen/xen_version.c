@@ -39,7 +39,9 @@ int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 			return -XEN_EFAULT;
 		if (fi.submap_idx != 0)
 			return -XEN_EINVAL;
-		fi.submap = XEN_FEATURES;
+		fi.submap = XEN_FEATURES | (v->dom->hardware ? 1u << XENFEAT_dom0 : 0) |
+			    (v->dom->direct_map ? 1u << XENFEAT_direct_mapped :
+						  1u << XENFEAT_not_direct_mapped);
 		return copy_to_guest(v, arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
 	case XENVER_pagesize:
 		return PAGE_SIZE;

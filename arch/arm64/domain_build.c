@@ -13,6 +13,9 @@
 #include <domus/page_alloc.h>
 #include <asm/guest_dt.h>
 #include <asm/image.h>
+#include <asm/p2m.h>
+#include <asm/platform_dt.h>
+#include <libfdt.h>
 #include <public/arch-arm64.h>
 
 #define GUEST_DT_MAX   (64 * KiB)
@@ -28,7 +31,7 @@ const char *arch_domain_check(const struct boot_domain *cfg)
 	uint64_t mem = cfg->mem_kib * KiB;
 	struct arm64_image img;
 
-	if (mem < MIN_GUEST_RAM || mem > GUEST_RAM0_SIZE || !IS_ALIGNED(mem, 2 * MiB))
+	if (mem < MIN_GUEST_RAM || (mem > GUEST_RAM0_SIZE && !cfg->dom0) || !IS_ALIGNED(mem, 2 * MiB))
 		return "memory must be a multiple of 2 MiB between 2 MiB and 3 GiB";
 	return arm64_image_check(pa_to_va(cfg->kernel.base), cfg->kernel.size, &img);
 }
@@ -44,13 +47,24 @@ void arch_vcpu_create(struct vcpu *v)
 	vgic_vcpu_init(v);
 }
 
+/* Dom0 finds its GIC where the host's is, as its device tree is the host's. */
+static uint64_t gicd_of(const struct boot_domain *cfg)
+{
+	return cfg->dom0 ? arm64_host()->gicd : GUEST_GICV3_GICD_BASE;
+}
+
+static uint64_t gicr_of(const struct boot_domain *cfg)
+{
+	return cfg->dom0 ? arm64_host()->gicr : GUEST_GICV3_GICR0_BASE;
+}
+
 const char *arch_domain_create(struct domain *d, const struct boot_domain *cfg)
 {
 	d->arch.cntvoff = arch_counter();
 	vgic_domain_init(d);
-	mmio_register(d, GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICD_SIZE, &vgic_dist_ops, NULL);
-	mmio_register(d, GUEST_GICV3_GICR0_BASE, GUEST_GICV3_RDIST_STRIDE * d->nr_vcpus,
-		      &vgic_rdist_ops, NULL);
+	mmio_register(d, gicd_of(cfg), GUEST_GICV3_GICD_SIZE, &vgic_dist_ops, NULL);
+	mmio_register(d, gicr_of(cfg), GUEST_GICV3_RDIST_STRIDE * d->nr_vcpus, &vgic_rdist_ops,
+		      NULL);
 	if (cfg->vpl011) {
 		d->arch.uart = &d->arch.uart_dev;
 		vpl011_init(d->arch.uart, d, GUEST_VPL011_SPI);
@@ -78,6 +92,27 @@ static const char *plan_layout(const struct domain *d, const struct boot_domain 
 	return NULL;
 }
 
+/*
+ * Dom0's tree names the host board, and its /hypervisor node a window for
+ * the grant table and an "extended region" in host physical space nothing
+ * else uses, where Linux maps other domains' pages.
+ */
+static void dom0_dt_params(struct domain *d, struct guest_dt_params *p)
+{
+	const void *fdt = arm64_host_fdt();
+	uint64_t base, size;
+
+	p->root_compat = fdt_getprop(fdt, 0, "compatible", &p->root_compat_len);
+	if (!platform_dt_free_above_ram(fdt, 1ull << P2M_IPA_BITS, &base, &size) ||
+	    size < GUEST_GNTTAB_SIZE + 64 * MiB) {
+		pr_warn("Dom0: no free host physical range for grants and foreign pages\n");
+		return;
+	}
+	p->gnttab_base = d->grant_window = base;
+	p->ext_base = base + GUEST_GNTTAB_SIZE;
+	p->ext_size = size - GUEST_GNTTAB_SIZE;
+}
+
 static const char *load_images(struct domain *d, const struct boot_domain *cfg,
 			       const struct layout *l)
 {
@@ -90,6 +125,10 @@ static const char *load_images(struct domain *d, const struct boot_domain *cfg,
 		.initrd_end = cfg->ramdisk.size ? l->initrd + cfg->ramdisk.size : 0,
 		.vpl011 = cfg->vpl011,
 		.xen = cfg->xen_enhanced,
+		.gicd = gicd_of(cfg),
+		.gicr = gicr_of(cfg),
+		.gnttab_base = d->grant_window,
+		.gnttab_size = d->grant_window_size,
 	};
 	uint64_t dt_pa = alloc_pages(GUEST_DT_MAX / PAGE_SIZE, 1);
 	bool ok;
@@ -101,6 +140,8 @@ static const char *load_images(struct domain *d, const struct boot_domain *cfg,
 		return "cannot copy the ramdisk";
 	if (!dt_pa)
 		return "out of memory for the device tree";
+	if (cfg->dom0)
+		dom0_dt_params(d, &p);
 	ok = guest_dt_build(pa_to_va(dt_pa), GUEST_DT_MAX, &p) == 0 &&
 	     domain_copy_to_phys(d, l->dtb, pa_to_va(dt_pa), GUEST_DT_MAX);
 	free_pages(dt_pa, GUEST_DT_MAX / PAGE_SIZE);

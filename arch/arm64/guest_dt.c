@@ -111,12 +111,12 @@ static int write_memory(void *fdt, const struct guest_dt_params *p)
 	return fdt_end_node(fdt);
 }
 
-static int write_gic(void *fdt, unsigned nr_vcpus)
+static int write_gic(void *fdt, const struct guest_dt_params *p)
 {
-	uint64_t reg[] = { GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICD_SIZE,
-			   GUEST_GICV3_GICR0_BASE, GUEST_GICV3_RDIST_STRIDE * nr_vcpus };
+	uint64_t reg[] = { p->gicd, GUEST_GICV3_GICD_SIZE,
+			   p->gicr, GUEST_GICV3_RDIST_STRIDE * p->nr_vcpus };
 
-	TRY(node_name(fdt, "interrupt-controller", GUEST_GICV3_GICD_BASE));
+	TRY(node_name(fdt, "interrupt-controller", p->gicd));
 	TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
 	TRY(fdt_property_u32(fdt, "#interrupt-cells", 3));
 	TRY(fdt_property_u32(fdt, "#address-cells", 0));
@@ -173,15 +173,15 @@ static int write_pl011(void *fdt)
 	return fdt_end_node(fdt);
 }
 
-static int write_hypervisor(void *fdt)
+static int write_hypervisor(void *fdt, const struct guest_dt_params *p)
 {
 	static const char *const compat[] = { "xen,xen-4.17", "xen,xen" };
 	const uint32_t irq[] = { GIC_PPI, GUEST_EVTCHN_PPI - 16, IRQ_LEVEL_LOW };
-	uint64_t reg[] = { GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE };
+	uint64_t reg[] = { p->gnttab_base, p->gnttab_size, p->ext_base, p->ext_size };
 
 	TRY(fdt_begin_node(fdt, "hypervisor"));
 	TRY(prop_strings(fdt, "compatible", compat, 2));
-	TRY(prop_reg(fdt, reg, 1));
+	TRY(prop_reg(fdt, reg, p->ext_size ? 2 : 1));
 	TRY(prop_cells(fdt, "interrupts", irq, 3));
 	return fdt_end_node(fdt);
 }
@@ -196,19 +196,22 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 	TRY(fdt_begin_node(fdt, ""));
 	TRY(fdt_property_u32(fdt, "#address-cells", 2));
 	TRY(fdt_property_u32(fdt, "#size-cells", 2));
-	TRY(prop_strings(fdt, "compatible", compat, 2));
-	TRY(fdt_property_string(fdt, "model", "XENVM-4.17"));
+	if (p->root_compat)
+		TRY(fdt_property(fdt, "compatible", p->root_compat, p->root_compat_len));
+	else
+		TRY(prop_strings(fdt, "compatible", compat, 2));
+	TRY(fdt_property_string(fdt, "model", p->root_compat ? "Domus Dom0" : "XENVM-4.17"));
 	TRY(fdt_property_u32(fdt, "interrupt-parent", GUEST_PHANDLE_GIC));
 	TRY(write_chosen(fdt, p));
 	TRY(write_cpus(fdt, p->nr_vcpus));
 	TRY(write_psci(fdt));
 	TRY(write_memory(fdt, p));
-	TRY(write_gic(fdt, p->nr_vcpus));
+	TRY(write_gic(fdt, p));
 	TRY(write_timer(fdt));
 	if (p->vpl011)
 		TRY(write_pl011(fdt));
 	if (p->xen)
-		TRY(write_hypervisor(fdt));
+		TRY(write_hypervisor(fdt, p));
 	TRY(fdt_end_node(fdt));
 	return fdt_finish(fdt);
 }

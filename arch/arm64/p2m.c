@@ -24,7 +24,7 @@
 #define S2_AF          (1ull << 10)
 #define S2_RAM         (S2_AP_R | S2_SH_INNER | S2_AF)
 #define ADDR_MASK      0x0000fffffffff000ull
-#define IPA_BITS       39
+#define IPA_BITS       P2M_IPA_BITS
 
 static unsigned level_shift(int level)
 {
@@ -79,7 +79,7 @@ static uint64_t *new_table(struct domain *d)
 bool p2m_arch_init(struct domain *d)
 {
 	d->arch.p2m_root = new_table(d);
-	d->arch.vmid = (uint16_t)d->id;
+	d->arch.vmid = (uint16_t)(d->id + 1);	/* VMID 0 is what an idle CPU leaves loaded */
 	return d->arch.p2m_root != NULL;
 }
 

@@ -34,6 +34,25 @@ const char *platform_dt_parse(const void *fdt, struct platform *p)
 	return find_gic(fdt, p);
 }
 
+static struct platform host;
+static const void *host_fdt;
+
+const char *platform_dt_init(const void *fdt)
+{
+	host_fdt = fdt;
+	return platform_dt_parse(fdt, &host);
+}
+
+const struct platform *arm64_host(void)
+{
+	return &host;
+}
+
+const void *arm64_host_fdt(void)
+{
+	return host_fdt;
+}
+
 bool platform_dt_find_uart(const void *fdt, const char *name, uint64_t *base, uint32_t *intid)
 {
 	char path[128] = "";
@@ -62,5 +81,54 @@ bool platform_dt_find_uart(const void *fdt, const char *name, uint64_t *base, ui
 		return false;
 	irq = fdt_getprop(fdt, node, "interrupts", &len);
 	*intid = irq && len >= 12 ? fdt32_to_cpu(irq[1]) + (fdt32_to_cpu(irq[0]) ? 16 : 32) : 0;
+	return true;
+}
+
+/* The lowest address at or above `from` where a root-level node's reg or ranges begins. */
+static uint64_t next_used(const void *fdt, uint64_t from, uint64_t limit)
+{
+	int ac = fdt_address_cells(fdt, 0), node;
+	uint64_t next = limit, base, size;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		int len, cac = fdt_address_cells(fdt, node), csc = fdt_size_cells(fdt, node);
+		const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
+
+		for (int i = 0; boot_dt_read_reg(fdt, node, i, &base, &size); i++)
+			if (base + size > from)
+				next = MIN(next, MAX(base, from));
+		/* A bus's windows, in its parent's (the root's) addresses. */
+		for (int step = cac + ac + csc; r && step > 0 && len >= step * 4;
+		     r += step, len -= step * 4) {
+			uint64_t parent = 0, span = 0;
+			for (int c = 0; c < ac; c++)
+				parent = parent << 32 | fdt32_to_cpu(r[cac + c]);
+			for (int c = 0; c < csc; c++)
+				span = span << 32 | fdt32_to_cpu(r[cac + ac + c]);
+			if (parent + span > from)
+				next = MIN(next, MAX(parent, from));
+		}
+	}
+	return next;
+}
+
+bool platform_dt_free_above_ram(const void *fdt, uint64_t limit, uint64_t *base, uint64_t *size)
+{
+	uint64_t top = 0, b, sz;
+	int node;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		for (int i = 0; type && !strcmp(type, "memory") &&
+				boot_dt_read_reg(fdt, node, i, &b, &sz); i++)
+			top = MAX(top, b + sz);
+	}
+	*base = ALIGN_UP(top, 2 * MiB);
+	if (*base >= limit)
+		return false;
+	*size = ALIGN_DOWN(next_used(fdt, *base, limit), 2 * MiB);
+	if (*size <= *base)
+		return false;
+	*size -= *base;
 	return true;
 }

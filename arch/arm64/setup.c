@@ -72,13 +72,13 @@ void arch_boot_secondaries(const uint64_t *hwids, unsigned n)
 
 const char *arch_platform_init(const void *fdt)
 {
-	struct platform p;
-	const char *err = platform_dt_parse(fdt, &p);
+	const char *err = platform_dt_init(fdt);
+	const struct platform *host = arm64_host();
 
 	if (err)
 		return err;
-	psci_fw_init(p.psci_smc);
-	gic_init(p.gicd, p.gicr, p.gicr_size);
+	psci_fw_init(host->psci_smc);
+	gic_init(host->gicd, host->gicr, host->gicr_size);
 	cpu_init(0, read_sysreg(mpidr_el1) & 0xff00ffffffull);
 	pcpus[0].online = true;
 	if (console_intid) {

@@ -23,6 +23,7 @@ struct boot_domain {
 	unsigned cpus;
 	bool vpl011;
 	bool xen_enhanced;	/* a PV guest: Xen hypercalls, /hypervisor node */
+	bool dom0;		/* the privileged domain: id 0, RAM mapped 1:1 */
 	struct boot_module kernel;
 	struct boot_module ramdisk;
 	char bootargs[BOOTARGS_MAX];
@@ -39,6 +40,8 @@ struct boot_info {
 	char cmdline[BOOTARGS_MAX];
 	unsigned nr_domains;
 	struct boot_domain domains[MAX_DOMAINS];
+	bool has_dom0;		/* /chosen has modules of its own: they are Dom0's */
+	struct boot_domain dom0;	/* memory and vCPUs come from the command line */
 	unsigned nr_cpus;
 	uint64_t cpu_hwid[NR_CPUS];	/* each /cpus node's reg: the CPU's hardware id */
 };

@@ -60,6 +60,10 @@ struct domain {
 	uint64_t ram_pages;		/* guest RAM pages populated now */
 	uint64_t max_pages;		/* ... and the most it may have */
 	uint64_t populated;		/* while built: bytes of its RAM given so far */
+	bool direct_map;		/* Dom0: guest physical = host physical for its RAM */
+	bool hardware;			/* Dom0: privileged, console_io's reader (Xen's hardware domain) */
+	uint64_t grant_window;		/* where its DT says the grant table goes (guest physical) */
+	uint64_t grant_window_size;
 	struct mmio_region mmio[8];
 	unsigned nr_mmio;
 	struct xen_pv *pv;		/* NULL unless built with xen,enhanced */

@@ -18,6 +18,10 @@ void domain_free_struct(void *p, size_t size);
  * first (call again: it goes on from there).
  */
 int domain_populate_ram(struct domain *d, uint64_t deadline);
+/* Dom0: its RAM where it is in host memory; false if there is no such run free. */
+bool domain_reserve_direct(struct domain *d);
+/* Gives back what was reserved for a build that stopped before populating it all. */
+void domain_release_unpopulated(struct domain *d);
 /* Copies into the domain's RAM by guest physical address (images at build time). */
 bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64_t len);
 

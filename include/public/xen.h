@@ -45,9 +45,11 @@ typedef uint16_t domid_t;
 
 #define XENFEAT_writable_page_tables     0
 #define XENFEAT_auto_translated_physmap  2
+#define XENFEAT_dom0                     11
 #define XENFEAT_memory_op_vnode_supported 13
 #define XENFEAT_ARM_SMCCC_supported      14
 #define XENFEAT_not_direct_mapped        16
+#define XENFEAT_direct_mapped            17
 
 struct xen_feature_info {
 	uint32_t submap_idx;

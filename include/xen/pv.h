@@ -74,6 +74,8 @@ struct xen_pv {
 	struct rate_window console_writes;	/* console_io calls */
 	struct rate_window console_kicks;	/* notifications of the console port */
 	bool console_deferred;		/* a notification waits for the next window */
+	char console_in[256];		/* Dom0: keys typed, for console_io read */
+	uint32_t console_in_head, console_in_len;
 	uint32_t shutdown_code;
 	bool runstate_update_flag;	/* vm_assist: mark runstate updates in progress */
 };

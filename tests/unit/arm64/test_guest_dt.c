@@ -46,6 +46,8 @@ static const void *build_guest(bool vpl011, uint64_t initrd_start, uint64_t init
 		.initrd_start = initrd_start,
 		.initrd_end = initrd_end,
 		.vpl011 = vpl011,
+		.gicd = GUEST_GICV3_GICD_BASE, .gicr = GUEST_GICV3_GICR0_BASE,
+		.gnttab_base = GUEST_GNTTAB_BASE, .gnttab_size = GUEST_GNTTAB_SIZE,
 	};
 
 	REQUIRE(guest_dt_build(guest_buf, sizeof(guest_buf), &p) == 0);
@@ -192,6 +194,7 @@ TEST(guest_dt_buffer_too_small)
 	struct guest_dt_params p = {
 		.nr_vcpus = 2, .ram_base = GUEST_RAM0_BASE, .ram_size = 512 * MiB,
 		.bootargs = "console=ttyAMA0", .vpl011 = true,
+		.gicd = GUEST_GICV3_GICD_BASE, .gicr = GUEST_GICV3_GICR0_BASE,
 	};
 	static char small[512];
 
@@ -223,4 +226,39 @@ TEST(guest_dt_parses_as_a_board)
 	CHECK_EQ(base, GUEST_PL011_BASE);
 	CHECK_EQ(intid, GUEST_VPL011_SPI);
 	CHECK(platform_dt_find_uart(fdt, "serial0", &base, &intid));
+}
+
+/* Dom0's tree: the host's GIC places and board compatible, the extended region. */
+TEST(dom0_dt_has_the_hosts_gic_and_an_extended_region)
+{
+	static const char board[] = "linux,dummy-virt";
+	struct guest_dt_params p = {
+		.nr_vcpus = 2, .ram_base = 0x50000000, .ram_size = 512 * MiB,
+		.bootargs = "console=hvc0", .xen = true,
+		.gicd = 0x8000000, .gicr = 0x80a0000,
+		.gnttab_base = 0xc0000000, .gnttab_size = 16 * MiB,
+		.ext_base = 0xc1000000, .ext_size = 0x3000000000ull,
+		.root_compat = board, .root_compat_len = sizeof(board),
+	};
+	const fdt32_t *reg;
+	int node, len;
+
+	REQUIRE(guest_dt_build(guest_buf, sizeof(guest_buf), &p) == 0);
+	CHECK(fdt_node_check_compatible(guest_buf, 0, "linux,dummy-virt") == 0);
+	node = fdt_path_offset(guest_buf, "/interrupt-controller@8000000");
+	REQUIRE(node >= 0);
+	reg = fdt_getprop(guest_buf, node, "reg", &len);
+	REQUIRE(reg && len == 32);
+	CHECK_EQ(fdt32_to_cpu(reg[5]), 0x80a0000);
+	CHECK_EQ(fdt32_to_cpu(reg[7]), 2 * 0x20000);
+	node = fdt_path_offset(guest_buf, "/hypervisor");
+	REQUIRE(node >= 0);
+	reg = fdt_getprop(guest_buf, node, "reg", &len);
+	REQUIRE(reg && len == 32);
+	CHECK_EQ(fdt32_to_cpu(reg[1]), 0xc0000000);
+	CHECK_EQ(fdt32_to_cpu(reg[4]), 0);
+	CHECK_EQ(fdt32_to_cpu(reg[5]), 0xc1000000);
+	CHECK_EQ(fdt32_to_cpu(reg[6]), 0x30);
+	node = fdt_path_offset(guest_buf, "/memory@50000000");
+	CHECK(node >= 0);
 }

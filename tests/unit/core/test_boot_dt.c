@@ -186,7 +186,7 @@ TEST(dom0less_domains)
 	dt_board(2);
 	dt_node("chosen");
 	dt_str("xen,xen-bootargs", "loglvl=info");
-	dt_node("module@60000000");		/* a module for Xen itself: not a domain */
+	dt_node("module@60000000");		/* directly in /chosen: Dom0's, and its kernel */
 	DT_STRS("compatible", "multiboot,module");
 	dt_cells("reg", 4, 0, 0x60000000, 0, 0x1000);
 	dt_end_node();
@@ -237,6 +237,102 @@ TEST(dom0less_domains)
 	CHECK_EQ(b->ramdisk.size, 0);
 	CHECK_STR(b->bootargs, "quiet");
 	CHECK_STR(bi.cmdline, "loglvl=info");
+	/* Its reg does not fit /chosen's default cells (2 and 1): a Dom0 that says so. */
+	CHECK(bi.has_dom0);
+	CHECK_STR(bi.dom0.error, "a module has no valid reg property");
+}
+
+/* Xen's own Dom0 boot: modules directly in /chosen, xen,dom0-bootargs. */
+TEST(dom0_from_chosen_modules)
+{
+	dt_begin(2, 2);
+	dt_board(2);
+	dt_node("chosen");
+	dt_cells("#address-cells", 1, 1);
+	dt_cells("#size-cells", 1, 1);
+	dt_str("xen,xen-bootargs", "dom0_mem=512M");
+	dt_str("xen,dom0-bootargs", "console=hvc0");
+	dt_str("bootargs", "not Dom0's: xen,dom0-bootargs wins");
+	dt_module("module@50000000", KERNEL_COMPAT, sizeof(KERNEL_COMPAT), 0x50000000, 0x2000000,
+		  "module bootargs lose too");
+	dt_module("module@54000000", RAMDISK_COMPAT, sizeof(RAMDISK_COMPAT), 0x54000000, 0x400000,
+		  NULL);
+	dt_domain("domU1", 0x20000, 1);
+	dt_module("module@4a000000", KERNEL_COMPAT, sizeof(KERNEL_COMPAT), 0x4a000000, 0xe00000,
+		  NULL);
+	dt_end_node();
+	dt_end_node();	/* chosen */
+	REQUIRE(parse(dt_end()) == NULL);
+
+	REQUIRE(bi.has_dom0);
+	CHECK(bi.dom0.dom0 && bi.dom0.xen_enhanced);
+	CHECK_STR(bi.dom0.name, "Domain-0");
+	CHECK_STR(bi.dom0.error, "");
+	CHECK_EQ(bi.dom0.kernel.base, 0x50000000);
+	CHECK_EQ(bi.dom0.kernel.size, 0x2000000);
+	CHECK_EQ(bi.dom0.ramdisk.base, 0x54000000);
+	CHECK_EQ(bi.dom0.ramdisk.size, 0x400000);
+	CHECK_STR(bi.dom0.bootargs, "console=hvc0");
+	CHECK_STR(bi.cmdline, "dom0_mem=512M");
+	/* Dom0less domains beside it. */
+	REQUIRE(bi.nr_domains == 1);
+	CHECK(!bi.domains[0].dom0);
+	CHECK_EQ(bi.domains[0].kernel.base, 0x4a000000);
+}
+
+TEST(dom0_command_line_precedence)
+{
+	/* Without xen,dom0-bootargs: the kernel module's bootargs. */
+	dt_begin(2, 2);
+	dt_board(1);
+	dt_node("chosen");
+	dt_cells("#address-cells", 1, 1);
+	dt_cells("#size-cells", 1, 1);
+	dt_str("xen,xen-bootargs", "loglvl=all");
+	dt_str("bootargs", "chosen");
+	dt_module("module@50000000", KERNEL_COMPAT, sizeof(KERNEL_COMPAT), 0x50000000, 0x1000,
+		  "from the module");
+	dt_end_node();
+	REQUIRE(parse(dt_end()) == NULL);
+	CHECK_STR(bi.dom0.bootargs, "from the module");
+
+	/* Then /chosen/bootargs, which is Dom0's since xen,xen-bootargs is Domus's. */
+	dt_begin(2, 2);
+	dt_board(1);
+	dt_node("chosen");
+	dt_cells("#address-cells", 1, 1);
+	dt_cells("#size-cells", 1, 1);
+	dt_str("xen,xen-bootargs", "loglvl=all");
+	dt_str("bootargs", "console=hvc0 root=/dev/vda");
+	dt_module("module@50000000", "xen,linux-zimage\0xen,multiboot-module",
+		  sizeof("xen,linux-zimage\0xen,multiboot-module"), 0x50000000, 0x1000, NULL);
+	dt_end_node();
+	REQUIRE(parse(dt_end()) == NULL);
+	CHECK(bi.has_dom0 && bi.dom0.kernel.base == 0x50000000);
+	CHECK_STR(bi.dom0.bootargs, "console=hvc0 root=/dev/vda");
+	CHECK_STR(bi.cmdline, "loglvl=all");
+
+	/* Without xen,xen-bootargs, /chosen/bootargs is Domus's, not Dom0's. */
+	dt_begin(2, 2);
+	dt_board(1);
+	dt_node("chosen");
+	dt_cells("#address-cells", 1, 1);
+	dt_cells("#size-cells", 1, 1);
+	dt_str("bootargs", "loglvl=all");
+	dt_module("module@50000000", KERNEL_COMPAT, sizeof(KERNEL_COMPAT), 0x50000000, 0x1000, NULL);
+	dt_end_node();
+	REQUIRE(parse(dt_end()) == NULL);
+	CHECK_STR(bi.dom0.bootargs, "");
+	CHECK_STR(bi.cmdline, "loglvl=all");
+
+	/* No module in /chosen: no Dom0. */
+	dt_begin(2, 2);
+	dt_board(1);
+	dt_node("chosen");
+	dt_str("xen,dom0-bootargs", "console=hvc0");
+	dt_end_node();
+	REQUIRE(parse(dt_end()) == NULL);
+	CHECK(!bi.has_dom0);
 }
 
 TEST(legacy_unnamed_modules)

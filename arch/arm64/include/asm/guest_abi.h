@@ -10,9 +10,9 @@
 #include <public/xen.h>
 
 #define XEN_CAPABILITIES "xen-3.0-aarch64 "
+/* Every domain's; Dom0 adds dom0, and each domain direct_mapped or not_direct_mapped. */
 #define XEN_FEATURES (1u << XENFEAT_writable_page_tables | 1u << XENFEAT_auto_translated_physmap | \
-		      1u << XENFEAT_memory_op_vnode_supported | 1u << XENFEAT_ARM_SMCCC_supported | \
-		      1u << XENFEAT_not_direct_mapped)
+		      1u << XENFEAT_memory_op_vnode_supported | 1u << XENFEAT_ARM_SMCCC_supported)
 
 /* Where Domus runs, for its banner. */
 #define ARCH_WHERE "at EL2"

@@ -13,6 +13,11 @@ struct guest_dt_params {
 	uint64_t initrd_end;
 	bool vpl011;
 	bool xen;		/* describe the Xen PV interface (/hypervisor) */
+	uint64_t gicd, gicr;	/* where the vGIC is: Xen's guest map, or the host's for Dom0 */
+	uint64_t gnttab_base, gnttab_size;	/* /hypervisor reg[0]: the grant table window */
+	uint64_t ext_base, ext_size;	/* Dom0: reg[1], a range to map foreign pages (0: none) */
+	const char *root_compat;	/* NULL: a DomU's "xen,xenvm"; Dom0: the host board's */
+	int root_compat_len;
 };
 
 /* Writes the DT into buf; returns 0 or a negative libfdt error. */

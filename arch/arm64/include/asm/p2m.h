@@ -4,6 +4,8 @@
 
 #include <domus/lib.h>
 
+#define P2M_IPA_BITS 39	/* guest physical addresses a domain can have */
+
 struct domain;
 
 /* Loads the domain's stage-2 on this CPU. */

@@ -1,0 +1,67 @@
+"""Dom0: a stock Debian kernel booted as Xen boots its Dom0 (modules directly
+in /chosen, xen,dom0-bootargs, dom0_mem= and dom0_max_vcpus= on the command
+line), with the configuration the project is judged with: 2 CPUs, 2 GiB,
+"dom0_mem=512M dom0_max_vcpus=2 console_timestamps=boot loglvl=all
+guest_loglvl=all", console=hvc0.  Its shell answers on hvc0 through
+console_io, and Linux sees what Xen 4.17 tells a Dom0."""
+import re
+
+import pytest
+
+from conftest import PROMPT
+
+pytestmark = pytest.mark.hv
+
+XEN_BOOTARGS = ("console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=2 "
+                "console_timestamps=boot loglvl=all guest_loglvl=all")
+DOM0 = "kernel=cache/Image,ramdisk=cache/initramfs.cpio.gz,bootargs=console=hvc0 rdinit=/sbin/init"
+LINUX_BOOT = 300
+XENFEAT_DOM0 = 1 << 11
+XENFEAT_DIRECT_MAPPED = 1 << 17
+XENFEAT_NOT_DIRECT_MAPPED = 1 << 16
+
+
+@pytest.fixture(scope="module")
+def dom0(cache_files, request):
+    from conftest import Session
+    s = Session(["--dom0", DOM0, "--xen-bootargs", XEN_BOOTARGS, "--smp", "2", "--mem", "2048M"],
+                "dom0-boot", timeout=LINUX_BOOT, qemu_timeout=LINUX_BOOT + 300)
+    request.addfinalizer(s.kill)
+    s.expect(PROMPT, LINUX_BOOT, what="Dom0's shell prompt on hvc0")
+    return s
+
+
+def test_dom0_is_built_as_xen_builds_it(dom0):
+    text = dom0.text()
+    assert re.search(r"\(domus\) \[\s*\d+\.\d{6}\] Domain-0 \(d0\): 2 vCPU\(s\), 512 MiB", text), \
+        dom0.tail()
+    assert "input to Domain-0" in text
+    assert "Xen 4.17 support found" in text
+    assert "Grant table initialized" in text and "add_to_physmap failed" not in text
+
+
+def test_dom0_sees_a_privileged_direct_mapped_xen_guest(dom0):
+    status, out = dom0.shell("cat /sys/hypervisor/type /sys/hypervisor/version/major "
+                             "/sys/hypervisor/version/minor")
+    assert status == 0 and out.split() == ["xen", "4", "17"], out
+    status, out = dom0.shell("cat /sys/hypervisor/properties/features")
+    features = int(out.strip(), 16)
+    assert features & XENFEAT_DOM0 and features & XENFEAT_DIRECT_MAPPED, hex(features)
+    assert not features & XENFEAT_NOT_DIRECT_MAPPED, hex(features)
+
+
+def test_dom0_memory_is_its_own_host_range_and_has_two_vcpus(dom0):
+    status, out = dom0.shell("grep -c ^processor /proc/cpuinfo; grep MemTotal /proc/meminfo")
+    cpus, mem = out.split("\n")
+    assert int(cpus) == 2
+    assert 400 * 1024 < int(mem.split()[1]) <= 512 * 1024, mem
+    # Guest physical = host physical: its RAM is where Domus took it from the host.
+    m = re.search(r"Domain-0 \(d0\): 2 vCPU\(s\), 512 MiB, kernel at ([0-9a-f]+)", dom0.text())
+    status, out = dom0.shell("grep 'System RAM' /proc/iomem | head -1")
+    start = int(out.split("-")[0], 16)
+    assert start <= int(m.group(1), 16) < start + 512 * 2**20, (out, m.group(0))
+
+
+def test_dom0_console_is_hvc0_with_virq_console_input(dom0):
+    status, out = dom0.shell("grep -E 'hvc_console|events' /proc/interrupts; echo $((6*7))")
+    assert status == 0 and "hvc_console" in out and "42" in out.split("\n"), out
