@@ -10,6 +10,7 @@
 #include <domus/console.h>
 #include <domus/domain.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <public/errno.h>
 #include <domus/arch.h>
 
@@ -205,6 +206,7 @@ int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf
 		if (!v->dom->hardware &&
 		    (!console_guest_debug_shown() || !within_rate(v->dom->pv)))
 			return 0;
+		/* A long write goes on in a continuation, as on Xen: no CPU held for long. */
 		while (count) {
 			size_t n = MIN(count, sizeof(data));
 			if (copy_from_guest(v, data, buf, n))
@@ -212,6 +214,8 @@ int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf
 			console_guest_write(v->dom, data, n);
 			buf += n;
 			count -= n;
+			if (count && hypercall_preempt_check(v))
+				return hypercall_continue(v, CONSOLEIO_write, count, buf);
 		}
 		return 0;
 	case CONSOLEIO_read:

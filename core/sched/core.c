@@ -62,6 +62,22 @@ void sched_remove_domain(struct domain *d)
 	spin_unlock(&sched_lock);
 }
 
+static void kick_idle_cpus(void)
+{
+	for (unsigned i = 0; i < nr_pcpus; i++)
+		if (pcpus[i].idle && &pcpus[i] != arch_this_cpu())
+			arch_kick_cpu(i);
+}
+
+/* Whether c's queue holds a runnable vCPU besides v that no CPU has loaded. */
+static bool others_wait(const struct pcpu *c, const struct vcpu *v)
+{
+	for (unsigned i = 0; i < c->nr_runq; i++)
+		if (c->runq[i] != v && c->runq[i]->loaded_on < 0 && sched_runnable(c->runq[i]))
+			return true;
+	return false;
+}
+
 void vcpu_kick(struct vcpu *v)
 {
 	struct pcpu *c = &pcpus[v->pcpu];
@@ -78,12 +94,9 @@ void vcpu_kick(struct vcpu *v)
 	arch_smp_mb();
 	if (c != arch_this_cpu())
 		arch_kick_cpu(c->id);
-	/* Its CPU is busy with another vCPU: an idle CPU may take it. */
-	if (woke && c->current && c->current != v) {
-		for (unsigned i = 0; i < nr_pcpus; i++)
-			if (pcpus[i].idle && &pcpus[i] != arch_this_cpu())
-				arch_kick_cpu(i);
-	}
+	/* Its CPU is busy with another vCPU: an idle CPU may take it (woken or powered on). */
+	if (c->current && c->current != v && sched_runnable(v))
+		kick_idle_cpus();
 }
 
 void vcpu_timer_fired(struct vcpu *v)
@@ -227,6 +240,9 @@ void sched_run(void)
 			wake_expired_timers(c, now);
 		spin_lock(&sched_lock);
 		v = sched_choose(c, policy, now);
+		/* Work left waiting here while a CPU sleeps (a boot-time power-on, say): wake it. */
+		if (v && others_wait(c, v))
+			kick_idle_cpus();
 		spin_unlock(&sched_lock);
 		/* After the switch: a vCPU unloaded now has its timer deadline only from here on. */
 		if (v)

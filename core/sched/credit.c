@@ -108,20 +108,21 @@ static void account(uint64_t now)
 	for_each_vcpu(give_credit, &t);
 }
 
-/* Whether a should run rather than b. */
+/*
+ * Whether a should run rather than b.  Equals take turns: the one that has
+ * waited longest goes first (credit is capped at a period, so every vCPU
+ * that waited long enough is an equal, and queue order would let two of
+ * them keep a third out for good).
+ */
 static bool better(const struct vcpu *a, const struct vcpu *b)
 {
 	if (!b)
 		return true;
 	if (a->sched.prio != b->sched.prio)
 		return a->sched.prio < b->sched.prio;
-	return a->sched.credit > b->sched.credit;
-}
-
-/* Equals take turns: the one that waited goes before the one that ran. */
-static bool tie(const struct vcpu *a, const struct vcpu *b)
-{
-	return a->sched.prio == b->sched.prio && a->sched.credit == b->sched.credit;
+	if (a->sched.credit != b->sched.credit)
+		return a->sched.credit > b->sched.credit;
+	return a->sched.last_ran < b->sched.last_ran;
 }
 
 static struct vcpu *best_local(struct pcpu *c)
@@ -130,7 +131,7 @@ static struct vcpu *best_local(struct pcpu *c)
 
 	for (unsigned i = 0; i < c->nr_runq; i++) {
 		struct vcpu *v = c->runq[i];
-		if (eligible(v, c) && (better(v, best) || (best == c->current && tie(v, best))))
+		if (eligible(v, c) && better(v, best))
 			best = v;
 	}
 	return best;
@@ -201,7 +202,7 @@ static void credit_ran(struct vcpu *v, uint64_t ticks, uint64_t now)
 {
 	struct sched_vcpu *s = &v->sched;
 
-	(void)now;
+	s->last_ran = now;
 	s->credit -= (int64_t)ticks;
 	s->active = true;
 	if (s->prio == PRIO_BOOST)

@@ -21,6 +21,7 @@ struct sched_vcpu {
 	bool parked;		/* capped and out of credit until the next period */
 	bool active;		/* wanted the CPU during this accounting period */
 	uint64_t affinity;	/* physical CPUs it may run on (hard affinity) */
+	uint64_t last_ran;	/* when it last stopped running: equals take turns by it */
 };
 
 struct sched_params {

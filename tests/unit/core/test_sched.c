@@ -340,6 +340,36 @@ TEST(credit_equal_4_hogs_on_2_cpus)
 	check_ratelimit_kept();
 }
 
+/*
+ * Three domains of two spinning vCPUs on two CPUs: each vCPU a third of a
+ * CPU.  (Equal credit, capped at a period, once let queue order keep the
+ * third domain out for good.)
+ */
+TEST(credit_three_2_vcpu_domains_on_2_cpus_all_run)
+{
+	setup(&sched_credit_ops, 2);
+	struct vcpu *v[6];
+	double x[6];
+
+	for (unsigned d = 0; d < 3; d++) {
+		struct domain *dom = sim_domain(2);
+		for (unsigned i = 0; i < 2; i++) {
+			v[d * 2 + i] = dom->vcpu[i];
+			dom->vcpu[i]->sched.affinity = ALL_CPUS;
+			dom->vcpu[i]->power = VCPU_ON;
+			obs_of(dom->vcpu[i]);
+			add(dom->vcpu[i]);
+		}
+	}
+	sim_run(3 * SEC);
+	for (unsigned i = 0; i < 6; i++) {
+		x[i] = share(v[i], 3 * SEC);
+		fprintf(stderr, "  vCPU %u: %.4f of a CPU\n", i, x[i]);
+		CHECK_NEAR(x[i], 1.0 / 3, 0.05);
+	}
+	CHECK(jain(x, 6) >= 0.99);
+}
+
 /* Weights hold across CPUs: 1024:512:512 on 2 CPUs is 1.0 / 0.5 / 0.5 of a CPU. */
 TEST(credit_weights_across_cpus)
 {

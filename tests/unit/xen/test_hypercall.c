@@ -144,6 +144,28 @@ TEST(a_long_reservation_goes_on_in_continuations)
 	CHECK_EQ(d->ram_pages, FAKE_PV_RAM_PAGES - 10);
 }
 
+TEST(a_long_console_write_goes_on_in_continuations)
+{
+	struct domain *d = fake_pv_domain(1);
+	struct vcpu *v = d->vcpu[0];
+	char *text = arg_ptr(d, 0);
+	unsigned runs;
+
+	for (unsigned i = 0; i < 2000; i++)
+		text[i] = i % 50 == 49 ? '\n' : 'a' + i % 26;
+	fake_counter_step = 150;
+	hypercall(v, __HYPERVISOR_console_io, CONSOLEIO_write, 2000, arg_gva(d, 0));
+	REQUIRE(v->arch.continued);
+	/* It resumes past what it printed: fewer bytes left, the buffer moved on as much. */
+	CHECK(v->arch.regs[1] > 0 && v->arch.regs[1] < 2000);
+	CHECK_EQ(v->arch.regs[2], arg_gva(d, 0) + 2000 - v->arch.regs[1]);
+	runs = hypercall_finish(v);
+	fake_counter_step = 0;
+	CHECK(runs > 2);
+	CHECK_EQ(v->arch.ret, 0);
+	CHECK_EQ(strlen(guest_output(d, NULL)), 2000);
+}
+
 TEST(a_grant_batch_of_any_size_goes_on_in_continuations)
 {
 	struct domain *d = fake_pv_domain(1);
