@@ -63,6 +63,13 @@ LAUNCH = {
     "grant_copy": dict(pv=True, peers=["grant_give"]),
     "hostile_freed_map": dict(pv=True, peers=["hostile_freed_give"]),
     "hostile_p2m_race": dict(pv=True),
+    # domain 1 regrants domain 3's page to domain 2
+    "hostile_regrant": dict(pv=True, peers=["hostile_regrant_use", "hostile_regrant_own"]),
+    "hostile_ro_write": dict(pv=True, peers=["hostile_granter"]),
+    "hostile_unmap": dict(pv=True, peers=["hostile_granter"]),
+    # vCPU n of both on physical CPU n: domain 2 measures its timer latency beside domain 1
+    "hostile_longcall": dict(pv=True, peers=["hostile_tick"], affinity="0x1:0x2"),
+    "hostile_console_flood": dict(pv=True, peers=["hostile_tick"], affinity="0x1:0x2"),
     # one physical CPU for both: the planter's list registers meet the victim
     "hostile_lr_victim": dict(peers=["hostile_lr_plant"], smp=1),
     "xen_fuzz": dict(pv=True, peers=["xen_heartbeat"], timeout=360),   # 10^6 calls

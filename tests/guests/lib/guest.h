@@ -228,6 +228,13 @@ u64 ticks_from_us(u64 us);
 u64 us_from_ticks(u64 ticks);
 u64 now_us(void);
 void udelay(u64 us);
+/*
+ * Sleep in WFI until the virtual timer passes now + us, with interrupts
+ * masked: unlike udelay() the vCPU blocks, so others get its physical CPU.
+ * Sets up the GIC for the virtual timer PPI on first use on each vCPU (and
+ * takes the timer: not for tests that use it themselves).
+ */
+void usleep(u64 us);
 /* Poll until *flag >= value or timeout; true if reached. */
 bool wait_flag(volatile unsigned int *flag, unsigned int value, unsigned int timeout_ms);
 /*
@@ -322,12 +329,18 @@ int strncmp(const char *a, const char *b, size_t n);
 
 #define XENMEM_increase_reservation 0
 #define XENMEM_decrease_reservation 1
+#define XENMEM_current_reservation  3
 #define XENMEM_populate_physmap     6
 #define XENMEM_add_to_physmap       7
 #define XENMAPSPACE_shared_info     0
 #define XENMAPSPACE_grant_table     1
 
 #define VCPUOP_register_vcpu_info   10
+
+#define CONSOLEIO_write             0
+#define HVMOP_get_param             1
+#define HVM_PARAM_CONSOLE_PFN       17
+#define HVM_PARAM_CONSOLE_EVTCHN    18
 
 #define EVTCHNOP_bind_interdomain   0
 #define EVTCHNOP_close              3
@@ -355,7 +368,9 @@ int strncmp(const char *a, const char *b, size_t n);
 #define GNTCOPY_dest_gref           (1 << 1)
 #define GNTST_okay                  0
 #define GNTST_bad_gntref            (-3)
+#define GNTST_bad_handle            (-4)
 #define GNTST_permission_denied     (-8)
+#define GNTST_bad_page              (-9)
 #define GNTST_bad_copy_arg          (-10)
 
 struct xen_vcpu_info {                  /* 48 bytes */
@@ -439,6 +454,10 @@ s16 gnttab_unmap(u64 addr, u32 handle);
 s16 gnttab_copy1(struct gnttab_copy *c);        /* one copy op; its status */
 s64 xen_decrease_reservation(u64 gfn);          /* extents done (1), or -errno */
 s64 xen_populate_physmap(u64 gfn);              /* likewise */
+/* One call over a list of extents (order 0) of this domain's: extents done, or -errno. */
+s64 xen_reservation_list(u64 op, u64 extent_start, u64 nr_extents);
+s64 xen_current_reservation(void);              /* pages of RAM the domain holds */
+s64 xen_hvm_param(u32 index, u64 *value);       /* HVMOP_get_param of DOMID_SELF */
 
 /* Bounded retry: run `expr` until `cond` holds, with delay_us between tries. */
 #define RETRY_UNTIL(cond, expr, timeout_ms, delay_us) ({                        \
@@ -446,6 +465,14 @@ s64 xen_populate_physmap(u64 gfn);              /* likewise */
     bool __ok;                                                                  \
     for (;;) { expr; if ((__ok = (cond)) || now_us() >= __end) break;           \
                udelay(delay_us); }                                              \
+    __ok; })
+
+/* RETRY_UNTIL, sleeping (usleep) instead of spinning between tries. */
+#define WAIT_UNTIL(cond, expr, timeout_ms, sleep_us) ({                         \
+    u64 __end = now_us() + (timeout_ms) * 1000ULL;                              \
+    bool __ok;                                                                  \
+    for (;;) { expr; if ((__ok = (cond)) || now_us() >= __end) break;           \
+               usleep(sleep_us); }                                              \
     __ok; })
 
 #endif

@@ -23,6 +23,28 @@ void udelay(u64 us)
         cpu_relax();
 }
 
+void usleep(u64 us)
+{
+    static volatile bool ready[NR_CPUS];
+    unsigned int cpu = cpu_id();
+    u64 end = cntvct() + ticks_from_us(us);
+
+    if (cpu < NR_CPUS && !ready[cpu]) {
+        gic_dist_init();
+        gic_cpu_init();
+        gic_enable_ppi(INTID_VTIMER);
+        ready[cpu] = true;
+    }
+    write_sysreg(end, cntv_cval_el0);
+    write_sysreg(CNT_CTL_ENABLE, cntv_ctl_el0);
+    isb();
+    /* The masked interrupt is never taken: WFI just returns once it is pending. */
+    while (cntvct() < end)
+        wfi();
+    write_sysreg(0, cntv_ctl_el0);
+    isb();
+}
+
 bool wait_flag(volatile unsigned int *flag, unsigned int value, unsigned int timeout_ms)
 {
     u64 end = cntvct() + ticks_from_us(timeout_ms * 1000ULL);

@@ -237,12 +237,17 @@ s16 gnttab_copy1(struct gnttab_copy *c)
     return r ? (s16)-1000 + (s16)r : c->status;
 }
 
+s64 xen_reservation_list(u64 op, u64 extent_start, u64 nr_extents)
+{
+    struct xen_memory_reservation r = { .extent_start = extent_start,
+                                        .nr_extents = nr_extents, .domid = DOMID_SELF };
+    return HYPERCALL2(HYP_memory_op, op, &r);
+}
+
 static s64 reservation(u64 op, u64 gfn)
 {
     u64 list[1] = { gfn };
-    struct xen_memory_reservation r = { .extent_start = (u64)list, .nr_extents = 1,
-                                        .domid = DOMID_SELF };
-    return HYPERCALL2(HYP_memory_op, op, &r);
+    return xen_reservation_list(op, (u64)list, 1);
 }
 
 s64 xen_decrease_reservation(u64 gfn)
@@ -253,6 +258,22 @@ s64 xen_decrease_reservation(u64 gfn)
 s64 xen_populate_physmap(u64 gfn)
 {
     return reservation(XENMEM_populate_physmap, gfn);
+}
+
+s64 xen_current_reservation(void)
+{
+    u16 self = DOMID_SELF;
+    return HYPERCALL2(HYP_memory_op, XENMEM_current_reservation, &self);
+}
+
+s64 xen_hvm_param(u32 index, u64 *value)
+{
+    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = index };
+    s64 r = HYPERCALL2(HYP_hvm_op, HVMOP_get_param, &p);
+
+    if (!r)
+        *value = p.value;
+    return r;
 }
 
 _Static_assert(sizeof(struct xen_vcpu_info) == 48, "vcpu_info");
