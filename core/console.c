@@ -16,7 +16,9 @@
 #define CTRL_A        0x01
 #define LONGEST_LINE  128	/* a longer line without a newline is cut */
 #define HOLD_MS       50	/* others wait this long for a guest to finish its line */
-#define FLUSH_ROUNDS  8		/* lines of each domain one flush prints at most */
+#define WRITE_FLUSH_US 500	/* a writer prints for others this long at most, then stops */
+#define POLL_FLUSH_US  200	/* a scheduler loop, likewise ... */
+#define POLL_PERIOD_MS 5	/* ... this often while output waits: no CPU is given to the UART */
 
 static spinlock_t console_lock = SPINLOCK_INIT;	/* the UART and the line state */
 static spinlock_t rings_lock = SPINLOCK_INIT;	/* the domains' rings and their list */
@@ -47,7 +49,7 @@ static int input_id = DOMUS_INPUT;	/* the domain typing goes to, or Domus */
 static unsigned ctrl_a_count;
 
 static void announce_input(void);
-static void console_flush(void);
+static void console_flush(unsigned budget_us);
 
 void console_attach(const struct console_uart *u)
 {
@@ -233,8 +235,10 @@ static bool must_wait(const struct console_ring *r)
 
 uint64_t console_deadline(void)
 {
-	if (backlog || pv_console_deferred())
+	if (pv_console_deferred())
 		return arch_counter() + arch_counter_freq() / 1000;
+	if (backlog)
+		return arch_counter() + arch_counter_freq() / 1000 * POLL_PERIOD_MS;
 	return held && partial_since ? partial_since + arch_counter_freq() / 1000 * HOLD_MS : 0;
 }
 
@@ -249,7 +253,7 @@ void console_poll(void)
 {
 	pv_console_poll();
 	if (held || backlog)
-		console_flush();
+		console_flush(POLL_FLUSH_US);
 }
 
 /* One round: a line from every domain that has one.  Returns whether anything was printed. */
@@ -310,13 +314,15 @@ static void drain_ring(struct console_ring *r)
 
 /*
  * Whoever holds the UART prints for everybody; others just leave their bytes
- * queued.  One call prints at most FLUSH_ROUNDS lines of each domain, so that
- * a guest flooding its console keeps no CPU (and no lock) for long: what is
- * left is the backlog, which the scheduler loops print next (console_poll()).
+ * queued.  One call prints rounds of lines for at most budget_us (a line
+ * takes long at UART speed), so that a guest flooding its console keeps no
+ * CPU (and no lock) for long: what is left is the backlog, which the
+ * scheduler loops print next, a little at a time (console_poll()).
  */
-static void console_flush(void)
+static void console_flush(unsigned budget_us)
 {
-	unsigned rounds = 0;
+	uint64_t end = arch_counter() + arch_counter_freq() / 1000000 * budget_us;
+	bool more = false;
 
 	flush_wanted = true;
 	if (!spin_trylock(&console_lock))
@@ -324,10 +330,10 @@ static void console_flush(void)
 	do {
 		flush_wanted = false;
 		held = false;
-		while (rounds < FLUSH_ROUNDS && drain_round())
-			rounds++;
-	} while (flush_wanted && rounds < FLUSH_ROUNDS);
-	backlog = rounds == FLUSH_ROUNDS;
+		while ((more = drain_round()) && arch_counter() < end)
+			;
+	} while (flush_wanted && arch_counter() < end);
+	backlog = more;
 	if (domus_pending_len && guest_line_young())
 		held = true;
 	else if (domus_pending_len)
@@ -339,7 +345,7 @@ static void console_flush(void)
 		backlog = true;
 }
 
-void console_guest_write(struct domain *d, const char *s, size_t n)
+void console_guest_queue(struct domain *d, const char *s, size_t n)
 {
 	struct console_ring *r = &d->console;
 
@@ -353,7 +359,13 @@ void console_guest_write(struct domain *d, const char *s, size_t n)
 		r->len++;
 	}
 	spin_unlock(&rings_lock);
-	console_flush();
+	backlog = true;
+}
+
+void console_guest_write(struct domain *d, const char *s, size_t n)
+{
+	console_guest_queue(d, s, n);
+	console_flush(WRITE_FLUSH_US);
 }
 
 void console_domain_remove(struct domain *d)
@@ -414,7 +426,7 @@ void console_input(char c)
 			input_id = d ? (int)d->id : DOMUS_INPUT;
 			spin_unlock(&input_lock);
 			announce_input();
-			console_flush();	/* the new domain's prompt, held back until now */
+			console_flush(WRITE_FLUSH_US);	/* the new domain's prompt, held back */
 		}
 		return;
 	}

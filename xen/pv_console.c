@@ -44,8 +44,8 @@ static bool kick_allowed(struct xen_pv *pv)
 			  arch_counter_freq() / KICK_WINDOWS_PER_SEC);
 }
 
-/* Drains the output ring to the shared console. */
-static void kick(struct domain *d)
+/* Drains the output ring to the shared console, printing now if the guest asked now. */
+static void kick(struct domain *d, bool now)
 {
 	struct xencons_interface *r = ring(d);
 	char buf[sizeof(r->out)];
@@ -64,7 +64,10 @@ static void kick(struct domain *d)
 	spin_unlock(&d->pv->console_lock);
 	if (n) {
 		d->pv->console_used = true;
-		console_guest_write(d, buf, n);
+		if (now)
+			console_guest_write(d, buf, n);
+		else
+			console_guest_queue(d, buf, n);
 	}
 	evtchn_set_pending(d, d->pv->console_port);
 }
@@ -87,7 +90,7 @@ void pv_console_notify(struct domain *d)
 	}
 	spin_unlock(&pv->console_lock);
 	if (now)
-		kick(d);
+		kick(d, true);
 }
 
 bool pv_console_deferred(void)
@@ -121,7 +124,7 @@ void pv_console_poll(void)
 		if (!d)
 			continue;
 		if (d->pv && take_deferred(d))
-			kick(d);
+			kick(d, false);	/* on nobody's time: the printing waits for the loops */
 		domain_put(d);
 	}
 }

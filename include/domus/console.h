@@ -43,6 +43,8 @@ void printk(enum log_level level, const char *fmt, ...) __attribute__((format(pr
 void vprintk(enum log_level level, const char *fmt, va_list ap);
 /* Guest output: queued per domain, printed a line at a time, round robin. */
 void console_guest_write(struct domain *d, const char *s, size_t n);
+/* The same without printing now: the scheduler loops print it, a little at a time. */
+void console_guest_queue(struct domain *d, const char *s, size_t n);
 /* A byte typed on the physical console; routed to the domain that has input. */
 void console_input(char c);
 void console_set_input_domain(struct domain *d);
