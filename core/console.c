@@ -19,6 +19,7 @@
 #define WRITE_FLUSH_US 500	/* a writer prints for others this long at most, then stops */
 #define POLL_FLUSH_US  200	/* a scheduler loop, likewise ... */
 #define POLL_PERIOD_MS 5	/* ... this often while output waits: no CPU is given to the UART */
+#define IDLE_FLUSH_US  1000	/* an idle CPU prints in turns this long, looking for work between */
 
 static spinlock_t console_lock = SPINLOCK_INIT;	/* the UART and the line state */
 static spinlock_t rings_lock = SPINLOCK_INIT;	/* the domains' rings and their list */
@@ -247,6 +248,14 @@ void console_sync(void)
 	spin_lock(&console_lock);
 	print_domus_pending();
 	spin_unlock(&console_lock);
+}
+
+bool console_idle_flush(void)
+{
+	if (!backlog)
+		return false;
+	console_flush(IDLE_FLUSH_US);
+	return true;
 }
 
 void console_poll(void)

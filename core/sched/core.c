@@ -257,7 +257,7 @@ void sched_run(void)
 			spin_lock(&sched_lock);
 			policy->ran(v, ran, now + ran);
 			spin_unlock(&sched_lock);
-		} else if (!domain_reap_pending()) {
+		} else if (!domain_reap_pending() && !console_idle_flush()) {
 			c->idle_ticks += arch_idle();
 		}
 	}

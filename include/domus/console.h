@@ -27,6 +27,8 @@ void console_domain_add(struct domain *d);
 void console_sync(void);
 /* Prints output that waited for another domain's line; call often. */
 void console_poll(void);
+/* A CPU with nothing to run prints waiting output; false if there is none. */
+bool console_idle_flush(void);
 /* When waiting output must be printed at the latest (counter ticks; 0: none). */
 uint64_t console_deadline(void);
 /* Prints what the domain left in its ring and forgets it. */
