@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Build the guest initramfs: a gzip'd "newc" cpio archive, in pure Python.
 
-    mkinitramfs.py BUSYBOX OUT [--hostname NAME]
+    mkinitramfs.py BUSYBOX OUT [--hostname NAME] [--modules DIR]
 
 BUSYBOX is a static arm64 busybox binary. The archive holds busybox, links
 for its common applets, the /dev/console node (so no root is needed to make
@@ -18,6 +18,9 @@ it), and a busybox-init setup:
     poweroff / reboot   handled by busybox init: processes are stopped,
                         filesystems unmounted, then the kernel powers off
                         (PSCI SYSTEM_OFF) or resets.
+
+With --modules, every DIR/*.ko goes to /lib/modules/ (loaded by hand, with
+insmod: a Dom0 test loads virtio-mmio and virtio-blk).
 
 The archive is reproducible: every timestamp is 0.
 """
@@ -126,11 +129,12 @@ def check_busybox(data, path):
         sys.exit(f"mkinitramfs: {path}: not an AArch64 (arm64) binary")
 
 
-def build(busybox, hostname=DEFAULT_HOSTNAME):
-    """Return the uncompressed cpio archive as bytes."""
+def build(busybox, hostname=DEFAULT_HOSTNAME, modules=()):
+    """Return the uncompressed cpio archive as bytes; modules: (name, bytes)."""
     c = Cpio()
     for d in ["bin", "sbin", "dev", "proc", "sys", "tmp", "etc", "etc/init.d",
-              "root", "usr", "usr/bin", "usr/sbin", "var", "var/log", "mnt", "run"]:
+              "root", "usr", "usr/bin", "usr/sbin", "var", "var/log", "mnt", "run",
+              "lib", "lib/modules"]:
         c.dir(d, 0o1777 if d == "tmp" else (0o700 if d == "root" else 0o755))
     c.chardev("dev/console", 5, 1)
     c.chardev("dev/null", 1, 3, 0o666)
@@ -145,6 +149,8 @@ def build(busybox, hostname=DEFAULT_HOSTNAME):
     c.file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
     c.file("etc/group", b"root:x:0:\n")
     c.file("etc/hostname", (hostname + "\n").encode())
+    for name, data in modules:
+        c.file("lib/modules/" + name, data)
     return c.finish()
 
 
@@ -155,6 +161,7 @@ def main(argv=None):
     ap.add_argument("--hostname", default=DEFAULT_HOSTNAME,
                     help=f"default hostname (default {DEFAULT_HOSTNAME}); "
                          "hostname=NAME on the kernel command line wins")
+    ap.add_argument("--modules", metavar="DIR", help="kernel modules (*.ko) for /lib/modules")
     a = ap.parse_args(argv)
     if not a.hostname or any(ch in a.hostname for ch in " \t\n'\"$`\\;"):
         ap.error(f"invalid hostname {a.hostname!r}")
@@ -164,7 +171,16 @@ def main(argv=None):
     except OSError as e:
         sys.exit(f"mkinitramfs: {a.busybox}: {e.strerror}")
     check_busybox(bb, a.busybox)
-    archive = build(bb, a.hostname)
+    modules = []
+    if a.modules:
+        try:
+            for name in sorted(os.listdir(a.modules)):
+                if name.endswith(".ko"):
+                    with open(os.path.join(a.modules, name), "rb") as f:
+                        modules.append((name, f.read()))
+        except OSError as e:
+            sys.exit(f"mkinitramfs: {a.modules}: {e.strerror}")
+    archive = build(bb, a.hostname, modules)
     tmp = a.out + ".part"
     with open(tmp, "wb") as raw:
         with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:

@@ -4,6 +4,7 @@
 #
 #   cache/Image                 Debian's arm64 Linux kernel (uncompressed Image)
 #   cache/busybox               static arm64 busybox
+#   cache/modules/              kernel modules from the kernel's package (virtio-mmio, virtio-blk)
 #   cache/initramfs.cpio.gz     initramfs built from it by scripts/mkinitramfs.py
 #   cache/libfdt/libfdt.a       arm64 libfdt, linked into the hypervisor
 #   cache/libfdt/include/       its headers
@@ -192,6 +193,33 @@ fetch_kernel() {
     mv -f "$tmp" "$CACHE/Image"
 }
 
+# The kernel modules Dom0's tests load (the stock kernel builds them as
+# modules): virtio-mmio and its block driver, from the kernel's own package.
+MODULES="virtio_mmio virtio_blk"
+check_modules() {
+    local m
+    for m in $MODULES; do
+        [ -s "$1/$m.ko" ] || { echo "$m.ko missing"; return 1; }
+    done
+}
+fetch_modules() {
+    local meta kpkg m tmp="$CACHE/modules.tmp"
+    download linux-image-arm64 || { FETCH_ERR="apt-get download linux-image-arm64:arm64 failed"; return 1; }
+    meta="$DEB"
+    kpkg="$(dpkg-deb -f "$meta" Depends 2>/dev/null | tr ',|' '\n\n' \
+            | sed -n 's/^ *\(linux-image-[^ ]*\).*/\1/p' | head -n1)" || true
+    download "$kpkg" || { FETCH_ERR="apt-get download $kpkg:arm64 failed"; return 1; }
+    FETCH_DEBS="$meta $DEB"
+    rm -rf "$tmp"; mkdir -p "$tmp"
+    for m in $MODULES; do
+        say "extracting $m.ko from $(basename "$DEB")"
+        extract_member "$DEB" "lib/modules/*/$m.ko" "$tmp/$m.ko" \
+            || { rm -rf "$tmp"; FETCH_ERR="$(basename "$DEB") has no $m.ko"; return 1; }
+    done
+    rm -rf "$CACHE/modules"
+    mv "$tmp" "$CACHE/modules"
+}
+
 fetch_busybox() {
     local deb
     download busybox-static || { FETCH_ERR="apt-get download busybox-static:arm64 failed"; return 1; }
@@ -228,6 +256,7 @@ fetch_libfdt() {
 build_initramfs() {
     say "building cache/initramfs.cpio.gz"
     "$PY" "$ROOT/scripts/mkinitramfs.py" "$CACHE/busybox" "$CACHE/initramfs.cpio.gz.tmp" \
+        --modules "$CACHE/modules" \
         || { rm -f "$CACHE/initramfs.cpio.gz.tmp"; FETCH_ERR="mkinitramfs.py failed"; return 1; }
     mv -f "$CACHE/initramfs.cpio.gz.tmp" "$CACHE/initramfs.cpio.gz"
 }
@@ -236,10 +265,12 @@ mkdir -p "$CACHE"
 obtain "kernel"   check_image   "$CACHE/Image"        fetch_kernel
 obtain "busybox"  check_busybox "$CACHE/busybox"      fetch_busybox
 obtain "libfdt"   check_libfdt  "$CACHE/libfdt"       fetch_libfdt
+obtain "modules"  check_modules "$CACHE/modules"      fetch_modules
 
 # The initramfs is rebuilt when missing, bad, or older than its inputs.
 INITRD="$CACHE/initramfs.cpio.gz"
-if [ -e "$INITRD" ] && { [ "$ROOT/scripts/mkinitramfs.py" -nt "$INITRD" ] || [ "$CACHE/busybox" -nt "$INITRD" ]; }; then
+if [ -e "$INITRD" ] && { [ "$ROOT/scripts/mkinitramfs.py" -nt "$INITRD" ] || [ "$CACHE/busybox" -nt "$INITRD" ] \
+                        || [ "$CACHE/modules" -nt "$INITRD" ]; }; then
     say "cache/initramfs.cpio.gz is older than its inputs"
     rm -f "$INITRD"
 fi
@@ -249,4 +280,4 @@ if ! why="$(check_initramfs "$INITRD")"; then
     why="$(check_initramfs "$INITRD")" || die "cache/initramfs.cpio.gz is corrupt ($why)"
 fi
 
-say "ok: cache/Image, cache/busybox, cache/initramfs.cpio.gz, cache/libfdt are present"
+say "ok: cache/Image, cache/busybox, cache/modules, cache/initramfs.cpio.gz, cache/libfdt are present"

@@ -15,6 +15,8 @@
 #include <asm/image.h>
 #include <asm/p2m.h>
 #include <asm/platform_dt.h>
+#include <asm/dom0_dt.h>
+#include <asm/passthrough.h>
 #include <libfdt.h>
 #include <public/arch-arm64.h>
 
@@ -113,6 +115,25 @@ static void dom0_dt_params(struct domain *d, struct guest_dt_params *p)
 	p->ext_size = size - GUEST_GNTTAB_SIZE;
 }
 
+/* The devices Dom0's tree lists: registers mapped where they are, SPIs forwarded. */
+static bool pass_through(struct domain *d, const void *fdt)
+{
+	static struct dom0_device devs[256];
+	unsigned n = dom0_dt_devices(fdt, devs, ARRAY_SIZE(devs));
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t base = ALIGN_DOWN(devs[i].base, PAGE_SIZE);
+		uint64_t end = ALIGN_UP(devs[i].base + devs[i].size, PAGE_SIZE);
+
+		if (devs[i].size && !p2m_arch_map_mmio(d, base, base, end - base))
+			pr_warn("Dom0: device registers at %lx not mapped\n", devs[i].base);
+		if (devs[i].spi && !passthrough_spi(d, devs[i].spi))
+			pr_warn("Dom0: interrupt %u not passed through\n", devs[i].spi);
+	}
+	pr_info("Dom0: %u device resources passed through\n", n);
+	return true;
+}
+
 static const char *load_images(struct domain *d, const struct boot_domain *cfg,
 			       const struct layout *l)
 {
@@ -142,7 +163,10 @@ static const char *load_images(struct domain *d, const struct boot_domain *cfg,
 		return "out of memory for the device tree";
 	if (cfg->dom0)
 		dom0_dt_params(d, &p);
-	ok = guest_dt_build(pa_to_va(dt_pa), GUEST_DT_MAX, &p) == 0 &&
+	ok = (cfg->dom0 ? dom0_dt_build(pa_to_va(dt_pa), GUEST_DT_MAX, arm64_host_fdt(),
+					arm64_host()->uart, &p)
+			: guest_dt_build(pa_to_va(dt_pa), GUEST_DT_MAX, &p)) == 0 &&
+	     (!cfg->dom0 || pass_through(d, pa_to_va(dt_pa))) &&
 	     domain_copy_to_phys(d, l->dtb, pa_to_va(dt_pa), GUEST_DT_MAX);
 	free_pages(dt_pa, GUEST_DT_MAX / PAGE_SIZE);
 	return ok ? NULL : "cannot build the device tree";

@@ -116,6 +116,16 @@ void gic_route_spi(uint32_t intid, unsigned cpu)
 	*reg32(gicd_base + GICD_ISENABLER + (intid / 32) * 4) = 1u << (intid % 32);
 }
 
+void gic_mask_spi(uint32_t intid)
+{
+	*reg32(gicd_base + GICD_ICENABLER + (intid / 32) * 4) = 1u << (intid % 32);
+}
+
+void gic_unmask_spi(uint32_t intid)
+{
+	*reg32(gicd_base + GICD_ISENABLER + (intid / 32) * 4) = 1u << (intid % 32);
+}
+
 uint32_t gic_ack(void)
 {
 	uint32_t intid = read_sysreg(ICC_IAR1_EL1) & 0xffffff;

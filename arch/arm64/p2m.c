@@ -18,8 +18,10 @@
 #define S2_MEMATTR_FWB (0x6ull << 2)	/* with HCR_EL2.FWB: normal write-back, whatever stage 1 says */
 #define S2_AP_R        (1ull << 6)
 #define S2_AP_W        (2ull << 6)
-#define S2_TYPE_SHIFT  55		/* software bits 55-56: the enum p2m_type */
-#define S2_TYPE_MASK   (3ull << S2_TYPE_SHIFT)
+#define S2_TYPE_SHIFT  55		/* software bits 55-57: the enum p2m_type */
+#define S2_TYPE_MASK   (7ull << S2_TYPE_SHIFT)
+#define S2_DEVICE      (0x1ull << 2)	/* Device-nGnRE, with or without FWB */
+#define S2_XN          (2ull << 53)
 #define S2_SH_INNER    (3ull << 8)
 #define S2_AF          (1ull << 10)
 #define S2_RAM         (S2_AP_R | S2_SH_INNER | S2_AF)
@@ -156,6 +158,24 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 	if (pa)
 		*e = pa | ram_attrs() | S2_TABLE | (type == P2M_FOREIGN_RO ? 0 : S2_AP_W) |
 		     (uint64_t)type << S2_TYPE_SHIFT;
+	dsb(ishst);
+	return true;
+}
+
+bool p2m_arch_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	if (ipa + size > (1ull << IPA_BITS) || !IS_ALIGNED(ipa | pa | size, PAGE_SIZE))
+		return false;
+	for (; size; ipa += PAGE_SIZE, pa += PAGE_SIZE, size -= PAGE_SIZE) {
+		uint64_t *e = walk_create(d, ipa, 3);
+		uint64_t want = pa | S2_DEVICE | S2_AP_R | S2_AP_W | S2_AF | S2_XN | S2_TABLE |
+				(uint64_t)P2M_MMIO << S2_TYPE_SHIFT;
+
+		/* Devices share pages (QEMU's virtio-mmio slots): mapping one twice is fine. */
+		if (!e || ((*e & S2_VALID) && *e != want))
+			return false;
+		*e = want;
+	}
 	dsb(ishst);
 	return true;
 }

@@ -39,8 +39,17 @@ static const void *host_fdt;
 
 const char *platform_dt_init(const void *fdt)
 {
+	uint64_t uart = host.uart;	/* the console comes first */
+	const char *err = platform_dt_parse(fdt, &host);
+
+	host.uart = uart;
 	host_fdt = fdt;
-	return platform_dt_parse(fdt, &host);
+	return err;
+}
+
+void platform_set_console(uint64_t base)
+{
+	host.uart = base;
 }
 
 const struct platform *arm64_host(void)

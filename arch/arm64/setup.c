@@ -96,6 +96,7 @@ bool arch_console_init(const void *fdt, const char *name)
 	if (!platform_dt_find_uart(fdt, name, &base, &console_intid))
 		return false;
 	pl011_init(base);
+	platform_set_console(base);
 	return true;
 }
 

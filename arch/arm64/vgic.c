@@ -5,6 +5,7 @@
 #include <domus/arch.h>
 #include <asm/gicv3_regs.h>
 #include <asm/vgic.h>
+#include <asm/passthrough.h>
 #include <domus/domain.h>
 #include <domus/sched.h>
 #include <domus/console.h>
@@ -160,6 +161,14 @@ void vgic_set_spi_level(struct domain *d, uint32_t intid, bool level)
 		set_level(d, NULL, irq, level);
 }
 
+void vgic_set_hw(struct domain *d, uint32_t intid)
+{
+	struct vgic_irq *irq = get_irq(d, NULL, intid);
+
+	if (irq && intid >= VGIC_NR_PRIVATE)
+		irq->hw = true;
+}
+
 void vgic_send_sgi(struct vcpu *src, uint64_t sgi1r)
 {
 	struct domain *d = src->dom;
@@ -209,6 +218,7 @@ void vgic_lr_sync(struct vcpu *v, unsigned lr, bool pending, bool active)
 {
 	struct domain *d = v->dom;
 	struct vgic_irq *irq = lr < VGIC_MAX_LRS ? v->arch.vgic.lr_irq[lr] : NULL;
+	bool handled;
 
 	if (!irq)
 		return;
@@ -221,12 +231,18 @@ void vgic_lr_sync(struct vcpu *v, unsigned lr, bool pending, bool active)
 	 */
 	irq->pending = (pending && (irq->edge || irq->pending)) || irq->repend;
 	irq->repend = false;
+	/* A host interrupt the guest has handled: its line is sampled again. */
+	handled = irq->hw && irq->line && !irq->pending && !active;
+	if (handled)
+		irq->line = false;
 	if (!irq->pending && !active && !(!irq->edge && irq->line)) {
 		irq->lr = VGIC_NO_LR;
 		irq->lr_vcpu = VGIC_NO_LR;
 		v->arch.vgic.lr_irq[lr] = NULL;
 	}
 	spin_unlock(&d->arch.vgic.lock);
+	if (handled)
+		passthrough_handled(irq->intid);
 }
 
 static struct vgic_irq *best_candidate(struct vcpu *v)

@@ -202,12 +202,23 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 	return true;
 }
 
-bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+static bool map_range(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size,
+		      enum p2m_type type)
 {
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
-		if (!p2m_arch_set_page(d, ipa + off, pa + off, P2M_RAM, NULL))
+		if (!p2m_arch_set_page(d, ipa + off, pa + off, type, NULL))
 			return false;
 	return true;
+}
+
+bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	return map_range(d, ipa, pa, size, P2M_RAM);
+}
+
+bool p2m_arch_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	return map_range(d, ipa, pa, size, P2M_MMIO);
 }
 
 bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type)
@@ -237,6 +248,23 @@ bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 			return false;
 	}
 	return true;
+}
+
+struct domain *fake_spi_owner[FAKE_MAX_SPI];
+unsigned fake_spi_handled[FAKE_MAX_SPI];
+
+bool passthrough_spi(struct domain *d, uint32_t intid)
+{
+	if (intid < 32 || intid >= FAKE_MAX_SPI || fake_spi_owner[intid])
+		return false;
+	fake_spi_owner[intid] = d;
+	return true;
+}
+
+void passthrough_handled(uint32_t intid)
+{
+	if (intid < FAKE_MAX_SPI)
+		fake_spi_handled[intid]++;
 }
 
 int fake_p2m_type(struct domain *d, uint64_t ipa)
@@ -307,6 +335,8 @@ void fake_machine_reset(unsigned nr_cpus)
 	memset(p2m, 0, sizeof(p2m));
 	memset(pcpus, 0, sizeof(pcpus));
 	memset(fake_kicks, 0, sizeof(fake_kicks));
+	memset(fake_spi_owner, 0, sizeof(fake_spi_owner));
+	memset(fake_spi_handled, 0, sizeof(fake_spi_handled));
 	for (unsigned i = 0; i < NR_CPUS; i++) {
 		pcpus[i].id = i;
 		pcpus[i].online = i < nr_cpus || i == FAKE_THIS_CPU;

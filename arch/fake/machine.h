@@ -28,6 +28,15 @@ void fake_uart_clear(void);
 int fake_p2m_type(struct domain *d, uint64_t ipa);
 unsigned fake_p2m_entries(const struct domain *d);
 
+/*
+ * Host interrupts given to a domain (arm64's passthrough hooks, which its
+ * vGIC and Dom0 building call): the owner of each, and how many times the
+ * guest has handled it.
+ */
+#define FAKE_MAX_SPI 128
+extern struct domain *fake_spi_owner[FAKE_MAX_SPI];
+extern unsigned fake_spi_handled[FAKE_MAX_SPI];
+
 /* Called when Domus stops the machine (power off, halt after a panic); must not return. */
 void __attribute__((noreturn)) fake_machine_stopped(const char *how);
 

@@ -59,7 +59,7 @@ void arch_zero_pages(uint64_t pa, uint64_t size);
 void arch_clean_dcache(const void *va, uint64_t size);
 
 /* What a single-page mapping is: the domain's RAM is freed with the domain, the rest is not. */
-enum p2m_type { P2M_RAM, P2M_SPECIAL, P2M_FOREIGN_RW, P2M_FOREIGN_RO };
+enum p2m_type { P2M_RAM, P2M_SPECIAL, P2M_FOREIGN_RW, P2M_FOREIGN_RO, P2M_MMIO };
 
 /*
  * A domain's guest-physical to host-physical map (stage 2 on Arm).  Callers
@@ -68,6 +68,8 @@ enum p2m_type { P2M_RAM, P2M_SPECIAL, P2M_FOREIGN_RW, P2M_FOREIGN_RO };
  * the map holds one reference on each and drops it when destroyed.
  */
 bool p2m_arch_init(struct domain *d);
+/* Maps a device's registers 1:1-style for Dom0: uncached, never executable, not RAM. */
+bool p2m_arch_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
 /* Maps [ipa, ipa+size) to [pa, ...) as RAM; large blocks where aligned. */
 bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
 /*

@@ -21,10 +21,26 @@ XENFEAT_DIRECT_MAPPED = 1 << 17
 XENFEAT_NOT_DIRECT_MAPPED = 1 << 16
 
 
+DISK_SECTORS = 8192                     # a 4 MiB virtio-blk disk
+MARKS = {0: b"DOMUS-DISK-START!!", 2048: b"DOMUS-DISK-AT-1MiB"}    # sector: bytes
+
+
 @pytest.fixture(scope="module")
-def dom0(cache_files, request):
+def disk(tmp_path_factory):
+    path = tmp_path_factory.mktemp("dom0") / "disk.img"
+    data = bytearray(DISK_SECTORS * 512)
+    for sector, mark in MARKS.items():
+        data[sector * 512:sector * 512 + len(mark)] = mark
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.fixture(scope="module")
+def dom0(cache_files, disk, request):
     from conftest import Session
-    s = Session(["--dom0", DOM0, "--xen-bootargs", XEN_BOOTARGS, "--smp", "2", "--mem", "2048M"],
+    s = Session(["--dom0", DOM0, "--xen-bootargs", XEN_BOOTARGS, "--smp", "2", "--mem", "2048M",
+                 "--extra-qemu=-drive", "--extra-qemu=file=%s,if=none,id=hd0,format=raw" % disk,
+                 "--extra-qemu=-device", "--extra-qemu=virtio-blk-device,drive=hd0"],
                 "dom0-boot", timeout=LINUX_BOOT, qemu_timeout=LINUX_BOOT + 300)
     request.addfinalizer(s.kill)
     s.expect(PROMPT, LINUX_BOOT, what="Dom0's shell prompt on hvc0")
@@ -65,3 +81,32 @@ def test_dom0_memory_is_its_own_host_range_and_has_two_vcpus(dom0):
 def test_dom0_console_is_hvc0_with_virq_console_input(dom0):
     status, out = dom0.shell("grep -E 'hvc_console|events' /proc/interrupts; echo $((6*7))")
     assert status == 0 and "hvc_console" in out and "42" in out.split("\n"), out
+
+
+def test_dom0_drives_the_hosts_devices(dom0):
+    """The host's PL031 and PL061 are Dom0's: their registers mapped, their
+    interrupts forwarded; Domus's own UART is not in its tree."""
+    text = dom0.text()
+    assert re.search(r"rtc-pl031 9010000\.pl031: registered as rtc0", text), dom0.tail()
+    assert "pl061_gpio 9030000.pl061: PL061 GPIO chip registered" in text
+    status, out = dom0.shell("ls /proc/device-tree | grep -c -E '^pl011@9000000$'; "
+                             "ls /proc/device-tree | grep -c -E '^(virtio_mmio@|pl031@|pl061@)'")
+    hidden, devices = out.split("\n")
+    assert hidden == "0" and int(devices) >= 34, out
+
+
+def test_dom0_reads_and_writes_a_virtio_disk(dom0, disk):
+    """virtio-mmio and virtio-blk (modules of the stock kernel) in Dom0: the
+    device DMAs into Dom0's 1:1 memory and its interrupt is forwarded."""
+    status, out = dom0.shell("insmod /lib/modules/virtio_mmio.ko && "
+                             "insmod /lib/modules/virtio_blk.ko && sleep 1 && "
+                             "cat /sys/block/vda/size", timeout=120)
+    assert status == 0 and out.split()[-1] == str(DISK_SECTORS), out
+    for sector, mark in MARKS.items():
+        status, out = dom0.shell("dd if=/dev/vda bs=512 skip=%d count=1 2>/dev/null | head -c %d"
+                                 % (sector, len(mark)))
+        assert out == mark.decode(), (sector, out)
+    status, out = dom0.shell("echo DOM0-WROTE-THIS | dd of=/dev/vda bs=512 seek=4096 "
+                             "conv=sync,fsync 2>/dev/null; grep -c virtio /proc/interrupts")
+    assert status == 0 and int(out) >= 1, out
+    assert disk.read_bytes()[4096 * 512:4096 * 512 + 15] == b"DOM0-WROTE-THIS"

@@ -174,3 +174,32 @@ TEST(find_uart_ppi_and_no_interrupts)
 	CHECK_EQ(base, 0x30000);
 	CHECK_EQ(intid, 0);
 }
+
+/* Xen's extended regions for Dom0: from the end of RAM to the next device or bus window. */
+TEST(free_host_range_above_ram)
+{
+	uint64_t base, size;
+	const void *fdt;
+
+	dt_begin(2, 2);
+	dt_board(2);
+	dt_node("pcie@10000000");
+	dt_cells("#address-cells", 1, 3);
+	dt_cells("#size-cells", 1, 2);
+	dt_cells("reg", 4, 0x40, 0x10000000, 0, 0x10000000);	/* ECAM at 256 GiB */
+	/* A 64-bit window at 512 GiB: child address (3 cells), parent (2), size (2). */
+	dt_cells("ranges", 7, 0x03000000, 0x80, 0, 0x80, 0, 0x80, 0);
+	dt_end_node();
+	fdt = dt_end();
+	REQUIRE(platform_dt_free_above_ram(fdt, 1ull << 39, &base, &size));
+	CHECK_EQ(base, 0xc0000000);		/* RAM is 1 GiB + 2 GiB */
+	CHECK_EQ(base + size, 0x4010000000ull);
+	/* Nothing but RAM: up to the limit. */
+	dt_begin(2, 2);
+	dt_board(1);
+	fdt = dt_end();
+	REQUIRE(platform_dt_free_above_ram(fdt, 1ull << 39, &base, &size));
+	CHECK_EQ(base + size, 1ull << 39);
+	/* RAM up to the limit: nothing free. */
+	CHECK(!platform_dt_free_above_ram(fdt, 0xc0000000, &base, &size));
+}

@@ -167,6 +167,36 @@ TEST(level_spi_stays_pending_while_the_line_is_high)
 	CHECK_EQ(kicks(v), 0);
 }
 
+/* A host SPI passed through: handled by the guest, its line is the device's to raise again. */
+TEST(passed_through_spi_is_sampled_again_once_handled)
+{
+	struct domain *d = gic_domain(1);
+	struct vcpu *v = d->vcpu[0];
+	struct vgic_lr lrs[NR_LRS];
+
+	setup_spi(d, 48, false, 0x80, 0);
+	vgic_set_hw(d, 48);
+	vgic_set_spi_level(d, 48, true);		/* the host SPI fired, and is masked */
+	fill(v, lrs);
+	REQUIRE(lrs[0].valid && lrs[0].intid == 48 && lrs[0].pending);
+	vgic_lr_sync(v, 0, false, true);		/* acknowledged */
+	CHECK_EQ(fake_spi_handled[48], 0);
+	vgic_lr_sync(v, 0, false, false);		/* EOI */
+	CHECK_EQ(fake_spi_handled[48], 1);		/* unmasked at the host */
+	CHECK_NO_LRS(v);
+	CHECK(!reg_bit(v, GICD_ISPENDR, 48));
+	/* The device still asserts it: it fires again, and is delivered again. */
+	vgic_set_spi_level(d, 48, true);
+	fill(v, lrs);
+	CHECK(lrs[0].valid && lrs[0].intid == 48 && lrs[0].pending);
+	/* An ordinary level SPI is not sampled so: its line stays as the device left it. */
+	setup_spi(d, 41, false, 0x80, 0);
+	vgic_set_spi_level(d, 41, true);
+	vgic_lr_sync(v, 0, false, true);
+	vgic_lr_sync(v, 0, false, false);
+	CHECK_EQ(fake_spi_handled[41], 0);
+}
+
 TEST(level_spi_active_and_pending_while_the_line_is_high)
 {
 	struct domain *d = gic_domain(1);

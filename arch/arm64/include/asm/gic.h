@@ -20,6 +20,8 @@ void gic_send_sgi(unsigned cpu, unsigned sgi);
 void gic_enable_ppi(uint32_t intid);
 void gic_disable_ppi(uint32_t intid);
 void gic_route_spi(uint32_t intid, unsigned cpu);
+void gic_mask_spi(uint32_t intid);
+void gic_unmask_spi(uint32_t intid);
 unsigned gic_nr_lrs(void);
 
 /* List registers and the rest of the virtual CPU interface of the loaded vCPU. */

@@ -26,6 +26,7 @@ struct vgic_irq {
 	bool active;
 	bool line;		/* input level, for level-sensitive interrupts */
 	bool edge;
+	bool hw;		/* a host SPI passed through: its line is the device's */
 	int8_t lr;		/* list register holding it, or VGIC_NO_LR */
 	int8_t lr_vcpu;		/* vCPU whose list registers hold it */
 	uint64_t irouter;	/* SPIs only */
@@ -71,6 +72,8 @@ void vgic_set_spi_level(struct domain *d, uint32_t intid, bool level);
 /* The same for a private interrupt of v (a timer's output), and that line now. */
 void vgic_set_private_level(struct vcpu *v, uint32_t intid, bool level);
 bool vgic_private_line(const struct vcpu *v, uint32_t intid);
+/* SPI intid of d is a host interrupt (asm/passthrough.h). */
+void vgic_set_hw(struct domain *d, uint32_t intid);
 /* A guest write to ICC_SGI1R_EL1. */
 void vgic_send_sgi(struct vcpu *src, uint64_t sgi1r);
 /* Whether the interrupt is pending, as GICD/GICR_ISPENDR would report it. */
