@@ -4,7 +4,7 @@
 #
 #   cache/Image                 Debian's arm64 Linux kernel (uncompressed Image)
 #   cache/busybox               static arm64 busybox
-#   cache/modules/              kernel modules from the kernel's package (virtio-mmio, virtio-blk)
+#   cache/modules/              kernel modules from the kernel's package (virtio transports, blk, net)
 #   cache/initramfs.cpio.gz     initramfs built from it by scripts/mkinitramfs.py
 #   cache/libfdt/libfdt.a       arm64 libfdt, linked into the hypervisor
 #   cache/libfdt/include/       its headers
@@ -194,8 +194,9 @@ fetch_kernel() {
 }
 
 # The kernel modules Dom0's tests load (the stock kernel builds them as
-# modules): virtio-mmio and its block driver, from the kernel's own package.
-MODULES="virtio_mmio virtio_blk"
+# modules), from the kernel's own package: virtio-mmio, virtio-pci and the
+# block and network drivers (with what virtio_net needs), in load order.
+MODULES="virtio_mmio virtio_blk failover net_failover virtio_net virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci"
 check_modules() {
     local m
     for m in $MODULES; do

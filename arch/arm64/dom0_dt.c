@@ -50,7 +50,7 @@ static bool dropped(const void *fdt, int node, uint64_t uart)
 	static const char *const gone[] = {
 		"arm,psci", "arm,psci-0.2", "arm,psci-1.0", "arm,armv8-pmuv3",
 		"arm,cortex-a15-pmu", "arm,cortex-a7-pmu", "arm,cortex-a53-edac",
-		"arm,armv7-timer-mem", "xen,xen", "pci-host-ecam-generic", NULL,
+		"arm,armv7-timer-mem", "xen,xen", NULL,
 	};
 	static const char *const kept_ppis[] = {
 		"arm,armv8-timer", "arm,armv7-timer", "arm,gic-v3", NULL,
@@ -79,6 +79,47 @@ static int drop_nodes(void *fdt, uint64_t uart)
 			return 0;
 		TRY(fdt_del_node(fdt, node));
 	}
+}
+
+/*
+ * Without an ITS, PCIe has no MSIs: Linux falls back to INTx.  And a bus
+ * window Dom0's stage 2 cannot reach (QEMU's 64-bit one at 512 GiB) is left
+ * out, so Linux places BARs in the others.
+ */
+static int fix_bus(void *fdt, int node, uint64_t limit)
+{
+	static fdt32_t kept[64];
+	int ac = fdt_address_cells(fdt, 0), cac = fdt_address_cells(fdt, node);
+	int csc = fdt_size_cells(fdt, node), step = cac + ac + csc, len, n = 0;
+	const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
+
+	fdt_delprop(fdt, node, "msi-map");
+	fdt_delprop(fdt, node, "msi-map-mask");
+	fdt_delprop(fdt, node, "msi-parent");
+	if (!r || len <= 0 || step <= 0 || step > 8)
+		return 0;
+	for (; len >= step * 4 && n + step <= (int)ARRAY_SIZE(kept); r += step, len -= step * 4) {
+		uint64_t parent = 0, span = 0;
+		for (int c = 0; c < ac; c++)
+			parent = parent << 32 | fdt32_to_cpu(r[cac + c]);
+		for (int c = 0; c < csc; c++)
+			span = span << 32 | fdt32_to_cpu(r[cac + ac + c]);
+		if (parent + span > limit)
+			continue;
+		memcpy(&kept[n], r, step * 4);
+		n += step;
+	}
+	return fdt_setprop(fdt, node, "ranges", kept, n * 4);
+}
+
+static int fix_buses(void *fdt, uint64_t limit)
+{
+	int node;
+
+	fdt_for_each_subnode(node, fdt, 0)
+		if (!fdt_node_check_compatible(fdt, node, "pci-host-ecam-generic"))
+			TRY(fix_bus(fdt, node, limit));
+	return 0;
 }
 
 /* The GIC where it is, with the distributor and one redistributor per vCPU, no ITS. */
@@ -140,12 +181,57 @@ int dom0_dt_build(void *buf, size_t size, const void *host, uint64_t uart,
 {
 	TRY(fdt_open_into(host, buf, (int)size));
 	TRY(drop_nodes(buf, uart));
+	TRY(fix_buses(buf, p->ipa_limit));
 	TRY(rewrite_gic(buf, p));
 	TRY(add_domus_nodes(buf, p));
 	return fdt_pack(buf);
 }
 
-/* Every device node that stays: its registers and SPIs. */
+/* The parent-side ranges of a bus's windows (PCIe memory and I/O, a platform bus). */
+static unsigned windows(const void *fdt, int node, struct dom0_device *out, unsigned max)
+{
+	int ac = fdt_address_cells(fdt, 0), cac = fdt_address_cells(fdt, node);
+	int csc = fdt_size_cells(fdt, node), step = cac + ac + csc, len;
+	const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
+	unsigned n = 0;
+
+	for (; r && step > 0 && len >= step * 4 && n < max; r += step, len -= step * 4) {
+		out[n] = (struct dom0_device){ 0 };
+		for (int c = 0; c < ac; c++)
+			out[n].base = out[n].base << 32 | fdt32_to_cpu(r[cac + c]);
+		for (int c = 0; c < csc; c++)
+			out[n].size = out[n].size << 32 | fdt32_to_cpu(r[cac + ac + c]);
+		n += out[n].size != 0;
+	}
+	return n;
+}
+
+/* The SPIs a PCIe host's interrupt-map routes INTx to (GIC parent: three cells). */
+static unsigned intx(const void *fdt, int node, struct dom0_device *out, unsigned max)
+{
+	int len, cac = fdt_address_cells(fdt, node), len_ic;
+	const fdt32_t *ic = fdt_getprop(fdt, node, "#interrupt-cells", &len_ic);
+	const fdt32_t *m = fdt_getprop(fdt, node, "interrupt-map", &len);
+	unsigned n = 0;
+
+	if (!m || !ic || len_ic != 4)
+		return 0;
+	while (len > 0 && n < max) {
+		int head = cac + (int)fdt32_to_cpu(*ic), gic = fdt_node_offset_by_phandle(fdt,
+			fdt32_to_cpu(m[head]));
+		int pac = gic >= 0 ? fdt_address_cells(fdt, gic) : -1, step = head + 1 + pac + 3;
+
+		if (pac < 0 || len < step * 4)
+			break;
+		if (fdt32_to_cpu(m[head + 1 + pac]) == 0)
+			out[n++] = (struct dom0_device){ 0, 0, 32 + fdt32_to_cpu(m[head + 2 + pac]) };
+		m += step;
+		len -= step * 4;
+	}
+	return n;
+}
+
+/* Every device node that stays: its registers, its windows if a bus, and its SPIs. */
 unsigned dom0_dt_devices(const void *fdt, struct dom0_device *out, unsigned max)
 {
 	static const char *const not_devices[] = { "arm,gic-v3", "arm,armv8-timer", "xen,xen", NULL };
@@ -162,6 +248,8 @@ unsigned dom0_dt_devices(const void *fdt, struct dom0_device *out, unsigned max)
 		for (int i = 0; n < max && boot_dt_read_reg(fdt, node, i, &out[n].base, &out[n].size);
 		     i++)
 			out[n++].spi = 0;
+		n += windows(fdt, node, out + n, max - n);
+		n += intx(fdt, node, out + n, max - n);
 		irq = fdt_getprop(fdt, node, "interrupts", &len);
 		for (; irq && len >= 12 && n < max; irq += 3, len -= 12)
 			if (fdt32_to_cpu(irq[0]) == 0)

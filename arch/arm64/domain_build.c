@@ -105,6 +105,7 @@ static void dom0_dt_params(struct domain *d, struct guest_dt_params *p)
 	uint64_t base, size;
 
 	p->root_compat = fdt_getprop(fdt, 0, "compatible", &p->root_compat_len);
+	p->ipa_limit = 1ull << P2M_IPA_BITS;
 	if (!platform_dt_free_above_ram(fdt, 1ull << P2M_IPA_BITS, &base, &size) ||
 	    size < GUEST_GNTTAB_SIZE + 64 * MiB) {
 		pr_warn("Dom0: no free host physical range for grants and foreign pages\n");

@@ -166,15 +166,20 @@ bool p2m_arch_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t siz
 {
 	if (ipa + size > (1ull << IPA_BITS) || !IS_ALIGNED(ipa | pa | size, PAGE_SIZE))
 		return false;
-	for (; size; ipa += PAGE_SIZE, pa += PAGE_SIZE, size -= PAGE_SIZE) {
-		uint64_t *e = walk_create(d, ipa, 3);
-		uint64_t want = pa | S2_DEVICE | S2_AP_R | S2_AP_W | S2_AF | S2_XN | S2_TABLE |
-				(uint64_t)P2M_MMIO << S2_TYPE_SHIFT;
+	while (size) {
+		bool block = IS_ALIGNED(ipa | pa, 2 * MiB) && size >= 2 * MiB;
+		uint64_t step = block ? 2 * MiB : PAGE_SIZE;
+		uint64_t *e = walk_create(d, ipa, block ? 2 : 3);
+		uint64_t want = pa | S2_DEVICE | S2_AP_R | S2_AP_W | S2_AF | S2_XN |
+				(block ? S2_BLOCK : S2_TABLE) | (uint64_t)P2M_MMIO << S2_TYPE_SHIFT;
 
 		/* Devices share pages (QEMU's virtio-mmio slots): mapping one twice is fine. */
 		if (!e || ((*e & S2_VALID) && *e != want))
 			return false;
 		*e = want;
+		ipa += step;
+		pa += step;
+		size -= step;
 	}
 	dsb(ishst);
 	return true;

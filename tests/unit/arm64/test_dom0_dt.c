@@ -17,6 +17,7 @@ static const void *host_tree(void)
 	dt_str("compatible", "arm,gic-v3");
 	dt_empty("interrupt-controller");
 	dt_cells("#interrupt-cells", 1, 3);
+	dt_cells("#address-cells", 1, 2);
 	dt_cells("reg", 8, 0, 0x8000000, 0, 0x10000, 0, 0x80a0000, 0, 0xf60000);
 	dt_cells("interrupts", 3, 1, 9, 4);
 	dt_cells("phandle", 1, 0x8002);
@@ -45,7 +46,16 @@ static const void *host_tree(void)
 	dt_end_node();
 	dt_node("pcie@10000000");
 	dt_str("compatible", "pci-host-ecam-generic");
+	dt_cells("#address-cells", 1, 3);
+	dt_cells("#size-cells", 1, 2);
+	dt_cells("#interrupt-cells", 1, 1);
 	dt_cells("reg", 4, 0x40, 0x10000000, 0, 0x10000000);
+	/* A 32-bit window at 256 MiB, and a 64-bit one at 512 GiB, past Dom0's reach. */
+	dt_cells("ranges", 14, 0x02000000, 0, 0x10000000, 0, 0x10000000, 0, 0x2eff0000,
+		 0x03000000, 0x80, 0, 0x80, 0, 0x80, 0);
+	/* INTA of slot 0 to SPI 3 (the GIC has 2 address cells, as QEMU writes it). */
+	dt_cells("interrupt-map", 10, 0, 0, 0, 1, 0x8002, 0, 0, 0, 3, 4);
+	dt_cells("msi-map", 4, 0, 0x8004, 0, 0x10000);
 	dt_end_node();
 	dt_node("chosen");
 	dt_str("xen,xen-bootargs", "dom0_mem=512M");
@@ -58,7 +68,7 @@ static const struct guest_dt_params params = {
 	.nr_vcpus = 2, .ram_base = 0x52200000, .ram_size = 512 * MiB,
 	.bootargs = "console=hvc0", .xen = true, .gicd = 0x8000000, .gicr = 0x80a0000,
 	.gnttab_base = 0xc0000000, .gnttab_size = 16 * MiB,
-	.ext_base = 0xc1000000, .ext_size = 64 * GiB,
+	.ext_base = 0xc1000000, .ext_size = 64 * GiB, .ipa_limit = 1ull << 39,
 };
 
 TEST(the_host_tree_rewritten_for_dom0)
@@ -68,10 +78,19 @@ TEST(the_host_tree_rewritten_for_dom0)
 	int gic, len;
 
 	REQUIRE(dom0_dt_build(dom0_buf, sizeof(dom0_buf), host_tree(), 0x9000000, &params) == 0);
-	/* Domus's: its UART, the PMU, the firmware's PSCI, PCIe (not yet given). */
+	/* Domus's: its UART, the PMU, the firmware's PSCI. */
 	CHECK(fdt_path_offset(fdt, "/pl011@9000000") < 0);
 	CHECK(fdt_path_offset(fdt, "/pmu") < 0);
-	CHECK(fdt_path_offset(fdt, "/pcie@10000000") < 0);
+	/* PCIe stays, without MSIs (no ITS) and without the window it cannot reach. */
+	{
+		int pcie = fdt_path_offset(fdt, "/pcie@10000000");
+		const fdt32_t *r;
+		REQUIRE(pcie >= 0);
+		CHECK(fdt_getprop(fdt, pcie, "msi-map", NULL) == NULL);
+		r = fdt_getprop(fdt, pcie, "ranges", &len);
+		REQUIRE(r && len == 7 * 4);
+		CHECK_EQ(fdt32_to_cpu(r[2]), 0x10000000);
+	}
 	CHECK_STR(fdt_getprop(fdt, fdt_path_offset(fdt, "/psci"), "method", NULL), "hvc");
 	/* Dom0's: the devices as they are, its memory, its vCPUs, its command line. */
 	CHECK(fdt_path_offset(fdt, "/pl031@9010000") >= 0);
@@ -99,7 +118,8 @@ TEST(dom0_gets_the_registers_and_spis_of_its_devices_only)
 {
 	struct dom0_device devs[16];
 	unsigned n;
-	bool rtc = false, rtc_irq = false, virtio_irq = false;
+	bool rtc = false, rtc_irq = false, virtio_irq = false, ecam = false, window = false;
+	bool inta = false;
 
 	REQUIRE(dom0_dt_build(dom0_buf, sizeof(dom0_buf), host_tree(), 0x9000000, &params) == 0);
 	n = dom0_dt_devices(dom0_buf, devs, ARRAY_SIZE(devs));
@@ -107,12 +127,16 @@ TEST(dom0_gets_the_registers_and_spis_of_its_devices_only)
 		rtc |= devs[i].base == 0x9010000 && devs[i].size == 0x1000;
 		rtc_irq |= devs[i].spi == 32 + 2;
 		virtio_irq |= devs[i].spi == 32 + 16;
+		ecam |= devs[i].base == 0x4010000000ull && devs[i].size == 0x10000000;
+		window |= devs[i].base == 0x10000000 && devs[i].size == 0x2eff0000;
+		inta |= devs[i].spi == 32 + 3;
 		/* Never the GIC (emulated), RAM, the UART, or a PPI. */
 		CHECK(devs[i].base != 0x8000000 && devs[i].base != 0x80a0000);
 		CHECK(devs[i].base != 0x9000000 && devs[i].base != 0x52200000);
 		CHECK(!devs[i].size || devs[i].base != 0x40000000);
 		CHECK(devs[i].spi == 0 || devs[i].spi >= 32);
 	}
-	CHECK(rtc && rtc_irq && virtio_irq);
-	CHECK_EQ(n, 4);		/* the RTC and virtio: a register range and an SPI each */
+	CHECK(rtc && rtc_irq && virtio_irq && ecam && window && inta);
+	/* The RTC and virtio: a register range and an SPI each; PCIe: ECAM, a window, INTA. */
+	CHECK_EQ(n, 7);
 }

@@ -16,6 +16,7 @@ struct guest_dt_params {
 	uint64_t gicd, gicr;	/* where the vGIC is: Xen's guest map, or the host's for Dom0 */
 	uint64_t gnttab_base, gnttab_size;	/* /hypervisor reg[0]: the grant table window */
 	uint64_t ext_base, ext_size;	/* Dom0: reg[1], a range to map foreign pages (0: none) */
+	uint64_t ipa_limit;		/* Dom0: guest physical addresses end here (bus windows) */
 	const char *root_compat;	/* NULL: a DomU's "xen,xenvm"; Dom0: the host board's */
 	int root_compat_len;
 };
