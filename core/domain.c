@@ -273,10 +273,27 @@ static void stop(struct domain *d, enum shutdown_reason why, enum domain_action 
 	}
 }
 
+/* As on Xen: the hardware domain's end is the machine's (Xen's hwdom_shutdown). */
+static void __attribute__((noreturn)) hardware_shutdown(const struct domain *d,
+							enum shutdown_reason why)
+{
+	if (why == SHUTDOWN_POWEROFF) {
+		pr_info("Hardware Dom%u halted: halting machine\n", d->id);
+		arch_system_off();
+	}
+	if (why == SHUTDOWN_REBOOT)
+		pr_info("Hardware Dom%u shutdown: rebooting machine\n", d->id);
+	else
+		pr_err("Hardware Dom%u crashed: rebooting machine\n", d->id);
+	arch_system_reset();
+}
+
 void domain_shutdown(struct domain *d, enum shutdown_reason why)
 {
 	enum domain_action action = action_for(d, why);
 
+	if (d->hardware)
+		hardware_shutdown(d, why);
 	spin_lock(&d->lock);
 	if (d->state != DOMAIN_RUNNING) {
 		spin_unlock(&d->lock);

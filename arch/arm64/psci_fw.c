@@ -32,3 +32,8 @@ void psci_fw_system_off(void)
 {
 	call(PSCI_SYSTEM_OFF, 0, 0, 0);
 }
+
+void psci_fw_system_reset(void)
+{
+	call(PSCI_SYSTEM_RESET, 0, 0, 0);
+}

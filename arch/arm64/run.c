@@ -102,6 +102,13 @@ void arch_system_off(void)
 	arch_halt();
 }
 
+void arch_system_reset(void)
+{
+	console_sync();
+	psci_fw_system_reset();
+	arch_halt();
+}
+
 void arch_halt(void)
 {
 	for (;;)

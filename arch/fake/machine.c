@@ -123,6 +123,12 @@ void arch_system_off(void)
 	fake_machine_stopped("powered off");
 }
 
+void arch_system_reset(void)
+{
+	console_sync();
+	fake_machine_stopped("reset");
+}
+
 void arch_halt(void)
 {
 	fake_machine_stopped("halted");

@@ -49,6 +49,7 @@ void arch_set_cpu_timer(uint64_t when);
 /* Waits for an interrupt and handles it; returns the ticks spent waiting. */
 uint64_t arch_idle(void);
 void __attribute__((noreturn)) arch_system_off(void);
+void __attribute__((noreturn)) arch_system_reset(void);
 void __attribute__((noreturn)) arch_halt(void);
 
 /* ---- memory ---- */

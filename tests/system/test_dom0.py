@@ -167,3 +167,11 @@ def test_dom0_network_on_virtio_net(dom0, drivers):
     status, out = dom0.shell("ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && "
                              "ping -c 2 -W 5 10.0.2.2", timeout=60)
     assert status == 0 and "2 packets received" in out, out
+
+
+def test_z_dom0_poweroff_halts_the_machine(dom0):
+    """Last (it ends the session): as on Xen, Dom0's poweroff is the machine's."""
+    dom0.child.sendline("poweroff")
+    dom0.expect(re.compile(r"\(domus\) \[\s*\d+\.\d+\] Hardware Dom0 halted: halting machine"),
+                120, what="Domus halting the machine after Dom0's poweroff")
+    assert dom0.wait_exit(60) == 0

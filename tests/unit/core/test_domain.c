@@ -293,3 +293,46 @@ TEST(a_domain_another_cpu_holds_is_destroyed_only_when_it_lets_go)
 	CHECK(domain_by_id(id) == NULL);
 	CHECK(domain_get(id) == NULL);
 }
+
+struct shutdown_call {
+	struct domain *d;
+	enum shutdown_reason why;
+};
+
+static void shut_down(void *arg)
+{
+	struct shutdown_call *c = arg;
+
+	domain_shutdown(c->d, c->why);
+}
+
+/* As on Xen, the hardware domain's poweroff halts the machine, its reboot or crash resets it. */
+TEST(the_hardware_domains_end_is_the_machines)
+{
+	static const struct { enum shutdown_reason why; const char *how, *said; } cases[] = {
+		{ SHUTDOWN_POWEROFF, "powered off", "Hardware Dom1 halted: halting machine" },
+		{ SHUTDOWN_REBOOT, "reset", "Hardware Dom1 shutdown: rebooting machine" },
+		{ SHUTDOWN_CRASH, "reset", "Hardware Dom1 crashed: rebooting machine" },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct shutdown_call c = { fake_domain(1), cases[i].why };
+		const char *how = NULL;
+
+		c.d->hardware = true;
+		CHECK(unit_expect_stop(shut_down, &c, &how));
+		CHECK_STR(how, cases[i].how);
+		CHECK(console_printed(cases[i].said));
+		c.d->hardware = false;
+		domain_kill(c.d);
+		domain_reap();
+	}
+	/* Any other domain's reboot is its own. */
+	{
+		struct domain *d = fake_domain(1);
+		domain_shutdown(d, SHUTDOWN_REBOOT);
+		CHECK_EQ(d->state, DOMAIN_DYING);
+		domain_kill(d);
+		domain_reap();
+	}
+}

@@ -8,5 +8,6 @@
 void psci_fw_init(bool use_smc);
 int64_t psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);
 void psci_fw_system_off(void);
+void psci_fw_system_reset(void);
 
 #endif
