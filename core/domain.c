@@ -51,6 +51,7 @@ static spinlock_t reap_lock = SPINLOCK_INIT;	/* one CPU at a time destroys and r
 static struct domain *tearing;		/* being destroyed, a slice at a time (reap_lock) */
 static struct domain *building;		/* a restart being built, likewise */
 static bool unfinished;			/* the last slice ended with work left */
+static bool reap_wanted;		/* a CPU came to reap while another was at it */
 static uint64_t longest_slice;		/* ticks, reported at power-off */
 
 struct domain *domain_by_id(unsigned id)
@@ -500,25 +501,45 @@ bool domain_reap_pending(void)
 	return unfinished;
 }
 
+/* One slice of the work, with reap_lock; whether nothing is left to do. */
+static bool reap_slice(void)
+{
+	uint64_t start = arch_counter(), end = start + arch_counter_freq() / 1000000 * REAP_SLICE_US;
+	bool idle;
+
+	/* Building a domain uses FP registers (libfdt): the vCPU's must be saved. */
+	if (arch_this_cpu()->loaded)
+		sched_unload(arch_this_cpu());
+	do {
+		__atomic_store_n(&reap_wanted, false, __ATOMIC_SEQ_CST);
+		idle = work_slice(end);
+	} while (idle && __atomic_load_n(&reap_wanted, __ATOMIC_SEQ_CST) && arch_counter() < end);
+	longest_slice = MAX(longest_slice, arch_counter() - start);
+	return idle && !__atomic_load_n(&reap_wanted, __ATOMIC_SEQ_CST);
+}
+
 void domain_reap(void)
 {
-	uint64_t start;
-	bool idle;
+	bool idle = false;
 
 	/* The common case, on every exit: nothing to do, without taking a lock. */
 	if (!nr_dying && !unfinished && !__atomic_load_n(&unheld, __ATOMIC_ACQUIRE) &&
 	    (nr_alive || !boot_done))
 		return;
-	if (!spin_trylock(&reap_lock))
-		return;		/* another CPU is at it */
-	/* Building a domain uses FP registers (libfdt): the vCPU's must be saved. */
-	if (arch_this_cpu()->loaded)
-		sched_unload(arch_this_cpu());
-	start = arch_counter();
-	idle = work_slice(start + arch_counter_freq() / 1000000 * REAP_SLICE_US);
-	longest_slice = MAX(longest_slice, arch_counter() - start);
-	unfinished = !idle;
-	spin_unlock(&reap_lock);
+	/*
+	 * One CPU works at a time; one that finds it busy leaves reap_wanted for
+	 * it, so that what it came for (a vCPU it just let go of, say) is looked
+	 * at before the holder lets go: otherwise both could go to sleep with a
+	 * dying domain left.
+	 */
+	__atomic_store_n(&reap_wanted, true, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&reap_wanted, __ATOMIC_SEQ_CST) && spin_trylock(&reap_lock)) {
+		idle = reap_slice();
+		unfinished = !idle;
+		spin_unlock(&reap_lock);
+		if (!idle)
+			break;		/* its time is up: the loops come back (unfinished) */
+	}
 	if (idle && boot_done && !nr_dying && !nr_alive) {
 		check_memory_back();
 		pr_info("hypercalls: the longest held its CPU %lu us\n", hypercall_longest_us());
