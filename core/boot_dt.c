@@ -33,6 +33,23 @@ bool boot_dt_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64
 	return true;
 }
 
+bool boot_dt_read_range(const void *fdt, int node, int idx, uint64_t *parent, uint64_t *size)
+{
+	int pnode = fdt_parent_offset(fdt, node);
+	int ac = pnode >= 0 ? fdt_address_cells(fdt, pnode) : 2;
+	int cac = fdt_address_cells(fdt, node), csc = fdt_size_cells(fdt, node), len;
+	const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
+	int step = cac + ac + csc;
+
+	if (!r || ac < 1 || ac > 2 || cac < 1 || cac > 3 || csc < 1 || csc > 2 ||
+	    len < (idx + 1) * step * 4)
+		return false;
+	r += idx * step;
+	*parent = read_cells(r + cac, ac);
+	*size = read_cells(r + cac + ac, csc);
+	return true;
+}
+
 void boot_dt_copy_string(const void *fdt, int node, const char *name, char *dst, size_t size)
 {
 	int len;

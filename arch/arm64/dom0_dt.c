@@ -89,27 +89,21 @@ static int drop_nodes(void *fdt, uint64_t uart)
 static int fix_bus(void *fdt, int node, uint64_t limit)
 {
 	static fdt32_t kept[64];
-	int ac = fdt_address_cells(fdt, 0), cac = fdt_address_cells(fdt, node);
-	int csc = fdt_size_cells(fdt, node), step = cac + ac + csc, len, n = 0;
+	int step = fdt_address_cells(fdt, node) + fdt_address_cells(fdt, 0) +
+		   fdt_size_cells(fdt, node), len, n = 0;
 	const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
+	uint64_t parent, span;
 
 	fdt_delprop(fdt, node, "msi-map");
 	fdt_delprop(fdt, node, "msi-map-mask");
 	fdt_delprop(fdt, node, "msi-parent");
-	if (!r || len <= 0 || step <= 0 || step > 8)
-		return 0;
-	for (; len >= step * 4 && n + step <= (int)ARRAY_SIZE(kept); r += step, len -= step * 4) {
-		uint64_t parent = 0, span = 0;
-		for (int c = 0; c < ac; c++)
-			parent = parent << 32 | fdt32_to_cpu(r[cac + c]);
-		for (int c = 0; c < csc; c++)
-			span = span << 32 | fdt32_to_cpu(r[cac + ac + c]);
-		if (parent + span > limit)
+	for (int i = 0; boot_dt_read_range(fdt, node, i, &parent, &span); i++) {
+		if (parent + span > limit || n + step > (int)ARRAY_SIZE(kept))
 			continue;
-		memcpy(&kept[n], r, step * 4);
+		memcpy(&kept[n], r + i * step, step * 4);
 		n += step;
 	}
-	return fdt_setprop(fdt, node, "ranges", kept, n * 4);
+	return r && len > 0 ? fdt_setprop(fdt, node, "ranges", kept, n * 4) : 0;
 }
 
 static int fix_buses(void *fdt, uint64_t limit)
@@ -190,17 +184,12 @@ int dom0_dt_build(void *buf, size_t size, const void *host, uint64_t uart,
 /* The parent-side ranges of a bus's windows (PCIe memory and I/O, a platform bus). */
 static unsigned windows(const void *fdt, int node, struct dom0_device *out, unsigned max)
 {
-	int ac = fdt_address_cells(fdt, 0), cac = fdt_address_cells(fdt, node);
-	int csc = fdt_size_cells(fdt, node), step = cac + ac + csc, len;
-	const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
 	unsigned n = 0;
 
-	for (; r && step > 0 && len >= step * 4 && n < max; r += step, len -= step * 4) {
+	for (int i = 0; n < max; i++) {
 		out[n] = (struct dom0_device){ 0 };
-		for (int c = 0; c < ac; c++)
-			out[n].base = out[n].base << 32 | fdt32_to_cpu(r[cac + c]);
-		for (int c = 0; c < csc; c++)
-			out[n].size = out[n].size << 32 | fdt32_to_cpu(r[cac + ac + c]);
+		if (!boot_dt_read_range(fdt, node, i, &out[n].base, &out[n].size))
+			break;
 		n += out[n].size != 0;
 	}
 	return n;

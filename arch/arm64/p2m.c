@@ -162,7 +162,13 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 	return true;
 }
 
-bool p2m_arch_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+/*
+ * Maps [ipa, ipa + size) to [pa, ...) with attrs, in 2 MiB blocks where
+ * aligned.  An entry already there is an error, unless `same` allows the very
+ * same mapping again (devices share pages: QEMU's virtio-mmio slots).
+ */
+static bool map_range(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size,
+		      uint64_t attrs, bool same)
 {
 	if (ipa + size > (1ull << IPA_BITS) || !IS_ALIGNED(ipa | pa | size, PAGE_SIZE))
 		return false;
@@ -170,11 +176,9 @@ bool p2m_arch_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t siz
 		bool block = IS_ALIGNED(ipa | pa, 2 * MiB) && size >= 2 * MiB;
 		uint64_t step = block ? 2 * MiB : PAGE_SIZE;
 		uint64_t *e = walk_create(d, ipa, block ? 2 : 3);
-		uint64_t want = pa | S2_DEVICE | S2_AP_R | S2_AP_W | S2_AF | S2_XN |
-				(block ? S2_BLOCK : S2_TABLE) | (uint64_t)P2M_MMIO << S2_TYPE_SHIFT;
+		uint64_t want = pa | attrs | (block ? S2_BLOCK : S2_TABLE);
 
-		/* Devices share pages (QEMU's virtio-mmio slots): mapping one twice is fine. */
-		if (!e || ((*e & S2_VALID) && *e != want))
+		if (!e || ((*e & S2_VALID) && (!same || *e != want)))
 			return false;
 		*e = want;
 		ipa += step;
@@ -185,24 +189,15 @@ bool p2m_arch_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t siz
 	return true;
 }
 
+bool p2m_arch_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	return map_range(d, ipa, pa, size, S2_DEVICE | S2_AP_R | S2_AP_W | S2_AF | S2_XN |
+			 (uint64_t)P2M_MMIO << S2_TYPE_SHIFT, true);
+}
+
 bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 {
-	if (ipa + size > (1ull << IPA_BITS) || !IS_ALIGNED(ipa | pa | size, PAGE_SIZE))
-		return false;
-	while (size) {
-		bool block = IS_ALIGNED(ipa | pa, 2 * MiB) && size >= 2 * MiB;
-		uint64_t step = block ? 2 * MiB : PAGE_SIZE;
-		uint64_t *e = walk_create(d, ipa, block ? 2 : 3);
-
-		if (!e || (*e & S2_VALID))
-			return false;
-		*e = pa | ram_attrs() | S2_AP_W | (block ? S2_BLOCK : S2_TABLE);
-		ipa += step;
-		pa += step;
-		size -= step;
-	}
-	dsb(ishst);
-	return true;
+	return map_range(d, ipa, pa, size, ram_attrs() | S2_AP_W, false);
 }
 
 bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type)

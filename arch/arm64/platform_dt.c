@@ -96,27 +96,16 @@ bool platform_dt_find_uart(const void *fdt, const char *name, uint64_t *base, ui
 /* The lowest address at or above `from` where a root-level node's reg or ranges begins. */
 static uint64_t next_used(const void *fdt, uint64_t from, uint64_t limit)
 {
-	int ac = fdt_address_cells(fdt, 0), node;
 	uint64_t next = limit, base, size;
+	int node;
 
 	fdt_for_each_subnode(node, fdt, 0) {
-		int len, cac = fdt_address_cells(fdt, node), csc = fdt_size_cells(fdt, node);
-		const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
-
 		for (int i = 0; boot_dt_read_reg(fdt, node, i, &base, &size); i++)
 			if (base + size > from)
 				next = MIN(next, MAX(base, from));
-		/* A bus's windows, in its parent's (the root's) addresses. */
-		for (int step = cac + ac + csc; r && step > 0 && len >= step * 4;
-		     r += step, len -= step * 4) {
-			uint64_t parent = 0, span = 0;
-			for (int c = 0; c < ac; c++)
-				parent = parent << 32 | fdt32_to_cpu(r[cac + c]);
-			for (int c = 0; c < csc; c++)
-				span = span << 32 | fdt32_to_cpu(r[cac + ac + c]);
-			if (parent + span > from)
-				next = MIN(next, MAX(parent, from));
-		}
+		for (int i = 0; boot_dt_read_range(fdt, node, i, &base, &size); i++)
+			if (base + size > from)
+				next = MIN(next, MAX(base, from));
 	}
 	return next;
 }

@@ -50,6 +50,8 @@ struct boot_info {
 const char *boot_dt_parse(const void *fdt, struct boot_info *bi);
 /* reg entry idx of node, with the parent's cell sizes. */
 bool boot_dt_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size);
+/* ranges entry idx of a bus node: the window in its parent's addresses, and its size. */
+bool boot_dt_read_range(const void *fdt, int node, int idx, uint64_t *parent, uint64_t *size);
 /* A string property, truncated to size; dst is left alone if there is none. */
 void boot_dt_copy_string(const void *fdt, int node, const char *name, char *dst, size_t size);
 
