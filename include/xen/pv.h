@@ -76,7 +76,6 @@ struct xen_pv {
 	bool console_deferred;		/* a notification waits for the next window */
 	char console_in[256];		/* Dom0: keys typed, for console_io read */
 	uint32_t console_in_head, console_in_len;
-	uint32_t shutdown_code;
 	bool runstate_update_flag;	/* vm_assist: mark runstate updates in progress */
 };
 
