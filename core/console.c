@@ -5,6 +5,12 @@
  * of the console and no more; once more than one domain runs, each line
  * carries the domain's "(dN)" prefix.  Typed input goes to one domain at a
  * time; three Ctrl-A in a row move it to the next domain, or to Domus.
+ *
+ * What is printed is also kept in a history ring, Xen's console ring
+ * (conring), which the toolstack reads with sysctl readconsole (xl dmesg):
+ * Domus's lines and the DomUs'.  Dom0's own output stays out of it, as it
+ * does on Xen (whose console_to_ring is off by default): Dom0 has its own log,
+ * and its chatter would push Domus's boot messages out of the ring.
  */
 #include <domus/console.h>
 #include <domus/arch.h>
@@ -29,6 +35,7 @@ static enum log_level guest_loglevel = LOG_DEBUG;
 static enum console_timestamps timestamps;
 static bool at_line_start = true;
 static int last_writer = -1;		/* domain id, or -1 for Domus */
+static bool keeping = true;		/* the writer's output goes into the history */
 static struct console_ring *rings;
 static unsigned nr_rings;
 static volatile bool flush_wanted;
@@ -82,14 +89,32 @@ void console_set_timestamps(enum console_timestamps mode)
 	timestamps = mode;
 }
 
+/*
+ * The history: positions are free-running 32-bit byte counts, as Xen's are,
+ * so that an index a reader keeps stays meaningful when the ring wraps.
+ * Written and cleared under console_lock.
+ */
+static char history[CONSOLE_HISTORY_SIZE];
+static uint32_t history_start, history_end;	/* the oldest byte kept; where the next goes */
+
+static void history_put(char c)
+{
+	history[history_end++ % CONSOLE_HISTORY_SIZE] = c;
+	if (history_end - history_start > CONSOLE_HISTORY_SIZE)
+		history_start = history_end - CONSOLE_HISTORY_SIZE;
+}
+
+/* The history keeps what is printed, without the "\r" a terminal wants. */
 static void emit(char c)
 {
+	if (keeping)
+		history_put(c);
+	at_line_start = c == '\n';
 	if (!uart)
 		return;
 	if (c == '\n')
 		uart->putc('\r');
 	uart->putc(c);
-	at_line_start = c == '\n';
 }
 
 static void emit_str(const char *s)
@@ -114,17 +139,18 @@ static void emit_timestamp(void)
 	emit_str(ts);
 }
 
-/* Finish another writer's partial line before starting ours. */
-static void switch_writer(int writer)
+/* Finish another writer's partial line (in the history if it was kept) before starting ours. */
+static void switch_writer(int writer, bool keep)
 {
 	if (last_writer != writer && !at_line_start)
 		emit('\n');
 	last_writer = writer;
+	keeping = keep;
 }
 
 static void print_domus(const char *s, size_t n)
 {
-	switch_writer(-1);
+	switch_writer(-1, true);
 	for (size_t i = 0; i < n; i++) {
 		if (at_line_start) {
 			emit_str("(domus) ");
@@ -215,7 +241,7 @@ static void print_guest(struct console_ring *r, const char *s, size_t n, bool pr
 {
 	char tag[16];
 
-	switch_writer((int)r->dom->id);
+	switch_writer((int)r->dom->id, !r->dom->hardware);
 	snprintf(tag, sizeof(tag), "(d%u) ", r->dom->id);
 	for (size_t i = 0; i < n; i++) {
 		if (at_line_start && prefix)
@@ -403,6 +429,62 @@ void console_domain_remove(struct domain *d)
 		spin_unlock(&input_lock);
 		announce_input();
 	}
+}
+
+/* ---- the history ---- */
+
+#define HISTORY_CHUNK 256	/* bytes taken out under the lock at a time */
+
+/* Whether index follows the oldest byte kept and is at most the newest (wrap-around included). */
+static bool history_holds(uint32_t start, uint32_t end, uint32_t index)
+{
+	return start <= end ? start < index && index <= end : start < index || index <= end;
+}
+
+/* Hands what lies between *pos and end to the reader, within its count; false if it failed. */
+static bool history_copy(struct console_read *r, uint32_t *pos, uint32_t end, uint32_t *done)
+{
+	char chunk[HISTORY_CHUNK];
+
+	while (*pos != end && *done < r->count) {
+		uint32_t at = *pos % CONSOLE_HISTORY_SIZE;
+		uint32_t n = MIN(MIN(end - *pos, r->count - *done), CONSOLE_HISTORY_SIZE - at);
+
+		n = MIN(n, HISTORY_CHUNK);
+		/* A copy, so that the reader's copy to its guest is made without the lock. */
+		spin_lock(&console_lock);
+		memcpy(chunk, history + at, n);
+		spin_unlock(&console_lock);
+		if (!r->sink(r->ctx, *done, chunk, n))
+			return false;
+		*pos += n;
+		*done += n;
+	}
+	return true;
+}
+
+bool console_history_read(struct console_read *r)
+{
+	uint32_t pos, end, done = 0;
+
+	spin_lock(&console_lock);
+	pos = history_start;
+	end = history_end;
+	spin_unlock(&console_lock);
+	if (r->incremental && history_holds(pos, end, r->index))
+		pos = r->index;
+	if (!history_copy(r, &pos, end, &done))
+		return false;
+	if (r->clear) {
+		spin_lock(&console_lock);
+		/* Unless what was read has been overwritten meanwhile, the history starts after it. */
+		history_start = history_end - pos > CONSOLE_HISTORY_SIZE ?
+				history_end - CONSOLE_HISTORY_SIZE : pos;
+		spin_unlock(&console_lock);
+	}
+	r->index = pos;
+	r->count = done;
+	return true;
 }
 
 /* ---- input ---- */

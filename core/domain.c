@@ -71,6 +71,19 @@ struct domain *domain_get(unsigned id)
 	return d;
 }
 
+struct domain *domain_get_from(unsigned id)
+{
+	struct domain *d = NULL;
+
+	spin_lock(&domains_lock);
+	for (; id <= MAX_DOMAINS && !d; id++)
+		d = domains[id];
+	if (d)
+		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQUIRE);
+	spin_unlock(&domains_lock);
+	return d;
+}
+
 void domain_put(struct domain *d)
 {
 	__atomic_sub_fetch(&d->refs, 1, __ATOMIC_RELEASE);
@@ -176,6 +189,7 @@ static const char *build_begin(struct domain **out, const struct boot_domain *cf
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->hardware = cfg->dom0;
+	d->shutdown_code = SHUTDOWN_CODE_INVALID;
 	d->grant_window = GUEST_GNTTAB_BASE;
 	d->grant_window_size = GUEST_GNTTAB_SIZE;
 	if (cfg->dom0 && !domain_reserve_direct(d))
@@ -289,6 +303,28 @@ static void __attribute__((noreturn)) hardware_shutdown(const struct domain *d,
 	arch_system_reset();
 }
 
+/* Xen's code for each reason, which the toolstack reads in getdomaininfo. */
+static const uint32_t shutdown_codes[] = {
+	[SHUTDOWN_POWEROFF] = SHUTDOWN_poweroff,
+	[SHUTDOWN_REBOOT] = SHUTDOWN_reboot,
+	[SHUTDOWN_CRASH] = SHUTDOWN_crash,
+	[SHUTDOWN_KILLED] = SHUTDOWN_CODE_INVALID,	/* not the guest's doing */
+};
+
+/* As Xen: the first code given stands, SCHEDOP_shutdown_code's included. With d->lock. */
+static void record_code(struct domain *d, uint32_t code)
+{
+	if (d->shutdown_code == SHUTDOWN_CODE_INVALID)
+		d->shutdown_code = code;
+}
+
+void domain_shutdown_code(struct domain *d, uint32_t code)
+{
+	spin_lock(&d->lock);
+	record_code(d, code);
+	spin_unlock(&d->lock);
+}
+
 void domain_shutdown(struct domain *d, enum shutdown_reason why)
 {
 	enum domain_action action = action_for(d, why);
@@ -300,6 +336,8 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why)
 		spin_unlock(&d->lock);
 		return;
 	}
+	d->shut_down = true;
+	record_code(d, shutdown_codes[why]);
 	/* A preserved domain keeps its memory for inspection but never runs again. */
 	d->state = action == ACTION_PRESERVE ? DOMAIN_PRESERVED : DOMAIN_DYING;
 	d->reboot = action == ACTION_RESTART;

@@ -169,3 +169,13 @@ uint64_t page_alloc_total_pages(void)
 {
 	return used_bits;
 }
+
+void page_alloc_span(uint64_t *start, uint64_t *end)
+{
+	*start = nr_banks ? UINT64_MAX : 0;
+	*end = 0;
+	for (unsigned i = 0; i < nr_banks; i++) {
+		*start = MIN(*start, banks[i].base);
+		*end = MAX(*end, banks[i].base + banks[i].pages * PAGE_SIZE);
+	}
+}

@@ -30,9 +30,12 @@ static uint64_t longest;	/* ticks: the longest any call (or continued part) kept
 	X(grant_table_op, do_grant_table_op, 3)   \
 	X(vm_assist, do_vm_assist, 2)             \
 	X(vcpu_op, do_vcpu_op, 3)                 \
+	X(xsm_op, do_xsm_op, 1)                   \
 	X(sched_op, do_sched_op, 2)               \
 	X(event_channel_op, do_event_channel_op, 2) \
-	X(hvm_op, do_hvm_op, 2)
+	X(hvm_op, do_hvm_op, 2)                   \
+	X(sysctl, do_sysctl, 1)                   \
+	X(domctl, do_domctl, 1)
 
 #define ARGS_1 a[0]
 #define ARGS_2 ARGS_1, a[1]

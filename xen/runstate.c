@@ -13,11 +13,16 @@
 
 #define XEN_RUNSTATE_UPDATE (1ull << 63)
 
-static uint64_t now_ns(void)
+uint64_t ticks_to_ns(uint64_t t)
 {
-	uint64_t t = arch_counter(), f = arch_counter_freq();
+	uint64_t f = arch_counter_freq();
 
 	return t / f * 1000000000ull + t % f * 1000000000ull / f;
+}
+
+static uint64_t now_ns(void)
+{
+	return ticks_to_ns(arch_counter());
 }
 
 void runstate_publish(struct vcpu *v)

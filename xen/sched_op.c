@@ -20,11 +20,10 @@ static int64_t shutdown(struct vcpu *v, uint64_t arg, bool code_only)
 		return -XEN_EFAULT;
 	if (s.reason > SHUTDOWN_watchdog || s.reason == SHUTDOWN_suspend)
 		return -XEN_EINVAL;
-	if (code_only) {
-		v->dom->pv->shutdown_code = s.reason;
-		return 0;
-	}
-	domain_shutdown(v->dom, reasons[s.reason]);
+	/* As Xen: a code given before decides what the shutdown is. */
+	domain_shutdown_code(v->dom, s.reason);
+	if (!code_only)
+		domain_shutdown(v->dom, reasons[v->dom->shutdown_code]);
 	return 0;
 }
 

@@ -39,6 +39,26 @@ const char *sched_name(void)
 	return policy->name;
 }
 
+unsigned sched_xen_id(void)
+{
+	return policy->xen_id;
+}
+
+void sched_adjust_global(unsigned tslice_ms, unsigned ratelimit_us)
+{
+	spin_lock(&sched_lock);
+	sched_set_params(arch_counter_freq(), tslice_ms, ratelimit_us);
+	spin_unlock(&sched_lock);
+}
+
+bool sched_vcpu_running(const struct vcpu *v)
+{
+	int cpu = v->loaded_on;
+
+	/* Loaded where its CPU chose it and can run: it is in the guest or handling its exit. */
+	return cpu >= 0 && pcpus[cpu].current == v && sched_runnable(v);
+}
+
 const char *sched_add_vcpu(struct vcpu *v)
 {
 	const char *err;

@@ -11,6 +11,7 @@
 #include <domus/sched_policy.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
+#include <public/domctl.h>
 
 static uint64_t next_accounting;
 static unsigned accounting_round;
@@ -222,6 +223,7 @@ static void credit_woke(struct vcpu *v)
 
 const struct sched_ops sched_credit_ops = {
 	.name = "credit",
+	.xen_id = XEN_SCHEDULER_CREDIT,
 	.add_vcpu = credit_add_vcpu,
 	.pick = credit_pick,
 	.ran = credit_ran,

@@ -6,6 +6,7 @@
 #include <domus/sched_policy.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
+#include <public/domctl.h>
 
 static const char *null_add_vcpu(struct vcpu *v)
 {
@@ -40,6 +41,7 @@ static void null_woke(struct vcpu *v)
 
 const struct sched_ops sched_null_ops = {
 	.name = "null",
+	.xen_id = XEN_SCHEDULER_NULL,
 	.add_vcpu = null_add_vcpu,
 	.pick = null_pick,
 	.ran = null_ran,

@@ -18,6 +18,8 @@ void sched_set_params(uint64_t freq, unsigned tslice_ms, unsigned ratelimit_us)
 		.tslice = freq * tslice_ms / 1000,
 		.ratelimit = freq * ratelimit_us / 1000000,
 		.period = freq * ACCOUNTING_MS / 1000,
+		.tslice_ms = tslice_ms,
+		.ratelimit_us = ratelimit_us,
 	};
 }
 

@@ -51,6 +51,27 @@ void console_guest_queue(struct domain *d, const char *s, size_t n);
 void console_input(char c);
 void console_set_input_domain(struct domain *d);
 
+/* The history of what the console printed: Xen's console ring and its default size. */
+#define CONSOLE_HISTORY_SIZE 16384
+
+/* A read of the history (Xen's sysctl readconsole); in and out fields as marked. */
+struct console_read {
+	bool clear;		/* in: the history then forgets what was read, and all before */
+	bool incremental;	/* in: start at index, if the history still holds it */
+	uint32_t index;		/* in: where to start; out: where the read stopped */
+	uint32_t count;		/* in: the most to read; out: how much was read */
+	/* Takes n bytes for offset `at` of the reader's buffer; false if it cannot. */
+	bool (*sink)(void *ctx, uint32_t at, const char *s, uint32_t n);
+	void *ctx;
+};
+/*
+ * Reads as Xen 4.17's read_console_ring does: from the oldest byte kept, or
+ * from index when incremental and it lies after that and not beyond the
+ * newest.  Positions are byte counts since boot, modulo 2^32.  False if the
+ * sink failed; nothing is cleared then.
+ */
+bool console_history_read(struct console_read *r);
+
 /* The physical UART behind the console, provided by its driver. */
 struct console_uart {
 	void (*putc)(char c);

@@ -52,6 +52,8 @@ struct domain {
 	char name[16];
 	volatile bool alive;
 	enum domain_state state;
+	bool shut_down;			/* stopped by domain_shutdown() (not killed) */
+	uint32_t shutdown_code;		/* Xen's SHUTDOWN_* it gave first, or SHUTDOWN_CODE_INVALID */
 	unsigned nr_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS];
 	uint64_t ram_base;		/* guest physical */
@@ -90,6 +92,8 @@ enum shutdown_reason { SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_CRASH, SHUTD
 struct domain *domain_create(const struct boot_domain *cfg, unsigned id);
 /* The guest powered off, rebooted or crashed; destruction comes later, in domain_reap(). */
 void domain_shutdown(struct domain *d, enum shutdown_reason why);
+/* Xen's SHUTDOWN_* code of the shutdown, unless one was given before (SCHEDOP_shutdown_code). */
+void domain_shutdown_code(struct domain *d, uint32_t code);
 /* Destroys the domain, whatever its policy, preserved ones included (later, likewise). */
 void domain_kill(struct domain *d);
 /* Destroys domains that died once no CPU holds their state; powers off when none is left. */
@@ -112,6 +116,8 @@ struct domain *domain_by_id(unsigned id);
  * if no domain has that id (any state but destroyed qualifies).
  */
 struct domain *domain_get(unsigned id);
+/* The same for the domain with the lowest id >= id (the toolstack's lists); NULL if none. */
+struct domain *domain_get_from(unsigned id);
 void domain_put(struct domain *d);
 /*
  * A hold on d's structures for a mapping of one of its pages, taken with a

@@ -20,5 +20,7 @@ bool page_is_free(uint64_t pa);
 bool page_index(uint64_t pa, uint64_t *index);
 uint64_t page_alloc_free_pages(void);
 uint64_t page_alloc_total_pages(void);
+/* From the lowest RAM address to the end of the highest bank (what the toolstack calls max_mfn). */
+void page_alloc_span(uint64_t *start, uint64_t *end);
 
 #endif

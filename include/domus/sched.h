@@ -10,6 +10,12 @@ struct domain;
 /* Chooses the policy by name; false if there is no such scheduler. */
 bool sched_select(const char *name, unsigned tslice_ms, unsigned ratelimit_us);
 const char *sched_name(void);
+/* The XEN_SCHEDULER_* number the toolstack knows the policy by. */
+unsigned sched_xen_id(void);
+/* New time slice and rate limit, taking effect at each CPU's next choice. */
+void sched_adjust_global(unsigned tslice_ms, unsigned ratelimit_us);
+/* Whether v is on a CPU now (Xen's is_running), as opposed to waiting or blocked. */
+bool sched_vcpu_running(const struct vcpu *v);
 /* Gives the vCPU a place to run; NULL or why the policy cannot run it. */
 const char *sched_add_vcpu(struct vcpu *v);
 /* The vCPU waits until it has an interrupt to take (WFI on Arm). */

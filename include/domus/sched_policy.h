@@ -29,10 +29,13 @@ struct sched_params {
 	uint64_t tslice;	/* ticks */
 	uint64_t ratelimit;	/* ticks a vCPU runs at least before it is preempted */
 	uint64_t period;	/* credit accounting period, ticks */
+	unsigned tslice_ms;	/* the two as given, which the toolstack reads back */
+	unsigned ratelimit_us;
 };
 
 struct sched_ops {
 	const char *name;
+	unsigned xen_id;	/* the XEN_SCHEDULER_* of the Xen scheduler it follows */
 	/* Places a new vCPU on a CPU's run queue; NULL or why it cannot run. */
 	const char *(*add_vcpu)(struct vcpu *v);
 	/* Chooses what CPU c runs from `now` (NULL: idle) and until when (0: no limit). */

@@ -19,16 +19,21 @@
 #define __HYPERVISOR_grant_table_op    20
 #define __HYPERVISOR_vm_assist         21
 #define __HYPERVISOR_vcpu_op           24
+#define __HYPERVISOR_xsm_op            27
 #define __HYPERVISOR_sched_op          29
 #define __HYPERVISOR_event_channel_op  32
 #define __HYPERVISOR_physdev_op        33
 #define __HYPERVISOR_hvm_op            34
+#define __HYPERVISOR_sysctl            35
+#define __HYPERVISOR_domctl            36
 #define NR_HYPERCALLS                  64
 #define HYPERCALL_MAX_ARGS             6	/* also a multicall entry's */
 
 typedef uint16_t domid_t;
 #define DOMID_SELF     0x7ff0u
 #define DOMID_FIRST_RESERVED 0x7ff0u
+#define DOMID_IO       0x7ff1u
+#define DOMID_INVALID  0x7ff4u
 
 /* xen_version */
 #define XENVER_version             0
@@ -173,6 +178,8 @@ struct vcpu_runstate_info {
 #define SHUTDOWN_suspend   2
 #define SHUTDOWN_crash     3
 #define SHUTDOWN_watchdog  4
+/* No code given yet: Xen's own marker, which the toolstack sees in getdomaininfo's flags. */
+#define SHUTDOWN_CODE_INVALID (~0u)
 
 struct sched_shutdown {
 	uint32_t reason;

@@ -76,7 +76,6 @@ struct xen_pv {
 	bool console_deferred;		/* a notification waits for the next window */
 	char console_in[256];		/* Dom0: keys typed, for console_io read */
 	uint32_t console_in_head, console_in_len;
-	uint32_t shutdown_code;
 	bool runstate_update_flag;	/* vm_assist: mark runstate updates in progress */
 };
 
@@ -120,5 +119,9 @@ int64_t do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t c
 int64_t do_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg);
 int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf);
 int64_t do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type);
+/* The toolstack's (xen/sysctl.c, xen/domctl.c, xen/xsm.c). */
+int64_t do_sysctl(struct vcpu *v, uint64_t arg);
+int64_t do_domctl(struct vcpu *v, uint64_t arg);
+int64_t do_xsm_op(struct vcpu *v, uint64_t op);
 
 #endif

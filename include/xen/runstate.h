@@ -2,7 +2,12 @@
 #ifndef DOMUS_RUNSTATE_H
 #define DOMUS_RUNSTATE_H
 
+#include <domus/lib.h>
+
 struct vcpu;
+
+/* Counter ticks in nanoseconds, Xen's unit of time; without overflow. */
+uint64_t ticks_to_ns(uint64_t ticks);
 
 /* Moves the vCPU to a RUNSTATE_*; call only where its state is loaded. */
 void runstate_set(struct vcpu *v, int state);

@@ -251,6 +251,14 @@ struct domain *fake_pv_domain(unsigned nr_vcpus)
 	return d;
 }
 
+struct domain *fake_hardware_domain(unsigned nr_vcpus)
+{
+	struct domain *d = fake_pv_domain(nr_vcpus);
+
+	d->hardware = true;
+	return d;
+}
+
 void *guest_ptr(struct domain *d, uint64_t ipa)
 {
 	uint64_t pa;

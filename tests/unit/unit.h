@@ -97,6 +97,8 @@ struct boot_domain *fake_config(const struct domain *d);
  */
 #define FAKE_PV_RAM_PAGES 16
 struct domain *fake_pv_domain(unsigned nr_vcpus);
+/* The same, privileged as Dom0 is (the toolstack's hypercalls), though its id is not 0. */
+struct domain *fake_hardware_domain(unsigned nr_vcpus);
 /*
  * A XENMEM_decrease_reservation or XENMEM_populate_physmap call of d's
  * vCPU 0 for these frames (at most 480; the arguments go in guest page 0);

@@ -25,3 +25,159 @@ TEST(date_forms_print_the_boot_time_and_raw_the_counter)
 	CHECK(console_printed("(domus) [   61.000007] no wall clock"));
 	CHECK(console_printed("(domus) [0000000000001234] raw"));
 }
+
+/* ---- the history (Xen's console ring, read by sysctl readconsole) ---- */
+
+static char got[2 * CONSOLE_HISTORY_SIZE];
+
+static bool to_got(void *ctx, uint32_t at, const char *s, uint32_t n)
+{
+	(void)ctx;
+	memcpy(got + at, s, n);
+	return true;
+}
+
+static bool refuse(void *ctx, uint32_t at, const char *s, uint32_t n)
+{
+	(void)ctx;
+	(void)at;
+	(void)s;
+	(void)n;
+	return false;
+}
+
+/* Reads up to max bytes (NUL-terminated into got); returns the read's results. */
+static struct console_read history(bool incremental, uint32_t index, uint32_t max, bool clear)
+{
+	struct console_read r = { .clear = clear, .incremental = incremental, .index = index,
+				  .count = max, .sink = to_got };
+
+	memset(got, 0, sizeof(got));
+	CHECK(console_history_read(&r));
+	return r;
+}
+
+/* Empties the history; where it now ends. */
+static uint32_t forget_history(void)
+{
+	return history(false, 0, sizeof(got), true).index;
+}
+
+TEST(history_keeps_domus_lines_without_carriage_returns)
+{
+	uint32_t end = forget_history();
+	struct console_read r;
+
+	pr_info("first line\n");
+	r = history(false, 0, sizeof(got), false);
+	CHECK_STR(got, "(domus) first line\n");
+	CHECK_EQ(r.count, 19);
+	CHECK_EQ(r.index, end + 19);
+	/* Without clear, a read from the start gets it all again. */
+	pr_info("second\n");
+	r = history(false, 0, sizeof(got), false);
+	CHECK_STR(got, "(domus) first line\n(domus) second\n");
+	CHECK_EQ(r.index, end + 34);
+}
+
+TEST(history_incremental_reads_go_on_from_the_index)
+{
+	uint32_t end = forget_history();
+	struct console_read r;
+
+	pr_info("one\n");
+	r = history(true, end, sizeof(got), false);
+	CHECK_STR(got, "(domus) one\n");
+	pr_info("two\n");
+	r = history(true, r.index, sizeof(got), false);
+	CHECK_STR(got, "(domus) two\n");
+	CHECK_EQ(r.count, 12);
+	/* At the end: nothing, and the index stays. */
+	r = history(true, r.index, sizeof(got), false);
+	CHECK_EQ(r.count, 0);
+	CHECK_EQ(r.index, end + 24);
+	/* A small buffer: the index says where the next read goes on. */
+	r = history(true, end, 5, false);
+	CHECK_STR(got, "(domu");
+	CHECK_EQ(r.index, end + 5);
+	r = history(true, r.index, 7, false);
+	CHECK_STR(got, "s) one\n");
+	/* An index the history does not hold (here: beyond its end) reads from its start. */
+	r = history(true, end + 1000, sizeof(got), false);
+	CHECK_STR(got, "(domus) one\n(domus) two\n");
+}
+
+TEST(history_clear_forgets_what_was_read_and_before)
+{
+	uint32_t end = forget_history();
+	struct console_read r;
+
+	pr_info("old\n");
+	pr_info("older\n");
+	r = history(false, 0, 12, true);	/* reads (and forgets) the first line only */
+	CHECK_STR(got, "(domus) old\n");
+	r = history(false, 0, sizeof(got), false);
+	CHECK_STR(got, "(domus) older\n");
+	CHECK_EQ(r.index, end + 26);
+	history(false, 0, sizeof(got), true);
+	r = history(false, 0, sizeof(got), false);
+	CHECK_EQ(r.count, 0);
+	CHECK_EQ(r.index, end + 26);
+}
+
+TEST(history_keeps_the_last_16_KiB)
+{
+	uint32_t end = forget_history();
+	struct console_read r;
+	char line[101];
+
+	memset(line, 'x', 99);
+	line[99] = '\n';
+	line[100] = '\0';
+	for (unsigned i = 0; i < 200; i++)	/* 200 lines of 108 bytes: 21600 */
+		pr_info("%s", line);
+	/* The start is gone: an incremental read from it starts at the oldest byte kept. */
+	r = history(true, end, sizeof(got), false);
+	CHECK_EQ(r.count, CONSOLE_HISTORY_SIZE);
+	CHECK_EQ(r.index, end + 21600);
+	CHECK_EQ(strlen(got), CONSOLE_HISTORY_SIZE);
+	CHECK(!memcmp(got + CONSOLE_HISTORY_SIZE - 9, "xxxxxxxx\n", 9));
+	/* A read clears what it got, even after the ring wrapped. */
+	history(false, 0, 100, true);
+	CHECK_EQ(history(false, 0, sizeof(got), false).count, CONSOLE_HISTORY_SIZE - 100);
+}
+
+TEST(history_is_not_cleared_when_the_reader_fails)
+{
+	struct console_read r = { .clear = true, .count = 100, .sink = refuse };
+
+	forget_history();
+	pr_info("kept\n");
+	CHECK(!console_history_read(&r));
+	CHECK_EQ(history(false, 0, sizeof(got), false).count, 13);
+}
+
+TEST(history_keeps_domu_lines_but_not_dom0s)
+{
+	struct domain *dom0 = fake_domain(1), *domu = fake_domain(1);
+
+	dom0->hardware = true;
+	forget_history();
+	console_guest_write(dom0, "dom0 says\n", 10);
+	console_guest_write(domu, "domU says\n", 10);
+	pr_info("domus says\n");
+	history(false, 0, sizeof(got), false);
+	CHECK(console_printed("dom0 says"));
+	CHECK(!strstr(got, "dom0"));
+	CHECK(strstr(got, "domU says\n"));
+	CHECK(strstr(got, "(domus) domus says\n"));
+	/* Dom0's half line (it has the input) is ended on the terminal, not in the history. */
+	console_set_input_domain(dom0);
+	console_guest_write(dom0, "half", 4);
+	console_set_input_domain(NULL);
+	CHECK(console_printed("half"));
+	pr_err("urgent\n");
+	CHECK(console_printed("half\r\n(domus) urgent"));
+	history(false, 0, sizeof(got), true);
+	CHECK(strstr(got, "says\n(domus) urgent\n"));
+}

@@ -49,6 +49,18 @@ TEST(add_bank_counts_pages)
 	CHECK(!page_is_free(BANK_A - PAGE_SIZE));
 }
 
+TEST(span_runs_from_the_lowest_bank_to_the_end_of_the_highest)
+{
+	uint64_t start, end;
+
+	page_alloc_init();
+	REQUIRE(page_alloc_add_bank(BANK_B, BANK_B_SIZE));
+	REQUIRE(page_alloc_add_bank(BANK_A, BANK_A_SIZE));
+	page_alloc_span(&start, &end);
+	CHECK_EQ(start, BANK_A);
+	CHECK_EQ(end, BANK_B + BANK_B_SIZE);
+}
+
 TEST(add_bank_rejects_overlaps_and_malformed_banks)
 {
 	page_alloc_init();

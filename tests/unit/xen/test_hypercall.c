@@ -11,7 +11,7 @@ TEST(unknown_numbers_are_enosys)
 {
 	struct vcpu *v = fake_pv_domain(1)->vcpu[0];
 	static const uint64_t numbers[] = {
-		0, 1, 11, 14, 16, __HYPERVISOR_physdev_op, 35, NR_HYPERCALLS - 1, NR_HYPERCALLS,
+		0, 1, 11, 14, 16, __HYPERVISOR_physdev_op, 37, NR_HYPERCALLS - 1, NR_HYPERCALLS,
 		1ull << 40, ~0ull,
 	};
 

@@ -56,6 +56,11 @@ TEST(shutdown_by_reason)
 	/* The watchdog counts as a crash (on_crash: destroy). */
 	CHECK_EQ(shutdown(c->vcpu[0], SCHEDOP_shutdown, SHUTDOWN_watchdog), 0);
 	CHECK_EQ(c->state, DOMAIN_DYING);
+	/* Each keeps Xen's code, for the toolstack. */
+	CHECK(a->shut_down && b->shut_down && c->shut_down);
+	CHECK_EQ(a->shutdown_code, SHUTDOWN_poweroff);
+	CHECK_EQ(b->shutdown_code, SHUTDOWN_reboot);
+	CHECK_EQ(c->shutdown_code, SHUTDOWN_watchdog);
 }
 
 TEST(shutdown_refuses_suspend_unknown_reasons_and_bad_pointers)
@@ -75,9 +80,25 @@ TEST(shutdown_code_is_recorded_and_nothing_stops)
 {
 	struct domain *d = fake_pv_domain(1);
 
+	CHECK_EQ(d->shutdown_code, SHUTDOWN_CODE_INVALID);
 	CHECK_EQ(shutdown(d->vcpu[0], SCHEDOP_shutdown_code, SHUTDOWN_crash), 0);
-	CHECK_EQ(d->pv->shutdown_code, SHUTDOWN_crash);
+	CHECK_EQ(d->shutdown_code, SHUTDOWN_crash);
 	CHECK_EQ(d->state, DOMAIN_RUNNING);
+	CHECK(!d->shut_down);
+}
+
+TEST(the_first_shutdown_code_given_decides_as_in_xen)
+{
+	struct domain *d = fake_pv_domain(1);
+
+	fake_config(d)->on_crash = ACTION_PRESERVE;
+	CHECK_EQ(shutdown(d->vcpu[0], SCHEDOP_shutdown_code, SHUTDOWN_crash), 0);
+	CHECK_EQ(shutdown(d->vcpu[0], SCHEDOP_shutdown_code, SHUTDOWN_reboot), 0);
+	CHECK_EQ(d->shutdown_code, SHUTDOWN_crash);
+	/* A power-off after it is the crash it announced (on_crash: preserve here). */
+	CHECK_EQ(shutdown(d->vcpu[0], SCHEDOP_shutdown, SHUTDOWN_poweroff), 0);
+	CHECK_EQ(d->state, DOMAIN_PRESERVED);
+	CHECK_EQ(d->shutdown_code, SHUTDOWN_crash);
 }
 
 /* sched_poll at offset 0, its port list at offset 256. */

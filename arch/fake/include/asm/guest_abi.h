@@ -13,6 +13,7 @@
 #define GUEST_RAM0_BASE   0x10000000ull
 #define GUEST_RAM0_SIZE   0x10000000ull
 
+#define GUEST_PADDR_BITS  36
 #define XEN_CAPABILITIES  "xen-3.0-fake "
 #define XEN_FEATURES      (1u << XENFEAT_auto_translated_physmap)
 #define ARCH_WHERE        "on the fake machine"

@@ -1,0 +1,30 @@
+/*
+ * What the toolstack's hypercalls share: sysctl (xen/sysctl.c), domctl
+ * (xen/domctl.c) and xsm_op (xen/xsm.c).
+ */
+#ifndef DOMUS_TOOLSTACK_H
+#define DOMUS_TOOLSTACK_H
+
+#include <domus/lib.h>
+#include <public/domctl.h>
+
+struct domain;
+struct vcpu;
+
+/*
+ * Xen's dummy XSM policy for sysctl and domctl (Debian's XSM SILO leaves
+ * these to it): only the control domain, Dom0, may use them.  0 or -EPERM.
+ */
+int64_t xsm_control(const struct domain *d);
+
+/* getdomaininfo's record of d, as Xen 4.17 on Arm fills it. */
+void domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info);
+
+/*
+ * Writes a set of physical CPUs into the caller's bitmap as Xen does: as
+ * many bytes as both it and Domus's CPU count need, zeroes in the rest of
+ * it.  0 or -EFAULT.
+ */
+int64_t cpumask_to_guest(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t cpus);
+
+#endif
