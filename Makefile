@@ -41,7 +41,7 @@ CORE_SRCS := $(wildcard core/*.c core/sched/*.c xen/*.c)
 HV_SRCS := $($(ARCH)_SRCS) $(CORE_SRCS) $(wildcard lib/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
-.PHONY: all setup run test bench unit guests clean
+.PHONY: all setup run test bench unit guests dom0 clean
 all: $(BUILD)/domus.bin
 
 $(LIBFDT)/libfdt.a:
@@ -106,6 +106,19 @@ unit: $(UNIT_TESTS_fake) $(UNIT_TESTS_arm64)
 
 guests:
 	@$(MAKE) -s -C tests/guests CROSS=$(CROSS)
+
+# Dom0's test initramfs: the guests' one, plus tests/dom0's user-space tools.
+$(BUILD)/dom0/xenctl: tests/dom0/xenctl.c $(wildcard include/public/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (arm64 Linux, static)"
+	@$(CC) -static -O2 -Wall -Wextra -Werror -Iinclude $< -o $@
+
+$(BUILD)/dom0/initramfs.cpio.gz: $(BUILD)/dom0/xenctl scripts/mkinitramfs.py cache/busybox cache/modules
+	@echo "  CPIO    $@"
+	@$(PYTHON) scripts/mkinitramfs.py cache/busybox $@ --modules cache/modules \
+		--extra $(BUILD)/dom0/xenctl:usr/bin/xenctl
+
+dom0: $(BUILD)/dom0/initramfs.cpio.gz
 
 setup:
 	@bash scripts/setup.sh

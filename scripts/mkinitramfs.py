@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Build the guest initramfs: a gzip'd "newc" cpio archive, in pure Python.
 
-    mkinitramfs.py BUSYBOX OUT [--hostname NAME] [--modules DIR]
+    mkinitramfs.py BUSYBOX OUT [--hostname NAME] [--modules DIR] [--extra SRC:DEST ...]
 
 BUSYBOX is a static arm64 busybox binary. The archive holds busybox, links
 for its common applets, the /dev/console node (so no root is needed to make
@@ -20,7 +20,8 @@ it), and a busybox-init setup:
                         (PSCI SYSTEM_OFF) or resets.
 
 With --modules, every DIR/*.ko goes to /lib/modules/ (loaded by hand, with
-insmod: a Dom0 test loads virtio-mmio and virtio-blk).
+insmod: the Dom0 tests load virtio and Xen drivers); each --extra file SRC
+goes to DEST, executable (the Dom0 tests' own tools).
 
 The archive is reproducible: every timestamp is 0.
 """
@@ -129,8 +130,8 @@ def check_busybox(data, path):
         sys.exit(f"mkinitramfs: {path}: not an AArch64 (arm64) binary")
 
 
-def build(busybox, hostname=DEFAULT_HOSTNAME, modules=()):
-    """Return the uncompressed cpio archive as bytes; modules: (name, bytes)."""
+def build(busybox, hostname=DEFAULT_HOSTNAME, modules=(), extras=()):
+    """Return the uncompressed cpio archive as bytes; modules and extras: (path, bytes)."""
     c = Cpio()
     for d in ["bin", "sbin", "dev", "proc", "sys", "tmp", "etc", "etc/init.d",
               "root", "usr", "usr/bin", "usr/sbin", "var", "var/log", "mnt", "run",
@@ -151,6 +152,8 @@ def build(busybox, hostname=DEFAULT_HOSTNAME, modules=()):
     c.file("etc/hostname", (hostname + "\n").encode())
     for name, data in modules:
         c.file("lib/modules/" + name, data)
+    for dest, data in extras:
+        c.file(dest, data, 0o755)
     return c.finish()
 
 
@@ -162,6 +165,8 @@ def main(argv=None):
                     help=f"default hostname (default {DEFAULT_HOSTNAME}); "
                          "hostname=NAME on the kernel command line wins")
     ap.add_argument("--modules", metavar="DIR", help="kernel modules (*.ko) for /lib/modules")
+    ap.add_argument("--extra", action="append", default=[], metavar="SRC:DEST",
+                    help="a file to add, executable, at DEST (repeatable)")
     a = ap.parse_args(argv)
     if not a.hostname or any(ch in a.hostname for ch in " \t\n'\"$`\\;"):
         ap.error(f"invalid hostname {a.hostname!r}")
@@ -180,7 +185,17 @@ def main(argv=None):
                         modules.append((name, f.read()))
         except OSError as e:
             sys.exit(f"mkinitramfs: {a.modules}: {e.strerror}")
-    archive = build(bb, a.hostname, modules)
+    extras = []
+    for spec in a.extra:
+        src, _, dest = spec.partition(":")
+        if not dest or dest.startswith("/"):
+            ap.error(f"--extra {spec}: want SRC:DEST, DEST relative (e.g. usr/bin/tool)")
+        try:
+            with open(src, "rb") as f:
+                extras.append((dest, f.read()))
+        except OSError as e:
+            sys.exit(f"mkinitramfs: {src}: {e.strerror}")
+    archive = build(bb, a.hostname, modules, extras)
     tmp = a.out + ".part"
     with open(tmp, "wb") as raw:
         with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:

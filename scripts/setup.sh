@@ -37,7 +37,7 @@ fi
 # ---------------------------------------------------------------- packages
 PKGS=(qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       device-tree-compiler libfdt-dev python3-pytest python3-pexpect cpio
-      make gcc)
+      make gcc libc6-dev-arm64-cross)
 
 # The host's own architecture (amd64 on x86-64).  With the arm64 architecture
 # added, a package can be installed for arm64 only (e.g. libfdt-dev:arm64):
@@ -195,8 +195,9 @@ fetch_kernel() {
 
 # The kernel modules Dom0's tests load (the stock kernel builds them as
 # modules), from the kernel's own package: virtio-mmio, virtio-pci and the
-# block and network drivers (with what virtio_net needs), in load order.
-MODULES="virtio_mmio virtio_blk failover net_failover virtio_net virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci"
+# block and network drivers (with what virtio_net needs), in load order; and
+# Xen's privcmd, through which Dom0 user space makes hypercalls.
+MODULES="virtio_mmio virtio_blk failover net_failover virtio_net virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci xen-privcmd"
 check_modules() {
     local m
     for m in $MODULES; do

@@ -5,6 +5,8 @@ line), with the configuration the project is judged with: 2 CPUs, 2 GiB,
 guest_loglvl=all", console=hvc0.  Its shell answers on hvc0 through
 console_io, and Linux sees what Xen 4.17 tells a Dom0."""
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -14,8 +16,11 @@ pytestmark = pytest.mark.hv
 
 XEN_BOOTARGS = ("console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=2 "
                 "console_timestamps=boot loglvl=all guest_loglvl=all")
-DOM0 = "kernel=cache/Image,ramdisk=cache/initramfs.cpio.gz,bootargs=console=hvc0 rdinit=/sbin/init"
+# The guests' initramfs plus tests/dom0's tools (make dom0).
+DOM0 = ("kernel=cache/Image,ramdisk=build/dom0/initramfs.cpio.gz,"
+        "bootargs=console=hvc0 rdinit=/sbin/init")
 LINUX_BOOT = 300
+REPO = Path(__file__).resolve().parents[2]
 XENFEAT_DOM0 = 1 << 11
 XENFEAT_DIRECT_MAPPED = 1 << 17
 XENFEAT_NOT_DIRECT_MAPPED = 1 << 16
@@ -27,7 +32,7 @@ MARKS = {0: b"DOMUS-DISK-START!!", 2048: b"DOMUS-DISK-AT-1MiB"}    # sector: byt
 
 # Loaded in this order (cache/modules, from the stock kernel's package).
 MODULES = ("virtio_mmio failover net_failover virtio_net virtio_pci_legacy_dev "
-           "virtio_pci_modern_dev virtio_pci virtio_blk")
+           "virtio_pci_modern_dev virtio_pci virtio_blk xen-privcmd")
 
 
 def make_disk(path, tag):
@@ -56,7 +61,15 @@ def qemu(*args):
 
 
 @pytest.fixture(scope="module")
-def dom0(cache_files, disk, pci_disk, request):
+def dom0_initramfs():
+    r = subprocess.run(["make", "-s", "-C", str(REPO), "dom0"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if r.returncode:
+        pytest.fail("make dom0 failed:\n" + r.stdout[-3000:])
+
+
+@pytest.fixture(scope="module")
+def dom0(cache_files, dom0_initramfs, disk, pci_disk, request):
     from conftest import Session
     s = Session(["--dom0", DOM0, "--xen-bootargs", XEN_BOOTARGS, "--smp", "2", "--mem", "2048M"]
                 + qemu("-drive", "file=%s,if=none,id=hd0,format=raw" % disk,
@@ -167,6 +180,28 @@ def test_dom0_network_on_virtio_net(dom0, drivers):
     status, out = dom0.shell("ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && "
                              "ping -c 2 -W 5 10.0.2.2", timeout=60)
     assert status == 0 and "2 packets received" in out, out
+
+
+def test_dom0_user_space_asks_domus_through_privcmd(dom0, drivers):
+    """tests/dom0/xenctl makes the toolstack's hypercalls from Dom0 user space
+    (privcmd, pointers into its own memory): sysctl physinfo, getdomaininfolist
+    and readconsole, domctl getdomaininfo."""
+    status, out = dom0.shell("xenctl physinfo")
+    assert status == 0, out
+    m = re.match(r"nr_cpus (\d+) cpu_khz (\d+) caps (\S+) total_kib (\d+) free_kib (\d+)$", out)
+    assert m, out
+    cpus, khz, caps, total, free = m.groups()
+    assert cpus == "2" and khz == "62500" and int(caps, 16) & 0x8, out   # PHYSCAP_hap
+    assert 2000 * 1024 < int(total) <= 2048 * 1024 and int(free) < int(total) - 512 * 1024, out
+    status, out = dom0.shell("xenctl list")
+    assert status == 0 and re.match(r"dom 0 tot_kib (\d+) max_kib \d+ vcpus 2 flags", out), out
+    assert 500 * 1024 <= int(out.split()[3]) <= 520 * 1024, out
+    status, out = dom0.shell("xenctl info 0")
+    assert status == 0 and out.startswith("dom 0 "), out
+    status, out = dom0.shell("xenctl info 1")
+    assert status == 1 and "error: domctl getdomaininfo" in out and "(3)" in out, out   # ESRCH
+    status, out = dom0.shell("xenctl dmesg | grep -c 'a Xen 4.17-compatible hypervisor'")
+    assert status == 0 and out == "1", out
 
 
 def test_z_dom0_poweroff_halts_the_machine(dom0):

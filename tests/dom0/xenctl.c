@@ -1,0 +1,146 @@
+/*
+ * xenctl: a Dom0 user-space probe of Domus's toolstack interface, through
+ * Linux's privcmd driver as libxenctrl reaches it (IOCTL_PRIVCMD_HYPERCALL,
+ * with pointers into this process's memory).  Built static for arm64 and put
+ * in the Dom0 test initramfs (tests/system/test_dom0.py).
+ *
+ *   xenctl physinfo        sysctl physinfo: CPUs, memory, capabilities
+ *   xenctl list            sysctl getdomaininfolist: one line per domain
+ *   xenctl info DOMID      domctl getdomaininfo: the first domain >= DOMID
+ *   xenctl dmesg           sysctl readconsole: the console history
+ *
+ * Errors print "error: <call>: <errno name> (<n>)" and exit 1.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <public/sysctl.h>
+
+#define HYPERVISOR_sysctl 35
+#define HYPERVISOR_domctl 36
+
+/* Linux's include/uapi/xen/privcmd.h */
+struct privcmd_hypercall {
+	uint64_t op;
+	uint64_t arg[5];
+};
+#define IOCTL_PRIVCMD_HYPERCALL _IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+
+static int privcmd;
+
+/* Buffers the hypervisor reads or writes must be present: locked, and touched. */
+static void *locked(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || mlock(p, size)) {
+		perror("mmap/mlock");
+		exit(1);
+	}
+	memset(p, 0, size);
+	return p;
+}
+
+static long hypercall(const char *what, uint64_t op, void *arg)
+{
+	struct privcmd_hypercall h = { op, { (uint64_t)(uintptr_t)arg } };
+	long r = ioctl(privcmd, IOCTL_PRIVCMD_HYPERCALL, &h);
+
+	if (r < 0) {
+		printf("error: %s: %s (%d)\n", what, strerror(errno), errno);
+		exit(1);
+	}
+	return r;
+}
+
+static struct xen_sysctl *sysctl(uint32_t cmd)
+{
+	static struct xen_sysctl *s;
+
+	if (!s)
+		s = locked(4096);
+	memset(s, 0, sizeof(*s));
+	s->cmd = cmd;
+	s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+	return s;
+}
+
+static void print_domain(const struct xen_domctl_getdomaininfo *i)
+{
+	printf("dom %u tot_kib %lu max_kib %lu vcpus %u flags %#x\n", i->domain,
+	       (unsigned long)i->tot_pages * 4, (unsigned long)i->max_pages * 4,
+	       i->nr_online_vcpus, i->flags);
+}
+
+static int physinfo(void)
+{
+	struct xen_sysctl *s = sysctl(XEN_SYSCTL_physinfo);
+
+	hypercall("sysctl physinfo", HYPERVISOR_sysctl, s);
+	printf("nr_cpus %u cpu_khz %u caps %#x total_kib %lu free_kib %lu\n",
+	       s->u.physinfo.nr_cpus, s->u.physinfo.cpu_khz, s->u.physinfo.capabilities,
+	       (unsigned long)s->u.physinfo.total_pages * 4,
+	       (unsigned long)s->u.physinfo.free_pages * 4);
+	return 0;
+}
+
+static int list(void)
+{
+	struct xen_domctl_getdomaininfo *info = locked(64 * sizeof(*info));
+	struct xen_sysctl *s = sysctl(XEN_SYSCTL_getdomaininfolist);
+
+	s->u.getdomaininfolist.max_domains = 64;
+	s->u.getdomaininfolist.buffer = (uint64_t)(uintptr_t)info;
+	hypercall("sysctl getdomaininfolist", HYPERVISOR_sysctl, s);
+	for (uint32_t i = 0; i < s->u.getdomaininfolist.num_domains; i++)
+		print_domain(&info[i]);
+	return 0;
+}
+
+static int info(const char *id)
+{
+	struct xen_domctl *d = locked(4096);
+
+	d->cmd = XEN_DOMCTL_getdomaininfo;
+	d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	d->domain = (domid_t)strtoul(id, NULL, 0);
+	hypercall("domctl getdomaininfo", HYPERVISOR_domctl, d);
+	print_domain(&d->u.getdomaininfo);
+	return 0;
+}
+
+static int dmesg(void)
+{
+	char *buf = locked(16384);
+	struct xen_sysctl *s = sysctl(XEN_SYSCTL_readconsole);
+
+	s->u.readconsole.buffer = (uint64_t)(uintptr_t)buf;
+	s->u.readconsole.count = 16384;
+	hypercall("sysctl readconsole", HYPERVISOR_sysctl, s);
+	fwrite(buf, 1, s->u.readconsole.count, stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	privcmd = open("/dev/xen/privcmd", O_RDWR);
+	if (privcmd < 0) {
+		printf("error: /dev/xen/privcmd: %s\n", strerror(errno));
+		return 1;
+	}
+	if (argc == 2 && !strcmp(argv[1], "physinfo"))
+		return physinfo();
+	if (argc == 2 && !strcmp(argv[1], "list"))
+		return list();
+	if (argc == 3 && !strcmp(argv[1], "info"))
+		return info(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "dmesg"))
+		return dmesg();
+	fprintf(stderr, "usage: xenctl physinfo | list | info DOMID | dmesg\n");
+	return 2;
+}
