@@ -73,6 +73,7 @@ LAUNCH = {
     # one physical CPU for both: the planter's list registers meet the victim
     "hostile_lr_victim": dict(peers=["hostile_lr_plant"], smp=1),
     "xen_fuzz": dict(pv=True, peers=["xen_heartbeat"], timeout=360),   # 10^6 calls
+    "hostile_toolstack": dict(pv=True, peers=["xen_heartbeat"]),
     # both on physical CPU 0, one vCPU each, so that they keep switching
     "regs_keep": dict(peers=["regs_keep_peer"], cpus=1, affinity="0x1"),
 }

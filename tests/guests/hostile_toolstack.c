@@ -1,0 +1,80 @@
+/*
+ * hostile_toolstack (domain 1; xen_heartbeat runs beside it as domain 2): a
+ * DomU making the toolstack's hypercalls.  Xen's dummy XSM lets only the
+ * hardware domain use sysctl and domctl: every command, naming itself or
+ * the peer, is -EPERM; a domain that does not exist (no Dom0 here) may be
+ * -ESRCH first (Xen looks it up before asking XSM); a wrong interface version is
+ * -EACCES; xsm_op is -ENOSYS.  Then 20000 calls with random contents: none
+ * may succeed.  The peer's heartbeat (its own PASS) shows nothing happened
+ * to it: no pause, no destruction, no change of its scheduling.
+ */
+#include "guest.h"
+
+#define HYP_xsm_op  27
+#define HYP_sysctl  35
+#define HYP_domctl  36
+#define XEN_EACCES  13
+#define IFACE       0x15		/* sysctl and domctl interface version of Xen 4.17 */
+
+static u32 op[64] __attribute__((aligned(256)));	/* bigger than either struct */
+static u64 seed = 0x2545f4914f6cdd1dUL;
+
+static u64 rnd(void)
+{
+	seed ^= seed << 13;
+	seed ^= seed >> 7;
+	seed ^= seed << 17;
+	return seed;
+}
+
+/* sysctl: cmd, version; domctl: cmd, version, domain (16 bits at offset 8). */
+static s64 call(u64 nr, u32 cmd, u32 version, u32 domain)
+{
+	memset(op, 0, sizeof(op));
+	op[0] = cmd;
+	op[1] = version;
+	op[2] = domain;
+	return HYPERCALL1(nr, op);
+}
+
+static bool refused(s64 r)
+{
+	return r == -XEN_EPERM || r == -XEN_EACCES || r == -XEN_ESRCH || r == -XEN_EINVAL;
+}
+
+void test_main(void)
+{
+	unsigned int accepted = 0;
+
+	for (u32 cmd = 0; cmd < 128; cmd++) {
+		s64 r = call(HYP_sysctl, cmd, IFACE, 0);
+
+		CHECK(r == -XEN_EPERM, "sysctl %u = %ld, want -EPERM", cmd, r);
+		CHECK(call(HYP_sysctl, cmd, IFACE - 1, 0) == -XEN_EACCES, "sysctl %u, version 0x14", cmd);
+		for (u32 dom = 1; dom < 3; dom++) {
+			r = call(HYP_domctl, cmd, IFACE, dom);
+			CHECK(r == -XEN_EPERM, "domctl %u on d%u = %ld, want -EPERM", cmd, dom, r);
+		}
+		for (u32 dom = 0; dom < 8; dom += 7) {
+			r = call(HYP_domctl, cmd, IFACE, dom);
+			CHECK(r == -XEN_EPERM || r == -XEN_ESRCH, "domctl %u on d%u = %ld", cmd, dom, r);
+		}
+		CHECK(call(HYP_domctl, cmd, 0x16, 2) == -XEN_EACCES, "domctl %u, version 0x16", cmd);
+		CHECK(HYPERCALL2(HYP_xsm_op, cmd, op) == -XEN_ENOSYS, "xsm_op %u", cmd);
+	}
+	for (unsigned int i = 0; i < 20000; i++) {
+		u64 nr = rnd() % 2 ? HYP_sysctl : HYP_domctl;
+		s64 r;
+
+		for (unsigned int w = 0; w < ARRAY_SIZE(op); w++)
+			op[w] = (u32)rnd();
+		op[0] %= 128;
+		if (rnd() % 2)
+			op[1] = IFACE;
+		r = HYPERCALL1(nr, op);
+		accepted += !refused(r);
+		if (!refused(r) && accepted <= 5)
+			info("%s %u: %ld", nr == HYP_sysctl ? "sysctl" : "domctl", op[0], r);
+	}
+	CHECK(!accepted, "%u of 20000 random calls were not refused", accepted);
+}
