@@ -40,8 +40,8 @@ static int64_t place_page(struct domain *d, uint64_t gfn, uint64_t pa)
 	if (pv_page_pinned(d, gfn))
 		ret = -XEN_EBUSY;
 	else if (p2m_arch_lookup(d, gfn << PAGE_SHIFT, &cur, &type) &&
-		 (type == P2M_FOREIGN_RW || type == P2M_FOREIGN_RO))
-		ret = -XEN_EBUSY;	/* a grant is mapped there: unmap it first */
+		 (type == P2M_FOREIGN_RW || type == P2M_FOREIGN_RO || type == P2M_FOREIGN_MAP))
+		ret = -XEN_EBUSY;	/* another domain's page is mapped there: unmap it first */
 	else if (!p2m_arch_set_page(d, gfn << PAGE_SHIFT, pa, P2M_SPECIAL, &old))
 		ret = -XEN_ENOMEM;
 	if (old)
@@ -76,6 +76,107 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 	default:
 		return -XEN_ENOSYS;
 	}
+}
+
+/*
+ * XENMAPSPACE_gmfn_foreign: fdom's RAM page idx at gpfn of d, as the
+ * toolstack maps a guest's pages (privcmd).  Only a domain privileged over
+ * fdom may (Xen's dummy XSM: the hardware domain).  What was at gpfn goes,
+ * but a grant's or another foreign mapping must be unmapped first (-EBUSY).
+ */
+static int32_t map_foreign(struct domain *d, domid_t fdom, uint64_t idx, uint64_t gpfn)
+{
+	struct domain *od;
+	uint64_t pa, cur, old = 0;
+	enum p2m_type type;
+	int32_t ret = 0;
+
+	if (fdom == DOMID_SELF || fdom == d->id)
+		return -XEN_EINVAL;
+	if (!(od = domain_get(fdom)))
+		return -XEN_ESRCH;
+	if (!d->hardware)
+		ret = -XEN_EPERM;
+	else if (!guest_page_get(od, idx, &pa))
+		ret = -XEN_EINVAL;	/* not a RAM page of fdom's */
+	domain_put(od);
+	if (ret)
+		return ret;
+	spin_lock(&d->p2m_lock);
+	if (gpfn >> (64 - PAGE_SHIFT) || pv_page_pinned(d, gpfn) ||
+	    (p2m_arch_lookup(d, gpfn << PAGE_SHIFT, &cur, &type) && type != P2M_RAM))
+		ret = -XEN_EBUSY;
+	else if (!p2m_arch_set_page(d, gpfn << PAGE_SHIFT, pa, P2M_FOREIGN_MAP, &old))
+		ret = -XEN_EINVAL;	/* beyond what its stage 2 maps */
+	if (old)
+		d->ram_pages--;		/* its own page there is given back */
+	spin_unlock(&d->p2m_lock);
+	if (old)
+		page_put(old);
+	if (ret)
+		page_put(pa);
+	return ret;
+}
+
+/*
+ * XENMEM_add_to_physmap_batch ("range" in Linux): each entry's result in
+ * errs[]; a long batch goes on in a continuation (the extent in cmd's upper bits).
+ */
+static int64_t add_to_physmap_batch(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	struct xen_add_to_physmap_batch b;
+	uint64_t done = cmd >> XENMEM_EXTENT_SHIFT;
+	int64_t ret;
+
+	if (copy_from_guest(v, &b, arg, sizeof(b)))
+		return -XEN_EFAULT;
+	if ((ret = hypercall_target(v, b.domid)))
+		return ret;
+	if (b.space != XENMAPSPACE_gmfn_foreign)
+		return -XEN_EOPNOTSUPP;
+	if (done > b.size)
+		return -XEN_EINVAL;
+	for (; done < b.size; done++) {
+		uint64_t idx, gpfn;
+		int32_t err;
+
+		if (done > cmd >> XENMEM_EXTENT_SHIFT && hypercall_preempt_check(v))
+			return hypercall_continue(v, XENMEM_add_to_physmap_batch |
+						  done << XENMEM_EXTENT_SHIFT, arg, 0);
+		if (copy_from_guest(v, &idx, b.idxs + done * 8, 8) ||
+		    copy_from_guest(v, &gpfn, b.gpfns + done * 8, 8))
+			return -XEN_EFAULT;
+		err = map_foreign(v->dom, b.foreign_domid, idx, gpfn);
+		if (copy_to_guest(v, b.errs + done * 4, &err, 4))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+/* Unmaps what is at gpfn: a foreign page (its reference dropped) or a page of its own, given back. */
+static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
+{
+	struct domain *d = v->dom;
+	struct xen_remove_from_physmap r;
+	uint64_t pa, old = 0;
+	enum p2m_type type;
+	int64_t ret = 0;
+
+	if (copy_from_guest(v, &r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if ((ret = hypercall_target(v, r.domid)))
+		return ret;
+	spin_lock(&d->p2m_lock);
+	if (r.gpfn >> (64 - PAGE_SHIFT) || !p2m_arch_lookup(d, r.gpfn << PAGE_SHIFT, &pa, &type))
+		ret = -XEN_ENOENT;
+	else if ((type != P2M_RAM && type != P2M_FOREIGN_MAP) || pv_page_pinned(d, r.gpfn))
+		ret = -XEN_EBUSY;	/* grants unmap with grant_table_op; Domus's pages stay */
+	else if (p2m_arch_set_page(d, r.gpfn << PAGE_SHIFT, 0, type, &old) && type == P2M_RAM)
+		d->ram_pages--;
+	spin_unlock(&d->p2m_lock);
+	if (old)
+		page_put(old);
+	return ret;
 }
 
 /* Gives one page of RAM back; false if gfn holds none of the domain's own. */
@@ -160,6 +261,10 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	switch (cmd & XENMEM_SUBOP_MASK) {
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, arg);
+	case XENMEM_add_to_physmap_batch:
+		return add_to_physmap_batch(v, cmd, arg);
+	case XENMEM_remove_from_physmap:
+		return remove_from_physmap(v, arg);
 	case XENMEM_increase_reservation:
 	case XENMEM_populate_physmap:
 		return reservation(v, cmd, XENMEM_populate_physmap, arg);

@@ -67,6 +67,12 @@ static enum p2m_type entry_type(uint64_t e)
 	return (enum p2m_type)((e & S2_TYPE_MASK) >> S2_TYPE_SHIFT);
 }
 
+/* The entries whose page reference the map holds. */
+static bool counted(enum p2m_type t)
+{
+	return t == P2M_RAM || t == P2M_FOREIGN_MAP;
+}
+
 static uint64_t *new_table(struct domain *d)
 {
 	uint64_t pa = alloc_pages(1, 1);
@@ -150,7 +156,7 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 		return false;
 	old = *e;
 	if (old_pa)
-		*old_pa = (old & S2_VALID) && entry_type(old) == P2M_RAM ? old & ADDR_MASK : 0;
+		*old_pa = (old & S2_VALID) && counted(entry_type(old)) ? old & ADDR_MASK : 0;
 	if (old & S2_VALID) {
 		*e = 0;
 		flush_domain_tlbs(d);
@@ -238,14 +244,14 @@ static void release_in(uint64_t *e, int level, uint64_t ipa)
 	uint64_t off = ipa & ((1ull << level_shift(level)) - 1);
 
 	if ((*e & 3) == S2_BLOCK || level == 3) {
-		if (entry_type(*e) == P2M_RAM)
+		if (counted(entry_type(*e)))
 			put_pages((*e & ADDR_MASK) + off, CHUNK);
 		return;
 	}
 	for (uint64_t *l3 = pa_to_va(*e & ADDR_MASK), a = ipa; a < ipa + CHUNK; a += PAGE_SIZE) {
 		uint64_t e3 = l3[index_at(a, 3)];
 
-		if ((e3 & S2_VALID) && entry_type(e3) == P2M_RAM)
+		if ((e3 & S2_VALID) && counted(entry_type(e3)))
 			put_pages(e3 & ADDR_MASK, PAGE_SIZE);
 	}
 }

@@ -196,7 +196,7 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 	struct p2m_slot *s = p2m_probe(d, ipa >> PAGE_SHIFT, &found);
 
 	if (old_pa)
-		*old_pa = found && s->type == P2M_RAM ? s->pa : 0;
+		*old_pa = found && (s->type == P2M_RAM || s->type == P2M_FOREIGN_MAP) ? s->pa : 0;
 	if (!pa) {
 		if (found)
 			*s = (struct p2m_slot){ .pa = 1 };	/* a hole: probing goes on past it */
@@ -246,7 +246,7 @@ bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 		struct p2m_slot *s = &p2m[d->arch.released++];
 
 		if (s->d == d) {
-			if (s->type == P2M_RAM)
+			if (s->type == P2M_RAM || s->type == P2M_FOREIGN_MAP)
 				page_put(s->pa);
 			*s = (struct p2m_slot){ .pa = 1 };
 		}

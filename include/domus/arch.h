@@ -59,8 +59,13 @@ void arch_zero_pages(uint64_t pa, uint64_t size);
 /* Makes what Domus wrote visible to a guest that has its caches off. */
 void arch_clean_dcache(const void *va, uint64_t size);
 
-/* What a single-page mapping is: the domain's RAM is freed with the domain, the rest is not. */
-enum p2m_type { P2M_RAM, P2M_SPECIAL, P2M_FOREIGN_RW, P2M_FOREIGN_RO, P2M_MMIO };
+/*
+ * What a single-page mapping is.  The map holds a reference on its RAM and
+ * FOREIGN_MAP pages (another domain's page the toolstack mapped) and drops
+ * them when destroyed; FOREIGN_RW/RO are grant mappings, whose references
+ * the maptrack holds; SPECIAL and MMIO pages are not counted.
+ */
+enum p2m_type { P2M_RAM, P2M_SPECIAL, P2M_FOREIGN_RW, P2M_FOREIGN_RO, P2M_MMIO, P2M_FOREIGN_MAP };
 
 /*
  * A domain's guest-physical to host-physical map (stage 2 on Arm).  Callers
@@ -75,7 +80,8 @@ bool p2m_arch_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t siz
 bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
 /*
  * Maps one page at ipa (pa 0: unmaps it), splitting a block if needed.
- * *old_pa receives the RAM page it replaced, which the caller now owns (0 if none).
+ * *old_pa receives the page (RAM or FOREIGN_MAP) whose reference it held, which the
+ * caller now owns (0 if none).
  */
 bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_type type,
 		       uint64_t *old_pa);

@@ -6,6 +6,7 @@
 #ifndef PUBLIC_XEN_H
 #define PUBLIC_XEN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define XEN_VERSION_MAJOR          4
@@ -82,6 +83,19 @@ struct xen_compile_info {
 
 #define XENMAPSPACE_shared_info     0
 #define XENMAPSPACE_grant_table     1
+#define XENMAPSPACE_gmfn_foreign    4	/* another domain's page: the toolstack's mappings */
+#define XENMEM_add_to_physmap_batch 23	/* Linux's add_to_physmap_range */
+
+/* XENMEM_add_to_physmap_batch: size pages of `space`, idxs[i] mapped at gpfns[i]. */
+struct xen_add_to_physmap_batch {
+	domid_t domid;
+	uint16_t space;
+	uint16_t size;
+	domid_t foreign_domid;	/* gmfn_foreign; 0 for the other spaces */
+	uint64_t idxs;		/* guest handle: xen_ulong_t[] */
+	uint64_t gpfns;		/* guest handle: xen_pfn_t[] */
+	uint64_t errs;		/* guest handle: int[], each entry's result */
+};
 
 struct xen_memory_reservation {
 	uint64_t extent_start;	/* guest handle: u64 frames */
@@ -375,6 +389,9 @@ struct xencons_interface {
 _Static_assert(sizeof(struct vcpu_info) == 48, "vcpu_info is 48 bytes on Arm");
 _Static_assert(sizeof(struct shared_info) == 1088, "shared_info layout");
 _Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap layout");
+_Static_assert(sizeof(struct xen_add_to_physmap_batch) == 32 &&
+	       offsetof(struct xen_add_to_physmap_batch, idxs) == 8, "add_to_physmap_batch layout");
+_Static_assert(sizeof(struct xen_remove_from_physmap) == 16, "remove_from_physmap layout");
 _Static_assert(sizeof(struct xen_memory_reservation) == 32, "xen_memory_reservation layout");
 _Static_assert(sizeof(struct evtchn_status) == 24, "evtchn_status layout");
 _Static_assert(sizeof(struct gnttab_map_grant_ref) == 32, "gnttab_map_grant_ref layout");

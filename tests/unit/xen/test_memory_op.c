@@ -103,3 +103,128 @@ TEST(shared_info_replaces_a_ram_page_which_goes_back)
 	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
 			   arg_gva(d, 0), 0), -XEN_ESRCH);
 }
+
+/* ---- the toolstack's foreign mappings (XENMEM_add_to_physmap_batch, remove_from_physmap) ---- */
+
+#define BATCH_AT   1024		/* where the batch struct goes in page 0 of the caller's RAM */
+#define OUTSIDE    0x7000000ull	/* a gfn (28 GiB) far outside the fake domains' RAM */
+
+static unsigned batch_runs;	/* how many times the last batch was issued (continuations) */
+
+/* Maps n of `from`'s pages (idx[]) at gpfn[] of d; the hypercall's result, errs[] filled. */
+static int64_t map_batch(struct domain *d, domid_t from, const uint64_t *idx,
+			 const uint64_t *gpfn, unsigned n, int32_t *errs)
+{
+	struct xen_add_to_physmap_batch *b = arg_ptr(d, BATCH_AT);
+	uint64_t *ix = arg_ptr(d, 2048), *gp = arg_ptr(d, 2560);
+	int32_t *er = arg_ptr(d, 3072);
+	int64_t ret;
+
+	for (unsigned i = 0; i < n; i++) {
+		ix[i] = idx[i];
+		gp[i] = gpfn[i];
+		er[i] = 0x5a5a;
+	}
+	*b = (struct xen_add_to_physmap_batch){ DOMID_SELF, XENMAPSPACE_gmfn_foreign, (uint16_t)n,
+						from, arg_gva(d, 2048), arg_gva(d, 2560),
+						arg_gva(d, 3072) };
+	ret = hypercall(d->vcpu[0], __HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch,
+			arg_gva(d, BATCH_AT), 0);
+	batch_runs = hypercall_finish(d->vcpu[0]);
+	memcpy(errs, er, n * sizeof(*errs));
+	return d->vcpu[0]->arch.continued ? ret : d->vcpu[0]->arch.ret;
+}
+
+static int64_t unmap_gpfn(struct domain *d, uint64_t gpfn)
+{
+	struct xen_remove_from_physmap *r = arg_ptr(d, BATCH_AT);
+
+	*r = (struct xen_remove_from_physmap){ .domid = DOMID_SELF, .gpfn = gpfn };
+	return hypercall(d->vcpu[0], __HYPERVISOR_memory_op, XENMEM_remove_from_physmap,
+			 arg_gva(d, BATCH_AT), 0);
+}
+
+TEST(dom0_maps_a_guests_pages_and_holds_them_until_it_unmaps)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *u = fake_pv_domain(1);
+	uint64_t idx[] = { gfn(u, 3), gfn(u, 4) }, at[] = { OUTSIDE, OUTSIDE + 1 };
+	uint64_t pa3 = va_to_pa(guest_ptr(u, idx[0] << PAGE_SHIFT));
+	int32_t errs[2];
+
+	memset(pa_to_va(pa3), 0x3c, PAGE_SIZE);
+	CHECK_EQ(map_batch(dom0, (domid_t)u->id, idx, at, 2, errs), 0);
+	CHECK(errs[0] == 0 && errs[1] == 0);
+	CHECK(guest_ptr(dom0, OUTSIDE << PAGE_SHIFT) == pa_to_va(pa3));
+	CHECK_EQ(fake_p2m_type(dom0, OUTSIDE << PAGE_SHIFT), P2M_FOREIGN_MAP);
+	CHECK_EQ(page_refs(pa3), 2);
+	/* The guest gives the page back: Dom0 keeps its mapping of it, nobody else gets it. */
+	CHECK_EQ(guest_reservation(u, XENMEM_decrease_reservation, idx, 1, DOMID_SELF), 1);
+	CHECK_EQ(page_refs(pa3), 1);
+	CHECK_EQ(*(uint8_t *)guest_ptr(dom0, OUTSIDE << PAGE_SHIFT), 0x3c);
+	/* Mapping over a foreign page is refused: it must be unmapped first. */
+	CHECK_EQ(map_batch(dom0, (domid_t)u->id, &idx[1], at, 1, errs), 0);
+	CHECK_EQ(errs[0], -XEN_EBUSY);
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), 0);
+	CHECK(page_is_free(pa3));
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), -XEN_ENOENT);
+	/* The other one stays mapped: destroying Dom0 lets go of it (the harness checks). */
+	CHECK_EQ(fake_p2m_type(dom0, (OUTSIDE + 1) << PAGE_SHIFT), P2M_FOREIGN_MAP);
+}
+
+TEST(foreign_mappings_are_refused_to_domus_but_dom0_and_for_what_is_not_ram)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *u = fake_pv_domain(1), *v = fake_pv_domain(1);
+	uint64_t idx[] = { gfn(v, 2), gfn(v, FAKE_PV_RAM_PAGES + 5), gfn(v, 2) };
+	uint64_t at[] = { OUTSIDE, OUTSIDE + 1, OUTSIDE + 2 };
+	int32_t errs[3];
+
+	/* A DomU mapping another's page: -EPERM in its entry, nothing mapped. */
+	CHECK_EQ(map_batch(u, (domid_t)v->id, idx, at, 1, errs), 0);
+	CHECK_EQ(errs[0], -XEN_EPERM);
+	CHECK(guest_ptr(u, OUTSIDE << PAGE_SHIFT) == NULL);
+	CHECK_EQ(page_refs(va_to_pa(guest_ptr(v, idx[0] << PAGE_SHIFT))), 1);
+	/* Dom0: a page v does not have, itself, a domain that does not exist. */
+	CHECK_EQ(map_batch(dom0, (domid_t)v->id, idx, at, 2, errs), 0);
+	CHECK(errs[0] == 0 && errs[1] == -XEN_EINVAL);
+	CHECK_EQ(map_batch(dom0, DOMID_SELF, idx, at + 2, 1, errs), 0);
+	CHECK_EQ(errs[0], -XEN_EINVAL);
+	CHECK_EQ(map_batch(dom0, 77, idx, at + 2, 1, errs), 0);
+	CHECK_EQ(errs[0], -XEN_ESRCH);
+	/* Another space is not this call's; another domain's physmap neither. */
+	{
+		struct xen_add_to_physmap_batch *b = arg_ptr(dom0, BATCH_AT);
+		b->space = XENMAPSPACE_shared_info;
+		CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_memory_op,
+				   XENMEM_add_to_physmap_batch, arg_gva(dom0, BATCH_AT), 0),
+			 -XEN_EOPNOTSUPP);
+		b->space = XENMAPSPACE_gmfn_foreign;
+		b->domid = (domid_t)u->id;
+		CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_memory_op,
+				   XENMEM_add_to_physmap_batch, arg_gva(dom0, BATCH_AT), 0),
+			 -XEN_EPERM);
+	}
+	/* A grant mapping is not removed this way. */
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), 0);
+	CHECK_EQ(unmap_gpfn(dom0, gfn(dom0, 9)), 0);	/* its own page: given back */
+	CHECK_EQ(dom0->ram_pages, FAKE_PV_RAM_PAGES - 1);
+}
+
+TEST(a_long_foreign_batch_goes_on_in_continuations)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *u = fake_pv_domain(1);
+	uint64_t idx[60], at[60];
+	int32_t errs[60];
+
+	for (unsigned i = 0; i < 60; i++) {
+		idx[i] = gfn(u, 2 + i % 8);	/* a page may be mapped at several places */
+		at[i] = OUTSIDE + i;
+	}
+	fake_counter_step = 150;
+	CHECK_EQ(map_batch(dom0, (domid_t)u->id, idx, at, 60, errs), 0);
+	fake_counter_step = 0;
+	CHECK(batch_runs > 2);
+	for (unsigned i = 0; i < 60; i++)
+		CHECK_EQ(errs[i], 0);
+	CHECK_EQ(fake_p2m_type(dom0, (OUTSIDE + 59) << PAGE_SHIFT), P2M_FOREIGN_MAP);
+	CHECK_EQ(page_refs(va_to_pa(guest_ptr(u, idx[59] << PAGE_SHIFT))), 1 + 8);
+}
