@@ -3,8 +3,9 @@
  * "(domus)" prefix.  Guest output is queued per domain and printed a line at
  * a time, round robin, so that a domain flooding its UART gets a fair share
  * of the console and no more; once more than one domain runs, each line
- * carries the domain's "(dN)" prefix.  Typed input goes to one domain at a
- * time; three Ctrl-A in a row move it to the next domain, or to Domus.
+ * carries the domain's "(dN)" prefix, but Dom0's (as on Xen, where Dom0
+ * writes to the console itself).  Typed input goes to one domain at a time;
+ * three Ctrl-A in a row move it to the next domain, or to Domus.
  *
  * What is printed is also kept in a history ring, Xen's console ring
  * (conring), which the toolstack reads with sysctl readconsole (xl dmesg):
@@ -299,7 +300,7 @@ static bool drain_round(void)
 
 	spin_lock(&rings_lock);
 	for (struct console_ring *r = rings; r; r = r->next) {
-		bool prefix = nr_rings > 1;
+		bool prefix = nr_rings > 1 && !r->dom->hardware;	/* Dom0's are Xen's too */
 		bool partial = nr_rings == 1 || (int)r->dom->id == input_id;
 		size_t n;
 		uint64_t dropped = r->dropped;
@@ -338,7 +339,7 @@ static void drain_ring(struct console_ring *r)
 	size_t n;
 
 	spin_lock(&rings_lock);
-	prefix = nr_rings > 1;
+	prefix = nr_rings > 1 && !r->dom->hardware;
 	while ((n = take_line(r, line, true))) {
 		spin_unlock(&rings_lock);
 		print_guest(r, line, n, prefix);

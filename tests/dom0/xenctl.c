@@ -8,6 +8,10 @@
  *   xenctl list            sysctl getdomaininfolist: one line per domain
  *   xenctl info DOMID      domctl getdomaininfo: the first domain >= DOMID
  *   xenctl dmesg           sysctl readconsole: the console history
+ *   xenctl peek DOMID GFN  maps the domain's page GFN (privcmd MMAPBATCH_V2:
+ *                          XENMEM_add_to_physmap_range, gmfn_foreign) and
+ *                          prints the text at its start; unmapping it is
+ *                          XENMEM_remove_from_physmap
  *
  * Errors print "error: <call>: <errno name> (<n>)" and exit 1.
  */
@@ -30,6 +34,15 @@ struct privcmd_hypercall {
 	uint64_t arg[5];
 };
 #define IOCTL_PRIVCMD_HYPERCALL _IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+
+struct privcmd_mmapbatch_v2 {
+	unsigned int num;
+	domid_t dom;
+	uint64_t addr;
+	const uint64_t *arr;
+	int *err;
+};
+#define IOCTL_PRIVCMD_MMAPBATCH_V2 _IOC(_IOC_NONE, 'P', 4, sizeof(struct privcmd_mmapbatch_v2))
 
 static int privcmd;
 
@@ -126,6 +139,26 @@ static int dmesg(void)
 	return 0;
 }
 
+static int peek(const char *dom, const char *gfn)
+{
+	uint64_t frame = strtoull(gfn, NULL, 0);
+	int err = 0;
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, privcmd, 0);
+	struct privcmd_mmapbatch_v2 m = { 1, (domid_t)strtoul(dom, NULL, 0),
+					  (uint64_t)(uintptr_t)page, &frame, &err };
+
+	if (page == MAP_FAILED) {
+		printf("error: mmap of privcmd: %s\n", strerror(errno));
+		return 1;
+	}
+	if (ioctl(privcmd, IOCTL_PRIVCMD_MMAPBATCH_V2, &m) < 0 || err) {
+		printf("error: mmapbatch: %s (%d), entry %d\n", strerror(errno), errno, err);
+		return 1;
+	}
+	printf("%.64s\n", page);
+	return munmap(page, 4096) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	privcmd = open("/dev/xen/privcmd", O_RDWR);
@@ -141,6 +174,8 @@ int main(int argc, char **argv)
 		return info(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "dmesg"))
 		return dmesg();
-	fprintf(stderr, "usage: xenctl physinfo | list | info DOMID | dmesg\n");
+	if (argc == 4 && !strcmp(argv[1], "peek"))
+		return peek(argv[2], argv[3]);
+	fprintf(stderr, "usage: xenctl physinfo | list | info DOMID | dmesg | peek DOMID GFN\n");
 	return 2;
 }

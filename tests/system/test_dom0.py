@@ -68,10 +68,17 @@ def dom0_initramfs():
         pytest.fail("make dom0 failed:\n" + r.stdout[-3000:])
 
 
+# A dom0less DomU beside Dom0, with a known page for Dom0 to map (PATTERN_GFN).
+PATTERN_GFN = 0x42000
+PATTERN = "DOMUS-FOREIGN-PAGE-OF-DOMU1"
+
+
 @pytest.fixture(scope="module")
 def dom0(cache_files, dom0_initramfs, disk, pci_disk, request):
-    from conftest import Session
-    s = Session(["--dom0", DOM0, "--xen-bootargs", XEN_BOOTARGS, "--smp", "2", "--mem", "2048M"]
+    from conftest import Session, build_guests, guest_bin
+    build_guests("sys_pattern")
+    s = Session(["--dom0", DOM0, "--xen-bootargs", XEN_BOOTARGS, "--smp", "2", "--mem", "2048M",
+                 "--domain", "kernel=%s,memory=64,cpus=1" % guest_bin("sys_pattern")]
                 + qemu("-drive", "file=%s,if=none,id=hd0,format=raw" % disk,
                        "-device", "virtio-blk-device,drive=hd0",
                        "-drive", "file=%s,if=none,id=hd1,format=raw" % pci_disk,
@@ -198,10 +205,25 @@ def test_dom0_user_space_asks_domus_through_privcmd(dom0, drivers):
     assert 500 * 1024 <= int(out.split()[3]) <= 520 * 1024, out
     status, out = dom0.shell("xenctl info 0")
     assert status == 0 and out.startswith("dom 0 "), out
-    status, out = dom0.shell("xenctl info 1")
+    status, out = dom0.shell("xenctl info 2")
     assert status == 1 and "error: domctl getdomaininfo" in out and "(3)" in out, out   # ESRCH
     status, out = dom0.shell("xenctl dmesg | grep -c 'a Xen 4.17-compatible hypervisor'")
     assert status == 0 and out == "1", out
+
+
+def test_dom0_maps_a_domus_page_through_privcmd(dom0, drivers):
+    """The toolstack's foreign mapping: privcmd MMAPBATCH_V2 (XENMEM
+    add_to_physmap_range with gmfn_foreign), then munmap (remove_from_physmap)."""
+    written = re.compile(r"\(d1\) pattern: written at gfn 0x%x" % PATTERN_GFN)
+    if not written.search(dom0.text()):
+        dom0.expect(written, 60, what="the DomU's page written")
+    for _ in range(3):      # mapped and unmapped again: every reference comes back
+        status, out = dom0.shell("xenctl peek 1 0x%x" % PATTERN_GFN)
+        assert status == 0 and out == PATTERN, out
+    status, out = dom0.shell("xenctl peek 1 0x%x" % (0x44000 + 5))    # past its 64 MiB
+    assert status == 1 and "entry -22" in out, out
+    status, out = dom0.shell("xenctl list")
+    assert re.search(r"^dom 1 tot_kib \d+ max_kib \d+ vcpus 1 flags", out, re.M), out
 
 
 def test_z_dom0_poweroff_halts_the_machine(dom0):
