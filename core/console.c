@@ -287,7 +287,8 @@ bool console_idle_flush(void)
 
 void console_poll(void)
 {
-	pv_console_poll();
+	if (pv_console_deferred())
+		pv_console_poll();
 	if (held || backlog)
 		console_flush(POLL_FLUSH_US);
 }

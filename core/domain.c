@@ -89,15 +89,24 @@ void domain_put(struct domain *d)
 	__atomic_sub_fetch(&d->refs, 1, __ATOMIC_RELEASE);
 }
 
+/* In map_refs beside the count: the domain is on the destroyed list (destroy_end()). */
+#define MAP_REFS_DESTROYED (1u << 31)
+
 void domain_hold(struct domain *d)
 {
 	__atomic_add_fetch(&d->map_refs, 1, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * Only a destroyed domain waits for its last mapping to go: a live
+ * granter's last unmap must not send the next exit into the reaper (whose
+ * slow path unloads the running vCPU).  The flag and the count are one word,
+ * so the last holder knows without reading d, which may be freed at once.
+ */
 void domain_unhold(struct domain *d)
 {
-	if (!__atomic_sub_fetch(&d->map_refs, 1, __ATOMIC_RELEASE))
-		__atomic_store_n(&unheld, true, __ATOMIC_RELEASE);
+	if (__atomic_sub_fetch(&d->map_refs, 1, __ATOMIC_SEQ_CST) == MAP_REFS_DESTROYED)
+		__atomic_store_n(&unheld, true, __ATOMIC_SEQ_CST);
 }
 
 struct domain *domain_next_alive(struct domain *after)
@@ -422,7 +431,7 @@ static void destroy_end(struct domain *d)
 {
 	pr_info("d%u destroyed, %lu KiB returned\n", d->id,
 		(page_alloc_free_pages() - d->free_at_destroy) * (PAGE_SIZE / KiB));
-	d->kept = __atomic_load_n(&d->map_refs, __ATOMIC_ACQUIRE);
+	d->kept = __atomic_fetch_or(&d->map_refs, MAP_REFS_DESTROYED, __ATOMIC_SEQ_CST) != 0;
 	if (d->kept)
 		pr_info("d%u: other domains still map its pages: kept until they let go\n", d->id);
 	spin_lock(&domains_lock);
@@ -456,8 +465,9 @@ static struct domain *take_unheld(void)
 
 	spin_lock(&domains_lock);
 	unheld = false;		/* before looking: a later domain_unhold() raises it again */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (p = &destroyed; *p; p = &(*p)->next_dead)
-		if (!__atomic_load_n(&(*p)->map_refs, __ATOMIC_ACQUIRE)) {
+		if (__atomic_load_n(&(*p)->map_refs, __ATOMIC_ACQUIRE) == MAP_REFS_DESTROYED) {
 			d = *p;
 			*p = d->next_dead;
 			break;
@@ -556,14 +566,22 @@ static bool reap_slice(void)
 	return idle && !__atomic_load_n(&reap_wanted, __ATOMIC_SEQ_CST);
 }
 
+static void reap_slow(void);
+
 void domain_reap(void)
 {
-	bool idle = false;
-
 	/* The common case, on every exit: nothing to do, without taking a lock. */
 	if (!nr_dying && !unfinished && !__atomic_load_n(&unheld, __ATOMIC_ACQUIRE) &&
 	    (nr_alive || !boot_done))
 		return;
+	reap_slow();
+}
+
+/* Out of line: its frame (and stack canary) are not paid for on every exit. */
+static __attribute__((noinline)) void reap_slow(void)
+{
+	bool idle = false;
+
 	/*
 	 * One CPU works at a time; one that finds it busy leaves reap_wanted for
 	 * it, so that what it came for (a vCPU it just let go of, say) is looked

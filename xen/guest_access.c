@@ -34,17 +34,32 @@ static int copy_guest(struct vcpu *v, uint64_t gva, void *buf, size_t len, bool 
 		return -XEN_EFAULT;
 	while (len) {
 		size_t chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
+		struct domain *d = v->dom;
 		uint64_t ipa, pa;
+		enum p2m_type type;
 		uint8_t *page;
+		bool ok;
 
 		if (!arch_gva_to_ipa(v, gva, to_guest, &ipa) ||
-		    !(page = guest_page_get(v->dom, ipa >> PAGE_SHIFT, &pa)))
+		    !domain_ipa_is_ram(d, ipa & ~(uint64_t)(PAGE_SIZE - 1), PAGE_SIZE))
 			return -XEN_EFAULT;
-		if (to_guest)
-			memcpy(page + (ipa & (PAGE_SIZE - 1)), b, chunk);
-		else
-			memcpy(b, page + (ipa & (PAGE_SIZE - 1)), chunk);
-		page_put(pa);
+		/*
+		 * The copy itself under the p2m lock, instead of a page reference:
+		 * a page leaves the p2m only under this lock (and the p2m's own
+		 * reference goes after), so it stays the domain's RAM meanwhile.
+		 */
+		spin_lock(&d->p2m_lock);
+		ok = p2m_arch_lookup(d, ipa, &pa, &type) && type == P2M_RAM;
+		if (ok) {
+			page = pa_to_va(pa);
+			if (to_guest)
+				memcpy(page, b, chunk);
+			else
+				memcpy(b, page, chunk);
+		}
+		spin_unlock(&d->p2m_lock);
+		if (!ok)
+			return -XEN_EFAULT;
 		gva += chunk;
 		b += chunk;
 		len -= chunk;

@@ -96,16 +96,33 @@ uint64_t hypercall_longest_us(void)
 	return __atomic_load_n(&longest, __ATOMIC_RELAXED) * 1000000 / arch_counter_freq();
 }
 
+/*
+ * The calls that can be long: they check hypercall_preempt_check() (a
+ * multicall for its entries), write to the UART or walk every domain.
+ * Only they are timed: a counter read costs as much as a short call.
+ */
+static const bool timed[NR_HYPERCALLS] = {
+	[__HYPERVISOR_memory_op] = true,
+	[__HYPERVISOR_multicall] = true,
+	[__HYPERVISOR_grant_table_op] = true,
+	[__HYPERVISOR_console_io] = true,
+	[__HYPERVISOR_sysctl] = true,
+	[__HYPERVISOR_domctl] = true,
+};
+
 void hypercall_dispatch(struct vcpu *v)
 {
 	uint64_t args[HYPERCALL_MAX_ARGS];
 	uint64_t nr = hypercall_arch_args(v, args);
+	bool time = nr < NR_HYPERCALLS && timed[nr];
 	int64_t ret;
 
-	v->hcall_start = arch_counter();
+	if (time)
+		v->hcall_start = arch_counter();
 	v->hcall_continue = false;
 	ret = call(v, nr, args);
-	note_duration(arch_counter() - v->hcall_start);
+	if (time)
+		note_duration(arch_counter() - v->hcall_start);
 	if (v->hcall_continue)
 		hypercall_arch_continue(v, args);
 	else

@@ -21,7 +21,7 @@ static struct xencons_interface *ring(struct domain *d)
 
 #define KICK_WINDOWS_PER_SEC 50	/* notifications are counted in windows this long */
 
-static unsigned nr_deferred;	/* domains whose notification waits for its window */
+unsigned pv_console_nr_deferred;	/* domains whose notification waits for its window */
 
 /* Whether one more event fits in the current window of w; with the domain's console_lock. */
 static bool rate_allow(struct rate_window *w, unsigned limit, uint64_t window)
@@ -86,16 +86,11 @@ void pv_console_notify(struct domain *d)
 	now = kick_allowed(pv);
 	if (!now && !pv->console_deferred) {
 		pv->console_deferred = true;
-		__atomic_add_fetch(&nr_deferred, 1, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&pv_console_nr_deferred, 1, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&pv->console_lock);
 	if (now)
 		kick(d, true);
-}
-
-bool pv_console_deferred(void)
-{
-	return __atomic_load_n(&nr_deferred, __ATOMIC_ACQUIRE);
 }
 
 /* Takes d's deferred notification if its window allows it now. */
@@ -108,7 +103,7 @@ static bool take_deferred(struct domain *d)
 	take = pv->console_deferred && kick_allowed(pv);
 	if (take) {
 		pv->console_deferred = false;
-		__atomic_sub_fetch(&nr_deferred, 1, __ATOMIC_RELEASE);
+		__atomic_sub_fetch(&pv_console_nr_deferred, 1, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&pv->console_lock);
 	return take;
@@ -132,7 +127,7 @@ void pv_console_poll(void)
 void pv_console_destroy(struct domain *d)
 {
 	if (d->pv->console_deferred)
-		__atomic_sub_fetch(&nr_deferred, 1, __ATOMIC_RELEASE);
+		__atomic_sub_fetch(&pv_console_nr_deferred, 1, __ATOMIC_RELEASE);
 }
 
 /* Dom0 reads its keys with console_io, told by VIRQ_CONSOLE, as from Xen's serial ring. */

@@ -55,11 +55,16 @@ void vtimer_load(void)
 	gic_enable_ppi(GUEST_TIMER_PHYS_NS_PPI);
 }
 
+static bool line_up(const struct vcpu *v, uint32_t intid)
+{
+	return __atomic_load_n(&v->arch.vgic.priv[intid].line, __ATOMIC_RELAXED);
+}
+
 void vtimer_sample(struct vcpu *v)
 {
-	if (vgic_private_line(v, GUEST_TIMER_VIRT_PPI))
+	if (line_up(v, GUEST_TIMER_VIRT_PPI))
 		sample(v, GUEST_TIMER_VIRT_PPI, read_sysreg(cntv_ctl_el0));
-	if (vgic_private_line(v, GUEST_TIMER_PHYS_NS_PPI))
+	if (line_up(v, GUEST_TIMER_PHYS_NS_PPI))
 		sample(v, GUEST_TIMER_PHYS_NS_PPI, read_sysreg(cntp_ctl_el0));
 }
 

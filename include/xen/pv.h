@@ -99,7 +99,11 @@ void evtchn_close_all(struct domain *d);
 
 /* The PV console Domus serves: the guest notified its port; deferred notifications served. */
 void pv_console_notify(struct domain *d);
-bool pv_console_deferred(void);
+extern unsigned pv_console_nr_deferred;	/* domains whose notification waits */
+static inline bool pv_console_deferred(void)
+{
+	return __atomic_load_n(&pv_console_nr_deferred, __ATOMIC_ACQUIRE);
+}
 void pv_console_poll(void);
 void pv_console_destroy(struct domain *d);
 bool pv_console_receive(struct domain *d, char c);
