@@ -76,18 +76,12 @@ static void vcpu1(u64 arg)
 
 void test_main(void)
 {
-    u32 hm = ~0U, ready = 0;
+    u32 hm;
     u64 pfn = 0, evtchn = 0;
-    s16 st = 0;
     s64 r;
 
     require_cpus(2);
-    CHECK(xen_decrease_reservation(HOLE_MAIL) == 1, "decrease_reservation(0x%lx)", HOLE_MAIL);
-    if (!WAIT_UNTIL(st == GNTST_okay, st = gnttab_map(TICK_DOM, TICK_REF_MAIL,
-                    HOLE_MAIL << 12, GNTMAP_host_map, &hm), 30000, 10000))
-        fail("map_grant_ref(dom 2, ref 11) = %d after 30 s", st);
-    if (!WAIT_UNTIL(ready == DONE, ready = tick_mail(HOLE_MAIL, TICK_READY), 30000, 1000))
-        fail("domain 2 never started ticking");
+    hm = tick_attach(HOLE_MAIL);
     if (xen_hvm_param(HVM_PARAM_CONSOLE_PFN, &pfn) || xen_hvm_param(HVM_PARAM_CONSOLE_EVTCHN,
                                                                      &evtchn) || !pfn || !evtchn)
         fail("no PV console: pfn 0x%lx, port %lu", pfn, evtchn);

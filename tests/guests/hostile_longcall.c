@@ -42,19 +42,13 @@ static void stopper(u64 arg)
 
 void test_main(void)
 {
-    u32 hm = ~0U, ready = 0;
-    s16 st = 0;
+    u32 hm;
     s64 before, r;
     u64 t0, t1, sum = 0;
     unsigned insane = 0, full = 0, unordered = 0;
 
     require_cpus(2);
-    CHECK(xen_decrease_reservation(HOLE_MAIL) == 1, "decrease_reservation(0x%lx)", HOLE_MAIL);
-    if (!WAIT_UNTIL(st == GNTST_okay, st = gnttab_map(TICK_DOM, TICK_REF_MAIL,
-                    HOLE_MAIL << 12, GNTMAP_host_map, &hm), 30000, 10000))
-        fail("map_grant_ref(dom 2, ref 11) = %d after 30 s", st);
-    if (!WAIT_UNTIL(ready == DONE, ready = tick_mail(HOLE_MAIL, TICK_READY), 30000, 1000))
-        fail("domain 2 never started ticking");
+    hm = tick_attach(HOLE_MAIL);
     /* Gfns of its own, cycling over the list's own pages. */
     for (u64 i = 0; i < EXTENTS; i++)
         list()[i] = (LIST >> 12) + i % LIST_GFNS;
