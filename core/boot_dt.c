@@ -171,14 +171,20 @@ static void parse_action(const void *fdt, int node, const char *name,
 	set_error(bd, msg);
 }
 
+/* Weight 256 (Xen's) and every CPU, unless the node says otherwise. */
+static void default_scheduling(struct boot_domain *bd)
+{
+	bd->weight = 256;
+	for (unsigned i = 0; i < MAX_VCPUS; i++)
+		bd->affinity[i] = ~0ull;
+}
+
 static void parse_scheduling(const void *fdt, int node, struct boot_domain *bd)
 {
 	int len;
 	const fdt32_t *p;
 
-	bd->weight = 256;
-	for (unsigned i = 0; i < MAX_VCPUS; i++)
-		bd->affinity[i] = ~0ull;
+	default_scheduling(bd);
 	p = fdt_getprop(fdt, node, "domus,weight", &len);
 	if (p && len == 4 && fdt32_to_cpu(*p) >= 1 && fdt32_to_cpu(*p) <= 65535)
 		bd->weight = fdt32_to_cpu(*p);
@@ -255,9 +261,7 @@ static void parse_dom0(const void *fdt, int chosen, struct boot_info *bi)
 	bi->has_dom0 = true;
 	bd->dom0 = bd->xen_enhanced = true;
 	snprintf(bd->name, sizeof(bd->name), "Domain-0");
-	bd->weight = 256;
-	for (unsigned i = 0; i < MAX_VCPUS; i++)
-		bd->affinity[i] = ~0ull;
+	default_scheduling(bd);
 	if (!bd->bootargs[0] && fdt_getprop(fdt, chosen, "xen,xen-bootargs", NULL))
 		boot_dt_copy_string(fdt, chosen, "bootargs", bd->bootargs, sizeof(bd->bootargs));
 	boot_dt_copy_string(fdt, chosen, "xen,dom0-bootargs", bd->bootargs, sizeof(bd->bootargs));

@@ -293,6 +293,12 @@ void console_poll(void)
 		console_flush(POLL_FLUSH_US);
 }
 
+/* Whether r's lines carry "(dN) ": once several domains print, but Dom0's never (Xen's neither). */
+static bool prefixed(const struct console_ring *r)
+{
+	return nr_rings > 1 && !r->dom->hardware;
+}
+
 /* One round: a line from every domain that has one.  Returns whether anything was printed. */
 static bool drain_round(void)
 {
@@ -301,7 +307,7 @@ static bool drain_round(void)
 
 	spin_lock(&rings_lock);
 	for (struct console_ring *r = rings; r; r = r->next) {
-		bool prefix = nr_rings > 1 && !r->dom->hardware;	/* Dom0's are Xen's too */
+		bool prefix = prefixed(r);
 		bool partial = nr_rings == 1 || (int)r->dom->id == input_id;
 		size_t n;
 		uint64_t dropped = r->dropped;
@@ -340,7 +346,7 @@ static void drain_ring(struct console_ring *r)
 	size_t n;
 
 	spin_lock(&rings_lock);
-	prefix = nr_rings > 1 && !r->dom->hardware;
+	prefix = prefixed(r);
 	while ((n = take_line(r, line, true))) {
 		spin_unlock(&rings_lock);
 		print_guest(r, line, n, prefix);
@@ -491,6 +497,12 @@ bool console_history_read(struct console_read *r)
 
 /* ---- input ---- */
 
+/* The domain typing goes to, or NULL when it goes to Domus. */
+static struct domain *input_domain(void)
+{
+	return input_id != DOMUS_INPUT ? domain_by_id((unsigned)input_id) : NULL;
+}
+
 void console_set_input_domain(struct domain *d)
 {
 	input_id = d ? (int)d->id : DOMUS_INPUT;
@@ -498,7 +510,7 @@ void console_set_input_domain(struct domain *d)
 
 static void announce_input(void)
 {
-	struct domain *d = input_id != DOMUS_INPUT ? domain_by_id(input_id) : NULL;
+	struct domain *d = input_domain();
 
 	if (d)
 		pr_info("input to %s (type Ctrl-A three times to switch)\n", d->name);
@@ -515,7 +527,7 @@ void console_input(char c)
 		if (++ctrl_a_count == 3) {
 			ctrl_a_count = 0;
 			spin_lock(&input_lock);
-			d = domain_next_alive(input_id != DOMUS_INPUT ? domain_by_id(input_id) : NULL);
+			d = domain_next_alive(input_domain());
 			input_id = d ? (int)d->id : DOMUS_INPUT;
 			spin_unlock(&input_lock);
 			announce_input();
@@ -525,7 +537,7 @@ void console_input(char c)
 	}
 	ctrl_a_count = 0;
 	spin_lock(&input_lock);
-	d = input_id != DOMUS_INPUT ? domain_by_id(input_id) : NULL;
+	d = input_domain();
 	to_domus = !d || !d->alive || (!d->cfg->vpl011 && !d->pv);
 	/* A PV guest that uses its hvc0 console reads there; otherwise its emulated UART. */
 	if (!to_domus && d->pv && (d->pv->console_used || !d->cfg->vpl011)) {

@@ -517,10 +517,10 @@ static bool work_slice(uint64_t deadline)
 		uint64_t start = arch_counter();
 
 		if ((d = building)) {
-			if (!(populated = domain_populate_ram(d, deadline))) {
-				d->build_ticks += arch_counter() - start;
+			populated = domain_populate_ram(d, deadline);
+			d->build_ticks += arch_counter() - start;
+			if (!populated)
 				return false;
-			}
 			building = NULL;
 			restart_end(d, populated);
 		} else if ((d = tearing)) {

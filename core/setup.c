@@ -112,14 +112,14 @@ static void configure_dom0(struct boot_domain *bd)
 	uint64_t mem = options.dom0_mem;
 	unsigned cpus = boot.nr_cpus;
 
-	if (!mem) {
-		mem = options.dom0_mem_max ? MIN(512 * MiB, options.dom0_mem_max) : 512 * MiB;
-		pr_warn("no dom0_mem= on the command line: Dom0 gets %lu MiB, as Xen gives it\n",
-			mem / MiB);
-	}
+	if (!mem)
+		mem = 512 * MiB;
 	if (options.dom0_mem_max)
 		mem = MIN(mem, options.dom0_mem_max);
 	mem = MAX(mem, options.dom0_mem_min);
+	if (!options.dom0_mem)
+		pr_warn("no dom0_mem= on the command line: Dom0 gets %lu MiB, as Xen gives it\n",
+			mem / MiB);
 	bd->mem_kib = ALIGN_UP(mem, 2 * MiB) / KiB;
 	if (options.dom0_vcpus_max)
 		cpus = MAX(MIN(cpus, options.dom0_vcpus_max), options.dom0_vcpus_min);

@@ -153,25 +153,28 @@ static int64_t add_to_physmap_batch(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	return 0;
 }
 
-/* Unmaps what is at gpfn: a foreign page (its reference dropped) or a page of its own, given back. */
-static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
+/*
+ * Takes the page at gfn out of d's p2m: a page of its own (given back) or,
+ * if `foreign`, another domain's the toolstack mapped (its reference
+ * dropped).  -ENOENT if nothing is there; -EBUSY for anything else (grants
+ * unmap with grant_table_op, and Domus's pages, a registered vcpu_info
+ * included, stay).
+ */
+static int64_t take_out(struct domain *d, uint64_t gfn, bool foreign)
 {
-	struct domain *d = v->dom;
-	struct xen_remove_from_physmap r;
-	uint64_t pa, old = 0;
+	uint64_t ipa = gfn << PAGE_SHIFT, pa, old = 0;
 	enum p2m_type type;
 	int64_t ret = 0;
 
-	if (copy_from_guest(v, &r, arg, sizeof(r)))
-		return -XEN_EFAULT;
-	if ((ret = hypercall_target(v, r.domid)))
-		return ret;
 	spin_lock(&d->p2m_lock);
-	if (r.gpfn >> (64 - PAGE_SHIFT) || !p2m_arch_lookup(d, r.gpfn << PAGE_SHIFT, &pa, &type))
+	if (gfn >> (64 - PAGE_SHIFT) || !p2m_arch_lookup(d, ipa, &pa, &type))
 		ret = -XEN_ENOENT;
-	else if ((type != P2M_RAM && type != P2M_FOREIGN_MAP) || pv_page_pinned(d, r.gpfn))
-		ret = -XEN_EBUSY;	/* grants unmap with grant_table_op; Domus's pages stay */
-	else if (p2m_arch_set_page(d, r.gpfn << PAGE_SHIFT, 0, type, &old) && type == P2M_RAM)
+	else if ((type != P2M_RAM && (type != P2M_FOREIGN_MAP || !foreign)) ||
+		 pv_page_pinned(d, gfn))
+		ret = -XEN_EBUSY;
+	else if (!p2m_arch_set_page(d, ipa, 0, type, &old))
+		ret = -XEN_ENOMEM;	/* a block to split, and no page for the table */
+	else if (type == P2M_RAM)
 		d->ram_pages--;
 	spin_unlock(&d->p2m_lock);
 	if (old)
@@ -179,21 +182,18 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 	return ret;
 }
 
-/* Gives one page of RAM back; false if gfn holds none of the domain's own. */
-static bool decrease_one(struct domain *d, uint64_t gfn)
+static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 {
-	uint64_t ipa = gfn << PAGE_SHIFT, pa, old = 0;
-	enum p2m_type type;
+	struct xen_remove_from_physmap r;
+	int64_t ret;
 
-	spin_lock(&d->p2m_lock);
-	if (!pv_page_pinned(d, gfn) && p2m_arch_lookup(d, ipa, &pa, &type) && type == P2M_RAM &&
-	    p2m_arch_set_page(d, ipa, 0, P2M_RAM, &old) && old)
-		d->ram_pages--;
-	spin_unlock(&d->p2m_lock);
-	if (old)
-		page_put(old);
-	return old != 0;
+	if (copy_from_guest(v, &r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if ((ret = hypercall_target(v, r.domid)))
+		return ret;
+	return take_out(v->dom, r.gpfn, true);
 }
+
 
 /* Gives gfn a fresh scrubbed page, within the domain's limit; true if it has one now. */
 static bool populate_one(struct domain *d, uint64_t gfn)
@@ -246,7 +246,7 @@ static int64_t reservation(struct vcpu *v, uint64_t cmd, unsigned op, uint64_t a
 		if (copy_from_guest(v, &gfn, r.extent_start + done * 8, 8))
 			return done ? (int64_t)done : -XEN_EFAULT;
 		if (!gfn_in_ram(d, gfn) ||
-		    !(op == XENMEM_decrease_reservation ? decrease_one(d, gfn) : populate_one(d, gfn)))
+		    !(op == XENMEM_decrease_reservation ? !take_out(d, gfn, false) : populate_one(d, gfn)))
 			break;
 	}
 	return (int64_t)done;

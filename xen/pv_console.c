@@ -111,8 +111,6 @@ static bool take_deferred(struct domain *d)
 
 void pv_console_poll(void)
 {
-	if (!pv_console_deferred())
-		return;
 	for (unsigned id = 0; id <= MAX_DOMAINS; id++) {
 		struct domain *d = domain_get(id);
 
@@ -130,7 +128,10 @@ void pv_console_destroy(struct domain *d)
 		__atomic_sub_fetch(&pv_console_nr_deferred, 1, __ATOMIC_RELEASE);
 }
 
-/* Dom0 reads its keys with console_io, told by VIRQ_CONSOLE, as from Xen's serial ring. */
+/*
+ * Dom0 reads its keys with console_io, as from Xen's serial ring (the
+ * console raises VIRQ_CONSOLE for each key, as for any PV domain).
+ */
 static bool dom0_receive(struct domain *d, char c)
 {
 	struct xen_pv *pv = d->pv;
@@ -142,7 +143,6 @@ static bool dom0_receive(struct domain *d, char c)
 		pv->console_in[(pv->console_in_head + pv->console_in_len++) %
 			       sizeof(pv->console_in)] = c;
 	spin_unlock(&pv->console_lock);
-	evtchn_raise_virq(d->vcpu[0], VIRQ_CONSOLE);
 	return room;
 }
 

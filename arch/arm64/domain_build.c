@@ -117,7 +117,7 @@ static void dom0_dt_params(struct domain *d, struct guest_dt_params *p)
 }
 
 /* The devices Dom0's tree lists: registers mapped where they are, SPIs forwarded. */
-static bool pass_through(struct domain *d, const void *fdt)
+static void pass_through(struct domain *d, const void *fdt)
 {
 	static struct dom0_device devs[256];
 	unsigned n = dom0_dt_devices(fdt, devs, ARRAY_SIZE(devs));
@@ -132,6 +132,18 @@ static bool pass_through(struct domain *d, const void *fdt)
 			pr_warn("Dom0: interrupt %u not passed through\n", devs[i].spi);
 	}
 	pr_info("Dom0: %u device resources passed through\n", n);
+}
+
+/* The guest's tree in buf: Dom0's is the host's rewritten, and its devices are passed through. */
+static bool write_dt(struct domain *d, const struct boot_domain *cfg, void *buf,
+		     struct guest_dt_params *p)
+{
+	if (!cfg->dom0)
+		return guest_dt_build(buf, GUEST_DT_MAX, p) == 0;
+	dom0_dt_params(d, p);
+	if (dom0_dt_build(buf, GUEST_DT_MAX, arm64_host_fdt(), platform_console(), p))
+		return false;
+	pass_through(d, buf);
 	return true;
 }
 
@@ -152,7 +164,7 @@ static const char *load_images(struct domain *d, const struct boot_domain *cfg,
 		.gnttab_base = d->grant_window,
 		.gnttab_size = d->grant_window_size,
 	};
-	uint64_t dt_pa = alloc_pages(GUEST_DT_MAX / PAGE_SIZE, 1);
+	uint64_t dt_pa;
 	bool ok;
 
 	if (!domain_copy_to_phys(d, l->kernel, pa_to_va(cfg->kernel.base), cfg->kernel.size))
@@ -160,14 +172,9 @@ static const char *load_images(struct domain *d, const struct boot_domain *cfg,
 	if (cfg->ramdisk.size &&
 	    !domain_copy_to_phys(d, l->initrd, pa_to_va(cfg->ramdisk.base), cfg->ramdisk.size))
 		return "cannot copy the ramdisk";
-	if (!dt_pa)
+	if (!(dt_pa = alloc_pages(GUEST_DT_MAX / PAGE_SIZE, 1)))
 		return "out of memory for the device tree";
-	if (cfg->dom0)
-		dom0_dt_params(d, &p);
-	ok = (cfg->dom0 ? dom0_dt_build(pa_to_va(dt_pa), GUEST_DT_MAX, arm64_host_fdt(),
-					arm64_host()->uart, &p)
-			: guest_dt_build(pa_to_va(dt_pa), GUEST_DT_MAX, &p)) == 0 &&
-	     (!cfg->dom0 || pass_through(d, pa_to_va(dt_pa))) &&
+	ok = write_dt(d, cfg, pa_to_va(dt_pa), &p) &&
 	     domain_copy_to_phys(d, l->dtb, pa_to_va(dt_pa), GUEST_DT_MAX);
 	free_pages(dt_pa, GUEST_DT_MAX / PAGE_SIZE);
 	return ok ? NULL : "cannot build the device tree";

@@ -36,20 +36,22 @@ const char *platform_dt_parse(const void *fdt, struct platform *p)
 
 static struct platform host;
 static const void *host_fdt;
+static uint64_t console_uart;
 
 const char *platform_dt_init(const void *fdt)
 {
-	uint64_t uart = host.uart;	/* the console comes first */
-	const char *err = platform_dt_parse(fdt, &host);
-
-	host.uart = uart;
 	host_fdt = fdt;
-	return err;
+	return platform_dt_parse(fdt, &host);
 }
 
 void platform_set_console(uint64_t base)
 {
-	host.uart = base;
+	console_uart = base;
+}
+
+uint64_t platform_console(void)
+{
+	return console_uart;
 }
 
 const struct platform *arm64_host(void)

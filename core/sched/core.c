@@ -98,6 +98,14 @@ static bool others_wait(const struct pcpu *c, const struct vcpu *v)
 	return false;
 }
 
+static bool some_cpu_idle(void)
+{
+	for (unsigned i = 0; i < nr_pcpus; i++)
+		if (pcpus[i].idle && &pcpus[i] != arch_this_cpu())
+			return true;
+	return false;
+}
+
 void vcpu_kick(struct vcpu *v)
 {
 	struct pcpu *c = &pcpus[v->pcpu];
@@ -260,8 +268,8 @@ void sched_run(void)
 			wake_expired_timers(c, now);
 		spin_lock(&sched_lock);
 		v = sched_choose(c, policy, now);
-		/* Work left waiting here while a CPU sleeps (a boot-time power-on, say): wake it. */
-		if (v && others_wait(c, v))
+		/* Work left waiting here while a CPU sleeps: wake it (the queue only then). */
+		if (v && some_cpu_idle() && others_wait(c, v))
 			kick_idle_cpus();
 		spin_unlock(&sched_lock);
 		/* After the switch: a vCPU unloaded now has its timer deadline only from here on. */

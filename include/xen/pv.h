@@ -104,6 +104,7 @@ static inline bool pv_console_deferred(void)
 {
 	return __atomic_load_n(&pv_console_nr_deferred, __ATOMIC_ACQUIRE);
 }
+/* Serves deferred notifications whose window has come (when pv_console_deferred()). */
 void pv_console_poll(void);
 void pv_console_destroy(struct domain *d);
 bool pv_console_receive(struct domain *d, char c);

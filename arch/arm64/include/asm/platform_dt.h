@@ -8,7 +8,6 @@ struct platform {
 	uint64_t gicd, gicd_size;
 	uint64_t gicr, gicr_size;
 	bool psci_smc;		/* firmware PSCI conduit: SMC, else HVC */
-	uint64_t uart;		/* Domus's console UART, hidden from Dom0 (0: none) */
 };
 
 /* The GIC and PSCI conduit; NULL, or what is wrong. */
@@ -23,7 +22,9 @@ bool platform_dt_find_uart(const void *fdt, const char *name, uint64_t *base, ui
 bool platform_dt_free_above_ram(const void *fdt, uint64_t limit, uint64_t *base, uint64_t *size);
 /* Reads the host's (platform_dt_parse()) and keeps it, and the tree, for building Dom0. */
 const char *platform_dt_init(const void *fdt);
+/* Domus's console UART (found before the rest), which Dom0 does not get; 0: none. */
 void platform_set_console(uint64_t base);
+uint64_t platform_console(void);
 const struct platform *arm64_host(void);
 const void *arm64_host_fdt(void);
 
