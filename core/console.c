@@ -285,6 +285,11 @@ bool console_idle_flush(void)
 	return true;
 }
 
+bool console_quiet(void)
+{
+	return !pv_console_deferred() && !held && !backlog;
+}
+
 void console_poll(void)
 {
 	if (pv_console_deferred())
@@ -339,20 +344,23 @@ static bool drain_round(void)
  * Everything left of a domain on its way out; bounded by its ring, whatever
  * the others write meanwhile.  With console_lock.
  */
-static void drain_ring(struct console_ring *r)
+/* Prints r's lines, partial ones too, until deadline (0: none); whether it is empty. */
+static bool drain_ring(struct console_ring *r, uint64_t deadline)
 {
 	char line[LONGEST_LINE];
 	bool prefix;
-	size_t n;
+	size_t n = 0;
 
 	spin_lock(&rings_lock);
 	prefix = prefixed(r);
-	while ((n = take_line(r, line, true))) {
+	while ((!deadline || arch_counter() < deadline) && (n = take_line(r, line, true))) {
 		spin_unlock(&rings_lock);
 		print_guest(r, line, n, prefix);
 		spin_lock(&rings_lock);
 	}
+	n = r->len;
 	spin_unlock(&rings_lock);
+	return !n;
 }
 
 /*
@@ -411,12 +419,15 @@ void console_guest_write(struct domain *d, const char *s, size_t n)
 	console_flush(WRITE_FLUSH_US);
 }
 
-void console_domain_remove(struct domain *d)
+bool console_domain_remove(struct domain *d, uint64_t deadline)
 {
 	struct console_ring **p;
 
 	spin_lock(&console_lock);
-	drain_ring(&d->console);
+	if (!drain_ring(&d->console, deadline)) {
+		spin_unlock(&console_lock);
+		return false;
+	}
 	spin_lock(&rings_lock);
 	for (p = &rings; *p && *p != &d->console; p = &(*p)->next)
 		;
@@ -437,6 +448,7 @@ void console_domain_remove(struct domain *d)
 		spin_unlock(&input_lock);
 		announce_input();
 	}
+	return true;
 }
 
 /* ---- the history ---- */

@@ -403,12 +403,11 @@ static bool still_loaded(const struct domain *d)
 	return false;
 }
 
-/* Its vCPUs, console and PV interface go at once; its memory in slices (work_slice()). */
+/* Its vCPUs and PV interface go at once; its console and memory in slices (work_slice()). */
 static void destroy_begin(struct domain *d)
 {
 	d->free_at_destroy = page_alloc_free_pages();
 	sched_remove_domain(d);
-	console_domain_remove(d);
 	pv_domain_relinquish(d);
 }
 
@@ -524,7 +523,8 @@ static bool work_slice(uint64_t deadline)
 			building = NULL;
 			restart_end(d, populated);
 		} else if ((d = tearing)) {
-			bool done = p2m_arch_relinquish(d, deadline);
+			bool done = console_domain_remove(d, deadline) &&
+				    p2m_arch_relinquish(d, deadline);
 
 			d->build_ticks += arch_counter() - start;
 			if (!done)
@@ -568,13 +568,17 @@ static bool reap_slice(void)
 
 static void reap_slow(void);
 
+bool domain_reap_wanted(void)
+{
+	/* Asked on every exit: without taking a lock. */
+	return nr_dying || unfinished || __atomic_load_n(&unheld, __ATOMIC_ACQUIRE) ||
+	       (!nr_alive && boot_done);
+}
+
 void domain_reap(void)
 {
-	/* The common case, on every exit: nothing to do, without taking a lock. */
-	if (!nr_dying && !unfinished && !__atomic_load_n(&unheld, __ATOMIC_ACQUIRE) &&
-	    (nr_alive || !boot_done))
-		return;
-	reap_slow();
+	if (domain_reap_wanted())
+		reap_slow();
 }
 
 /* Out of line: its frame (and stack canary) are not paid for on every exit. */

@@ -68,7 +68,8 @@ int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
 	switch (cmd) {
 	case SCHEDOP_yield:
-		return 0;	/* the exit itself gives the scheduler its chance */
+		sched_yield();
+		return 0;
 	case SCHEDOP_block:
 		vcpu_block(v);
 		return 0;

@@ -215,10 +215,10 @@ void gic_lrs_clear(void)
 /* After an exit: tell the vGIC what the guest did with each interrupt. */
 void gic_lrs_save(struct vcpu *v)
 {
-	for (unsigned i = 0; i < nr_lrs; i++) {
+	for (unsigned i = 0; v->arch.vgic.lr_used >> i; i++) {
 		uint64_t lr;
 
-		if (!v->arch.vgic.lr_irq[i])
+		if (!(v->arch.vgic.lr_used & BIT(i)))
 			continue;
 		lr = read_lr(i);
 		vgic_lr_sync(v, i, lr & LR_STATE_PENDING, lr & LR_STATE_ACTIVE);

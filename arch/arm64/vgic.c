@@ -44,6 +44,7 @@ void vgic_vcpu_init(struct vcpu *v)
 		irq_init(&v->arch.vgic.priv[i], i);
 	for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
 		v->arch.vgic.lr_irq[i] = NULL;
+	v->arch.vgic.lr_used = 0;
 	v->arch.vgic.asleep = true;
 }
 
@@ -239,6 +240,7 @@ void vgic_lr_sync(struct vcpu *v, unsigned lr, bool pending, bool active)
 		irq->lr = VGIC_NO_LR;
 		irq->lr_vcpu = VGIC_NO_LR;
 		v->arch.vgic.lr_irq[lr] = NULL;
+		v->arch.vgic.lr_used &= (uint16_t)~BIT(lr);
 	}
 	spin_unlock(&d->arch.vgic.lock);
 	if (handled)
@@ -266,10 +268,7 @@ static struct vgic_irq *best_candidate(struct vcpu *v)
 
 bool vgic_lr_idle(const struct vcpu *v)
 {
-	for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
-		if (v->arch.vgic.lr_irq[i])
-			return false;
-	return v->arch.vgic.seen_gen == __atomic_load_n(&v->dom->arch.vgic.gen, __ATOMIC_ACQUIRE);
+	return !v->arch.vgic.lr_used && v->arch.vgic.seen_gen == __atomic_load_n(&v->dom->arch.vgic.gen, __ATOMIC_ACQUIRE);
 }
 
 bool vgic_lr_fill(struct vcpu *v, struct vgic_lr *lrs, unsigned nr)
@@ -290,6 +289,7 @@ bool vgic_lr_fill(struct vcpu *v, struct vgic_lr *lrs, unsigned nr)
 				irq->lr = (int8_t)i;
 				irq->lr_vcpu = (int8_t)v->id;
 				v->arch.vgic.lr_irq[i] = irq;
+				v->arch.vgic.lr_used |= (uint16_t)BIT(i);
 			}
 		}
 		if (!irq) {

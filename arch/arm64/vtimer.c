@@ -73,13 +73,19 @@ static void ignore_irq(uint32_t intid)
 	(void)intid;
 }
 
-/* Domus's own timer only ends a slice or a wait; the scheduler re-arms it. */
+/*
+ * Domus's own timer ends a slice or a wait: the scheduler looks again (a
+ * vCPU is otherwise run on through its exits) and re-arms it.
+ */
 static void cpu_timer_irq(uint32_t intid)
 {
+	struct pcpu *c = arch_this_cpu();
+
 	(void)intid;
 	write_sysreg(cnthp_ctl_el2, 0);
 	isb();
-	arch_this_cpu()->timer_armed = 0;
+	c->timer_armed = 0;
+	c->resched = true;
 }
 
 void vtimer_cpu_init(void)

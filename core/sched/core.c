@@ -132,6 +132,11 @@ void vcpu_timer_fired(struct vcpu *v)
 	evtchn_raise_virq(v, VIRQ_TIMER);
 }
 
+void sched_yield(void)
+{
+	arch_this_cpu()->resched = true;
+}
+
 void vcpu_block(struct vcpu *v)
 {
 	v->blocked = true;
@@ -230,12 +235,27 @@ static void switch_to(struct pcpu *c, struct vcpu *v)
 	}
 }
 
-static uint64_t run(struct vcpu *v)
+/*
+ * Whether v may go straight back in after an exit: nothing the loop in
+ * sched_run() looks at has changed.  Every deadline it checks is in the
+ * CPU's timer, whose interrupt sets resched, as does anything else that
+ * wants a new choice.
+ */
+static bool may_stay(const struct pcpu *c, const struct vcpu *v)
 {
-	uint64_t ran;
+	return !c->resched && sched_runnable(v) && !v->sched.parked && !v->reset_pending &&
+	       !domain_reap_wanted() && console_quiet();
+}
+
+/* Runs v until an exit needs the scheduler, the console or the reaper. */
+static uint64_t run(struct pcpu *c, struct vcpu *v)
+{
+	uint64_t ran = 0;
 
 	runstate_set(v, RUNSTATE_running);
-	ran = arch_vcpu_run(v);
+	do
+		ran += arch_vcpu_run(v);
+	while (may_stay(c, v));
 	v->runtime_ticks += ran;
 	return ran;
 }
@@ -281,7 +301,7 @@ void sched_run(void)
 		spin_unlock(&sched_lock);
 		arch_set_cpu_timer(deadline);
 		if (v) {
-			uint64_t ran = run(v);
+			uint64_t ran = run(c, v);
 			spin_lock(&sched_lock);
 			policy->ran(v, ran, now + ran);
 			spin_unlock(&sched_lock);

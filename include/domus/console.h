@@ -27,12 +27,17 @@ void console_domain_add(struct domain *d);
 void console_sync(void);
 /* Prints output that waited for another domain's line; call often. */
 void console_poll(void);
+/* Whether console_poll() has nothing to do. */
+bool console_quiet(void);
 /* A CPU with nothing to run prints waiting output; false if there is none. */
 bool console_idle_flush(void);
 /* When waiting output must be printed at the latest (counter ticks; 0: none). */
 uint64_t console_deadline(void);
-/* Prints what the domain left in its ring and forgets it. */
-void console_domain_remove(struct domain *d);
+/*
+ * Prints what the domain left in its ring until deadline (0: all of it) and
+ * then forgets it; false if lines are left for another call.
+ */
+bool console_domain_remove(struct domain *d, uint64_t deadline);
 
 void console_set_loglevel(enum log_level level);
 enum log_level console_loglevel(void);

@@ -98,6 +98,8 @@ void domain_shutdown_code(struct domain *d, uint32_t code);
 void domain_kill(struct domain *d);
 /* Destroys domains that died once no CPU holds their state; powers off when none is left. */
 void domain_reap(void);
+/* Whether domain_reap() has anything to do. */
+bool domain_reap_wanted(void);
 /* A destruction or restart is under way: an idle CPU should not sleep but reap again. */
 bool domain_reap_pending(void);
 /* From now on, Domus powers off once no domain is left to run. */

@@ -18,6 +18,8 @@ void sched_adjust_global(unsigned tslice_ms, unsigned ratelimit_us);
 bool sched_vcpu_running(const struct vcpu *v);
 /* Gives the vCPU a place to run; NULL or why the policy cannot run it. */
 const char *sched_add_vcpu(struct vcpu *v);
+/* The running vCPU gives its CPU up: the scheduler chooses again after this exit. */
+void sched_yield(void);
 /* The vCPU waits until it has an interrupt to take (WFI on Arm). */
 void vcpu_block(struct vcpu *v);
 void vcpu_power_on(struct vcpu *v, uint64_t pc, uint64_t ctx);

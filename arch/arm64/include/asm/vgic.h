@@ -35,6 +35,7 @@ struct vgic_irq {
 struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];
 	struct vgic_irq *lr_irq[VGIC_MAX_LRS];
+	uint16_t lr_used;	/* bit i: lr_irq[i] is set (checked on every entry) */
 	bool asleep;		/* GICR_WAKER.ProcessorSleep */
 	unsigned seen_gen;	/* the distributor generation its LRs were filled at */
 };
