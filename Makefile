@@ -32,7 +32,7 @@ HV_CFLAGS := -DEARLY_UART_BASE=$(EARLY_UART) -std=gnu11 -O2 -g -Wall -Wextra -We
 	-fno-omit-frame-pointer -fstack-protector-strong -fno-common \
 	-ffunction-sections -fdata-sections -MMD -MP
 HV_ASFLAGS := -Iinclude -Iarch/$(ARCH)/include -D__ASSEMBLY__ -MMD -MP
-HV_LDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z noexecstack \
+HV_LDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z noexecstack --build-id=sha1 \
 	-z norelro --no-warn-rwx-segments --gc-sections -T arch/$(ARCH)/domus.ld
 
 # Every port's object lists (arch/<arch>/build.mk); the build takes its own.
@@ -107,24 +107,38 @@ unit: $(UNIT_TESTS_fake) $(UNIT_TESTS_arm64)
 guests:
 	@$(MAKE) -s -C tests/guests CROSS=$(CROSS)
 
-# Dom0's test initramfs: the guests' one, plus tests/dom0's user-space tools.
+# Dom0's initramfs: the guests' one, plus Debian's Xen tools (cache/xentools),
+# the script that starts them (dom0/rc.local) and tests/dom0's own tools.
 $(BUILD)/dom0/xenctl: tests/dom0/xenctl.c $(wildcard include/public/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (arm64 Linux, static)"
 	@$(CC) -static -O2 -Wall -Wextra -Werror -Iinclude $< -o $@
 
-$(BUILD)/dom0/initramfs.cpio.gz: $(BUILD)/dom0/xenctl scripts/mkinitramfs.py cache/busybox cache/modules
+$(BUILD)/dom0/initramfs.cpio.gz: $(BUILD)/dom0/xenctl scripts/mkinitramfs.py dom0/rc.local \
+		cache/busybox cache/modules cache/xentools/.complete
 	@echo "  CPIO    $@"
-	@$(PYTHON) scripts/mkinitramfs.py cache/busybox $@ --modules cache/modules \
-		--extra $(BUILD)/dom0/xenctl:usr/bin/xenctl
+	@$(PYTHON) scripts/mkinitramfs.py cache/busybox $@ --hostname domus-dom0 \
+		--modules cache/modules --tree cache/xentools \
+		--extra dom0/rc.local:etc/init.d/rc.local --extra $(BUILD)/dom0/xenctl:usr/bin/xenctl
 
 dom0: $(BUILD)/dom0/initramfs.cpio.gz
 
 setup:
 	@bash scripts/setup.sh
 
-run: setup all guests
-	@$(PYTHON) scripts/domus_run.py --interactive $(if $(DOMAINS),--domains $(DOMAINS))
+# make run: Dom0 (the stock kernel, Debian's Xen tools) with the set-up's
+# virtio disk, in the configuration Xen is judged with; DOMAINS=FILE boots
+# the dom0less domains FILE lists instead (configs/dom0less-demo.domains).
+DOM0_XEN_BOOTARGS := console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=2 \
+	console_timestamps=boot loglvl=all guest_loglvl=all
+DOM0_RUN := --dom0 "kernel=cache/Image,ramdisk=$(BUILD)/dom0/initramfs.cpio.gz,bootargs=console=hvc0 rdinit=/sbin/init" \
+	--xen-bootargs "$(DOM0_XEN_BOOTARGS)" --smp 2 --mem 2048M \
+	--extra-qemu=-drive --extra-qemu=file=cache/dom0-disk.img,if=none,id=disk0,format=raw \
+	--extra-qemu=-device --extra-qemu=virtio-blk-device,drive=disk0
+
+run: setup all guests dom0
+	@$(if $(DOMAINS),echo "run: Domus with the domains in $(DOMAINS)",echo "run: Domus with Dom0 (Debian's kernel and Xen 4.17 tools) and cache/dom0-disk.img as its virtio disk")
+	@$(PYTHON) scripts/domus_run.py --interactive $(if $(DOMAINS),--domains $(DOMAINS),$(DOM0_RUN))
 
 test: setup
 	@bash tests/run-all.sh

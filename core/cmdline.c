@@ -270,6 +270,7 @@ void cmdline_parse(const char *cmdline, struct hv_options *opt)
 	*opt = (struct hv_options){ .loglevel = LOG_INFO, .guest_loglevel = LOG_WARN,
 				    .console = "dtuart", .bootscrub = true,
 				    .sched = "credit", .tslice_ms = 30, .ratelimit_us = 1000 };
+	snprintf(opt->text, sizeof(opt->text), "%s", cmdline ? cmdline : "");
 	while (cmdline && *cmdline) {
 		const char *end;
 

@@ -25,6 +25,11 @@ unsigned nr_pcpus = 1;
 static struct boot_info boot;
 static struct hv_options options;
 
+const struct hv_options *hv_options(void)
+{
+	return &options;
+}
+
 /* The boot domains: Dom0 first when there is one, then the dom0less ones. */
 static unsigned nr_boot_domains(void)
 {

@@ -2,6 +2,7 @@
 """Build the guest initramfs: a gzip'd "newc" cpio archive, in pure Python.
 
     mkinitramfs.py BUSYBOX OUT [--hostname NAME] [--modules DIR] [--extra SRC:DEST ...]
+                   [--tree DIR ...]
 
 BUSYBOX is a static arm64 busybox binary. The archive holds busybox, links
 for its common applets, the /dev/console node (so no root is needed to make
@@ -21,7 +22,10 @@ it), and a busybox-init setup:
 
 With --modules, every DIR/*.ko goes to /lib/modules/ (loaded by hand, with
 insmod: the Dom0 tests load virtio and Xen drivers); each --extra file SRC
-goes to DEST, executable (the Dom0 tests' own tools).
+goes to DEST, executable (the Dom0 tests' own tools); each --tree DIR is
+copied in whole, files, links and modes as they are (Dom0's Xen tools,
+unpacked from Debian's packages).  An executable /etc/init.d/rc.local, if
+one is added, runs at the end of rcS (Dom0 starts its Xen services there).
 
 The archive is reproducible: every timestamp is 0.
 """
@@ -72,6 +76,7 @@ done
 hostname "$name"
 # Keep kernel chatter (below warnings) off the interactive console.
 dmesg -n 4 2>/dev/null
+[ -x /etc/init.d/rc.local ] && /etc/init.d/rc.local
 echo "domus-guest: init done"
 """
 
@@ -117,6 +122,24 @@ class Cpio:
     def chardev(self, name, major, minor, perm=0o600):
         self._entry(name, stat.S_IFCHR | perm, rdev=(major, minor))
 
+    def tree(self, top):
+        """Adds everything under the directory top, as it is, beside what is there."""
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames.sort()
+            rel = os.path.relpath(dirpath, top)
+            for name in dirnames + sorted(filenames):
+                path = os.path.join(dirpath, name)
+                dest = os.path.normpath(os.path.join(rel, name))
+                st = os.lstat(path)
+                if stat.S_ISLNK(st.st_mode):
+                    self.symlink(dest, os.readlink(path))
+                elif stat.S_ISDIR(st.st_mode):
+                    if dest not in self.seen:
+                        self.dir(dest, stat.S_IMODE(st.st_mode))
+                elif stat.S_ISREG(st.st_mode) and not name.startswith("."):
+                    with open(path, "rb") as f:
+                        self.file(dest, f.read(), stat.S_IMODE(st.st_mode))
+
     def finish(self):
         self._entry("TRAILER!!!", 0)
         self.buf.write(b"\0" * (-self.buf.tell() % 512))
@@ -130,7 +153,7 @@ def check_busybox(data, path):
         sys.exit(f"mkinitramfs: {path}: not an AArch64 (arm64) binary")
 
 
-def build(busybox, hostname=DEFAULT_HOSTNAME, modules=(), extras=()):
+def build(busybox, hostname=DEFAULT_HOSTNAME, modules=(), extras=(), trees=()):
     """Return the uncompressed cpio archive as bytes; modules and extras: (path, bytes)."""
     c = Cpio()
     for d in ["bin", "sbin", "dev", "proc", "sys", "tmp", "etc", "etc/init.d",
@@ -154,6 +177,8 @@ def build(busybox, hostname=DEFAULT_HOSTNAME, modules=(), extras=()):
         c.file("lib/modules/" + name, data)
     for dest, data in extras:
         c.file(dest, data, 0o755)
+    for top in trees:
+        c.tree(top)
     return c.finish()
 
 
@@ -167,6 +192,8 @@ def main(argv=None):
     ap.add_argument("--modules", metavar="DIR", help="kernel modules (*.ko) for /lib/modules")
     ap.add_argument("--extra", action="append", default=[], metavar="SRC:DEST",
                     help="a file to add, executable, at DEST (repeatable)")
+    ap.add_argument("--tree", action="append", default=[], metavar="DIR",
+                    help="a directory whose contents are added as they are (repeatable)")
     a = ap.parse_args(argv)
     if not a.hostname or any(ch in a.hostname for ch in " \t\n'\"$`\\;"):
         ap.error(f"invalid hostname {a.hostname!r}")
@@ -195,7 +222,15 @@ def main(argv=None):
                 extras.append((dest, f.read()))
         except OSError as e:
             sys.exit(f"mkinitramfs: {src}: {e.strerror}")
-    archive = build(bb, a.hostname, modules, extras)
+    for top in a.tree:
+        if not os.path.isdir(top):
+            sys.exit(f"mkinitramfs: --tree {top}: not a directory")
+    try:
+        archive = build(bb, a.hostname, modules, extras, a.tree)
+    except OSError as e:
+        sys.exit(f"mkinitramfs: {e.filename}: {e.strerror}")
+    except ValueError as e:
+        sys.exit(f"mkinitramfs: {e}")
     tmp = a.out + ".part"
     with open(tmp, "wb") as raw:
         with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:

@@ -6,6 +6,9 @@
 #   cache/busybox               static arm64 busybox
 #   cache/modules/              kernel modules from the kernel's package (virtio transports, blk, net)
 #   cache/initramfs.cpio.gz     initramfs built from it by scripts/mkinitramfs.py
+#   cache/xentools/             Debian's Xen 4.17 tools for Dom0 (xl, xenstored,
+#                               xenconsoled, ...) and their libraries, unpacked
+#   cache/dom0-disk.img         Dom0's virtio disk in `make run` (ext2, 64 MiB)
 #   cache/libfdt/libfdt.a       arm64 libfdt, linked into the hypervisor
 #   cache/libfdt/include/       its headers
 #   cache/debs/                 the Debian packages these came from
@@ -37,7 +40,7 @@ fi
 # ---------------------------------------------------------------- packages
 PKGS=(qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       device-tree-compiler libfdt-dev python3-pytest python3-pexpect cpio
-      make gcc libc6-dev-arm64-cross)
+      make gcc libc6-dev-arm64-cross e2fsprogs)
 
 # The host's own architecture (amd64 on x86-64).  With the arm64 architecture
 # added, a package can be installed for arm64 only (e.g. libfdt-dev:arm64):
@@ -196,8 +199,10 @@ fetch_kernel() {
 # The kernel modules Dom0's tests load (the stock kernel builds them as
 # modules), from the kernel's own package: virtio-mmio, virtio-pci and the
 # block and network drivers (with what virtio_net needs), in load order; and
-# Xen's privcmd, through which Dom0 user space makes hypercalls.
-MODULES="virtio_mmio virtio_blk failover net_failover virtio_net virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci xen-privcmd"
+# Xen's user-space devices, through which Dom0's tools make hypercalls, bind
+# event channels, map grants and reach xenstore (privcmd, evtchn, gntdev,
+# gntalloc, xenfs); ext4 (which mounts ext2) and what it needs.
+MODULES="virtio_mmio virtio_blk failover net_failover virtio_net virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs crc16 crc32c_generic mbcache jbd2 ext4"
 check_modules() {
     local m
     for m in $MODULES; do
@@ -255,6 +260,33 @@ fetch_libfdt() {
     mv "$tmp" "$CACHE/libfdt"
 }
 
+# Debian's Xen 4.17 tools, unmodified, and every library they load
+# (scripts/dom0_tools.py checks the closure).
+XEN_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17 libxenstore4 libxencall1
+          libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxentoollog1 libxentoolcore1
+          libxenhypfs1 libxendevicemodel1 libyajl2 libc6 libncurses6 libtinfo6 zlib1g libuuid1 libfdt1"
+check_xentools() {
+    local f
+    for f in usr/lib/xen-4.17/bin/xl usr/lib/xen-4.17/bin/oxenstored usr/lib/xen-4.17/bin/xenconsoled \
+             usr/bin/xenstore lib/ld-linux-aarch64.so.1 .complete; do
+        [ -e "$1/$f" ] || { echo "$f missing"; return 1; }
+    done
+}
+fetch_xentools() {
+    local p debs=()
+    for p in $XEN_PKGS; do
+        download "$p" || { FETCH_ERR="apt-get download $p:arm64 failed"; return 1; }
+        debs+=("$DEB")
+    done
+    FETCH_DEBS="${debs[*]}"
+    say "unpacking Debian's Xen tools into cache/xentools"
+    "$PY" "$ROOT/scripts/dom0_tools.py" "$CACHE/xentools.tmp" "${debs[@]}" \
+        || { rm -rf "$CACHE/xentools.tmp"; FETCH_ERR="dom0_tools.py failed"; return 1; }
+    touch "$CACHE/xentools.tmp/.complete"
+    rm -rf "$CACHE/xentools"
+    mv "$CACHE/xentools.tmp" "$CACHE/xentools"
+}
+
 build_initramfs() {
     say "building cache/initramfs.cpio.gz"
     "$PY" "$ROOT/scripts/mkinitramfs.py" "$CACHE/busybox" "$CACHE/initramfs.cpio.gz.tmp" \
@@ -268,6 +300,23 @@ obtain "kernel"   check_image   "$CACHE/Image"        fetch_kernel
 obtain "busybox"  check_busybox "$CACHE/busybox"      fetch_busybox
 obtain "libfdt"   check_libfdt  "$CACHE/libfdt"       fetch_libfdt
 obtain "modules"  check_modules "$CACHE/modules"      fetch_modules
+obtain "Xen tools" check_xentools "$CACHE/xentools"   fetch_xentools
+
+# Dom0's disk in `make run`: an ext2 file system with a note in it.
+check_disk() {
+    [ -s "$1" ] || { echo "missing or empty"; return 1; }
+    [ "$(bytes_at "$1" 1080 2)" = 53ef ] || { echo "no ext2 superblock"; return 1; }
+}
+make_disk() {
+    local tmp="$CACHE/disk.tmp"
+    rm -rf "$tmp" && mkdir -p "$tmp/files"
+    printf 'This is Dom0'"'"'s virtio disk (cache/dom0-disk.img, made by scripts/setup.sh).\nMount it with: mount /dev/vda /mnt\n' > "$tmp/files/README"
+    /sbin/mke2fs -q -F -t ext2 -L domus-disk -d "$tmp/files" "$tmp/disk.img" 64M \
+        >/dev/null || { rm -rf "$tmp"; FETCH_ERR="mke2fs failed"; return 1; }
+    mv -f "$tmp/disk.img" "$CACHE/dom0-disk.img"
+    rm -rf "$tmp"
+}
+obtain "Dom0's disk" check_disk "$CACHE/dom0-disk.img" make_disk
 
 # The initramfs is rebuilt when missing, bad, or older than its inputs.
 INITRD="$CACHE/initramfs.cpio.gz"
@@ -282,4 +331,4 @@ if ! why="$(check_initramfs "$INITRD")"; then
     why="$(check_initramfs "$INITRD")" || die "cache/initramfs.cpio.gz is corrupt ($why)"
 fi
 
-say "ok: cache/Image, cache/busybox, cache/modules, cache/initramfs.cpio.gz, cache/libfdt are present"
+say "ok: cache/Image, cache/busybox, cache/modules, cache/xentools, cache/dom0-disk.img, cache/initramfs.cpio.gz, cache/libfdt are present"

@@ -5,6 +5,8 @@
 #include <xen/pv.h>
 #include <public/errno.h>
 #include <asm/guest_abi.h>
+#include <domus/arch.h>
+#include <domus/cmdline.h>
 
 static int64_t copy_string(struct vcpu *v, uint64_t arg, const char *s, size_t size)
 {
@@ -14,10 +16,29 @@ static int64_t copy_string(struct vcpu *v, uint64_t arg, const char *s, size_t s
 	return copy_to_guest(v, arg, buf, size) ? -XEN_EFAULT : 0;
 }
 
+/* XENVER_build_id: its size with a NULL buffer, else the bytes if they fit. */
+static int64_t build_id(struct vcpu *v, uint64_t arg)
+{
+	const uint8_t *id;
+	uint32_t len, size = arch_build_id(&id);
+
+	if (!size)
+		return -XEN_ENODATA;
+	if (!arg)
+		return size;
+	if (copy_from_guest(v, &len, arg, sizeof(len)))
+		return -XEN_EFAULT;
+	if (!len)
+		return -XEN_EINVAL;
+	if (size > len)
+		return -XEN_ENOBUFS;
+	return copy_to_guest(v, arg + sizeof(len), id, size) ? -XEN_EFAULT : (int64_t)size;
+}
+
 int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
 	struct xen_feature_info fi;
-	struct xen_compile_info ci = { "gcc", "domus", "domus", "" };
+	struct xen_compile_info ci = { "gcc", "domus", "domus", __DATE__ " " __TIME__ };
 	uint64_t virt_start = 0;
 	uint8_t handle[16] = { 0 };
 
@@ -48,8 +69,11 @@ int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case XENVER_guest_handle:
 		handle[0] = (uint8_t)v->dom->id;
 		return copy_to_guest(v, arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
+	/* As Xen's dummy XSM: these two for the control domain only. */
 	case XENVER_commandline:
-		return copy_string(v, arg, "", 1024);
+		return copy_string(v, arg, v->dom->hardware ? hv_options()->text : "<denied>", 1024);
+	case XENVER_build_id:
+		return v->dom->hardware ? build_id(v, arg) : -XEN_EPERM;
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -23,6 +23,8 @@ static void forward(uint32_t intid)
 
 bool passthrough_spi(struct domain *d, uint32_t intid)
 {
+	if (intid >= 32 && intid < MAX_SPI && owner[intid] == d)
+		return true;	/* listed twice (an interrupt-map shares its lines) */
 	if (intid < 32 || intid >= MAX_SPI || owner[intid])
 		return false;
 	owner[intid] = d;

@@ -105,6 +105,18 @@ void arch_console_early(void)
 	pl011_init(EARLY_UART_BASE);
 }
 
+uint32_t arch_build_id(const uint8_t **id)
+{
+	/* An ELF note: name size, descriptor size, type, "GNU\0", then the id. */
+	extern const uint32_t __build_id_start[], __build_id_end[];
+	const uint32_t *note = __build_id_start;
+
+	if (__build_id_end - note < 4 || note[0] != 4 || note + 4 + note[1] / 4 > __build_id_end)
+		return 0;
+	*id = (const uint8_t *)(note + 4);
+	return note[1];
+}
+
 void __attribute__((noreturn)) boot_cpu_main(uint64_t dtb_pa, uint64_t load_pa)
 {
 	mmu_enable();

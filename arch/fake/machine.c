@@ -70,6 +70,14 @@ void arch_console_early(void)
 	console_attach(&uart);
 }
 
+const uint8_t fake_build_id[20] = { 0xd0, 0x35, [19] = 0x01 };
+
+uint32_t arch_build_id(const uint8_t **id)
+{
+	*id = fake_build_id;
+	return sizeof(fake_build_id);
+}
+
 /* ---- CPUs ---- */
 
 const char *arch_platform_init(const void *fdt)

@@ -34,6 +34,8 @@ struct vcpu;
 
 /* The boot CPU's console UART, by device-tree path or alias (NULL: stdout-path). */
 bool arch_console_init(const void *fdt, const char *name);
+/* The image's build id (the linker's GNU build-id note) in *id; its size, 0 if none. */
+uint32_t arch_build_id(const uint8_t **id);
 /* The console of last resort, when the device tree cannot be read. */
 void arch_console_early(void);
 /* Interrupt controller, firmware and the boot CPU, from the host device tree; why not. */

@@ -33,7 +33,7 @@ IMAGE = domus_run.DEFAULT_KERNEL                 # cache/Image
 INITRAMFS = domus_run.DEFAULT_RAMDISK            # cache/initramfs.cpio.gz
 
 # The busybox shell prompt, "HOST:DIR# " (see scripts/mkinitramfs.py).
-PROMPT = re.compile(r"domus-guest:[^\r\n#]*# ")
+PROMPT = re.compile(r"domus-(?:guest|dom0):[^\r\n#]*# ")
 # A line printed by Domus itself.
 DOMUS_LINE = re.compile(r"(?m)^[^\S\n]*\(domus\)")
 # The first line the Linux guest prints.

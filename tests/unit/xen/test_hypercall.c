@@ -6,6 +6,7 @@
 #include <domus/arch.h>
 #include <public/errno.h>
 #include <public/xen.h>
+#include <domus/cmdline.h>
 
 TEST(unknown_numbers_are_enosys)
 {
@@ -217,4 +218,33 @@ TEST(a_continued_call_inside_a_multicall_continues_the_multicall)
 	for (unsigned i = 0; i < 3; i++)
 		CHECK_EQ(calls[i].result, 3);
 	CHECK_EQ(d->ram_pages, FAKE_PV_RAM_PAGES - 9);
+}
+
+TEST(the_command_line_and_build_id_are_for_the_control_domain_only)
+{
+	extern const uint8_t fake_build_id[20];
+	struct domain *dom0 = fake_hardware_domain(1), *d = fake_pv_domain(1);
+	struct vcpu *v0 = dom0->vcpu[0], *v = d->vcpu[0];
+	char *line = arg_ptr(dom0, 0), *denied = arg_ptr(d, 0);
+	uint32_t *len = arg_ptr(dom0, 2048);
+	uint8_t *id = (uint8_t *)(len + 1);
+
+	memset(line, 'x', 1024);
+	CHECK_EQ(hypercall(v0, __HYPERVISOR_xen_version, XENVER_commandline, arg_gva(dom0, 0), 0), 0);
+	CHECK_STR(line, hv_options()->text);
+	CHECK_EQ(hypercall(v, __HYPERVISOR_xen_version, XENVER_commandline, arg_gva(d, 0), 0), 0);
+	CHECK_STR(denied, "<denied>");
+	/* A NULL buffer asks for the size; the id is copied only if it fits. */
+	CHECK_EQ(hypercall(v0, __HYPERVISOR_xen_version, XENVER_build_id, 0, 0), 20);
+	*len = 0;
+	CHECK_EQ(hypercall(v0, __HYPERVISOR_xen_version, XENVER_build_id, arg_gva(dom0, 2048), 0),
+		 -XEN_EINVAL);
+	*len = 19;
+	CHECK_EQ(hypercall(v0, __HYPERVISOR_xen_version, XENVER_build_id, arg_gva(dom0, 2048), 0),
+		 -XEN_ENOBUFS);
+	*len = 64;
+	CHECK_EQ(hypercall(v0, __HYPERVISOR_xen_version, XENVER_build_id, arg_gva(dom0, 2048), 0),
+		 20);
+	CHECK(!memcmp(id, fake_build_id, 20));
+	CHECK_EQ(hypercall(v, __HYPERVISOR_xen_version, XENVER_build_id, 0, 0), -XEN_EPERM);
 }
