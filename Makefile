@@ -108,8 +108,8 @@ guests:
 	@$(MAKE) -s -C tests/guests CROSS=$(CROSS)
 
 # Dom0's initramfs: the guests' one, plus Debian's Xen tools (cache/xentools),
-# the script that starts them (dom0/rc.local) and tests/dom0's own tools.
-$(BUILD)/dom0/xenctl: tests/dom0/xenctl.c $(wildcard include/public/*.h)
+# the script that starts them (dom0/rc.local) and Domus's probe (dom0/xenctl.c).
+$(BUILD)/dom0/xenctl: dom0/xenctl.c $(wildcard include/public/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (arm64 Linux, static)"
 	@$(CC) -static -O2 -Wall -Wextra -Werror -Iinclude $< -o $@
@@ -143,7 +143,7 @@ run: setup all guests dom0
 test: setup
 	@bash tests/run-all.sh
 
-bench: setup all guests
+bench: setup all guests dom0
 	@$(PYTHON) scripts/bench.py && $(PYTHON) scripts/bench_hv.py
 
 clean:

@@ -71,6 +71,20 @@ struct domain *domain_get(unsigned id)
 	return d;
 }
 
+struct domain *domain_get_hardware(void)
+{
+	struct domain *d = NULL;
+
+	spin_lock(&domains_lock);
+	for (unsigned id = 0; id <= MAX_DOMAINS && !d; id++)
+		if (domains[id] && domains[id]->hardware)
+			d = domains[id];
+	if (d)
+		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQUIRE);
+	spin_unlock(&domains_lock);
+	return d;
+}
+
 struct domain *domain_get_from(unsigned id)
 {
 	struct domain *d = NULL;

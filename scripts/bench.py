@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Domus benchmarks against bare QEMU (and, when available, real Xen 4.17).
 
-    make bench                  # = scripts/bench.py after setup, all, guests
-    scripts/bench.py [--iterations N] [--settle S] [--no-xen] [--only boot|cpu]
+    make bench                  # = scripts/bench.py after setup, all, guests, dom0
+    scripts/bench.py [--iterations N] [--settle S] [--no-xen] [--only boot|cpu|dom0]
 
 Everything is measured in the same run, N iterations (default 3), each
 iteration running every variant once in a rotating order, with a pause of
@@ -36,6 +36,12 @@ median of the ratios taken within each iteration.
      xen    the same image as a Xen domU (killed after its result line)
    The wall time of the loop as seen by the host (from the guest's "start"
    line to its result line) is reported as a second figure.
+3. Dom0 boot: the stock kernel as Dom0 with build/dom0/initramfs.cpio.gz
+   (make dom0), from QEMU's start until its init has Debian's oxenstored,
+   xen-init-dom0 and xenconsoled running ("domus-dom0: xen services
+   started"), 2 CPUs, 2 GiB, dom0_mem=512M dom0_max_vcpus=2.
+     domus  under Domus
+     xen    the same under Xen 4.17 (killed once the line shows)
 
 On a shared 2-core machine other work skews the figures.  Before each run
 the script waits (at most --idle-wait s) for a quiet host: CPUs at most 25 %
@@ -74,6 +80,7 @@ LOG_DIR = os.path.join(OUT_DIR, "logs")
 CACHE = os.path.join(REPO, "cache")
 IMAGE = os.path.join(CACHE, "Image")
 INITRAMFS = os.path.join(CACHE, "initramfs.cpio.gz")
+DOM0_INITRAMFS = os.path.join(BUILD, "dom0", "initramfs.cpio.gz")
 HV = os.path.join(BUILD, "domus.bin")
 # The benchmark guests (tests/bench/guests/*.c, built by `make guests`).
 GUESTS = os.path.join(BUILD, "bench", "guests")
@@ -92,6 +99,10 @@ INIT_DONE = re.compile(r"domus-guest: init done")
 BANNER = re.compile(r"Enter 'help' for a list of built-in commands\.[^\n]*\n")
 PROMPT = re.compile(r"domus-guest:[^\r\n#]*# ")     # see scripts/mkinitramfs.py
 POWERING_OFF = re.compile(r"going down|Power down|reboot: ")
+DOM0_READY = re.compile(r"domus-dom0: xen services started")     # dom0/rc.local
+# Dom0 as the project is judged with (the Makefile's DOM0_RUN), without Domus's
+# logging options, which Xen would take differently.
+DOM0_XEN_BOOTARGS = "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=2"
 CPU_START = re.compile(r"bench: cpu_loop start")
 CPU_RESULT = re.compile(r"bench: cpu_loop ticks=(\d+) freq=(\d+)\r*\n")
 BUSY_PCT = 25.0            # host CPU use during the settle pause that taints a run
@@ -296,6 +307,16 @@ def cpu_variants(xen):
     return v
 
 
+def dom0_variants(xen):
+    spec = "kernel=%s,ramdisk=%s,bootargs=console=hvc0 rdinit=/sbin/init %s" % (
+        IMAGE, DOM0_INITRAMFS, FEATURE_ARGS)
+    common = ["--dom0", spec, "--xen-bootargs", DOM0_XEN_BOOTARGS, "--smp", "2", "--mem", "2048M"]
+    v = {"domus": launcher_argv(["--hv", HV] + common)}
+    if xen:
+        v["xen"] = launcher_argv(["--hv", XEN_IMAGE] + common)
+    return v
+
+
 def check_no_panic(r, log_path):
     """A Domus panic anywhere in a run's console log makes it a failed run."""
     try:
@@ -345,6 +366,23 @@ def boot_once(variant, argv, timeout, log_path):
             r["poweroff_note"] = "QEMU still running 90 s after 'poweroff': killed"
         elif status != 0:
             r["poweroff_note"] = "QEMU exited with status %s" % status
+    except RuntimeError as e:
+        r["error"] = str(e)
+    finally:
+        run.kill()
+        check_no_panic(r, log_path)
+    return r
+
+
+def dom0_once(variant, argv, timeout, log_path):
+    """Dom0 from QEMU start until its xenstored and xenconsoled run (dom0/rc.local)."""
+    r = {"variant": variant, "ok": False}
+    run = Run(argv, timeout, log_path)
+    try:
+        r["linux_start_s"] = run.expect(LINUX_START, "the kernel's first line")
+        r["ready_s"] = run.expect(DOM0_READY, "Dom0's Xen services started")
+        r["other_load"] = run.measure_other_load()
+        r["ok"] = True
     except RuntimeError as e:
         r["error"] = str(e)
     finally:
@@ -469,7 +507,7 @@ def main(argv=None):
     ap.add_argument("--retries", type=int, default=2, metavar="K",
                     help="extra iterations allowed to replace ones that found the host busy "
                          "(default 2)")
-    ap.add_argument("--only", choices=("boot", "cpu"), help="run one benchmark only")
+    ap.add_argument("--only", choices=("boot", "cpu", "dom0"), help="run one benchmark only")
     ap.add_argument("--no-xen", action="store_true", help="leave out the Xen 4.17 reference")
     ap.add_argument("--output", default=os.path.join(OUT_DIR, "results.json"), metavar="FILE",
                     help="raw results (default build/bench/results.json)")
@@ -477,12 +515,14 @@ def main(argv=None):
     if args.iterations < 1:
         ap.error("--iterations must be at least 1")
 
-    benches = ["boot", "cpu"] if not args.only else [args.only]
+    benches = ["boot", "cpu", "dom0"] if not args.only else [args.only]
     need = [HV]
     if "boot" in benches:
         need += [IMAGE, INITRAMFS]
     if "cpu" in benches:
         need += [os.path.join(GUESTS, CPU_GUEST + s) for s in (".bin", "-bare.bin")]
+    if "dom0" in benches:
+        need += [IMAGE, DOM0_INITRAMFS]
     missing = [os.path.relpath(p, REPO) for p in need if not os.path.isfile(p)]
     if missing:
         log("bench.py: missing %s: run 'make setup all guests' (or 'make bench')" % ", ".join(missing))
@@ -501,6 +541,8 @@ def main(argv=None):
             plans["boot"] = boot_variants(xen_reason is None)
         if "cpu" in benches:
             plans["cpu"] = cpu_variants(xen_reason is None)
+        if "dom0" in benches:
+            plans["dom0"] = dom0_variants(xen_reason is None)
     except domus_run.DomusRunError as e:
         log("bench.py: %s" % e)
         return 2
@@ -517,7 +559,7 @@ def main(argv=None):
         log("xen: skipped (%s)" % xen_reason)
     log()
 
-    runner = {"boot": boot_once, "cpu": cpu_once}
+    runner = {"boot": boot_once, "cpu": cpu_once, "dom0": dom0_once}
     results = {b: [] for b in benches}
     xen_dead = {}            # bench -> reason Xen stopped being run
     noisy = []               # runs started while the host was not quiet
@@ -551,6 +593,9 @@ def main(argv=None):
                         r["shell_s"], r["linux_start_s"], r["init_done_s"],
                         ", exit %.2f s" % r["exit_s"] if r.get("exit_s") else "")
                         if r["ok"] else "FAILED: %s" % r.get("error"))
+                elif bench == "dom0":
+                    what = ("Xen services up at %.2f s (kernel start %.2f s)" % (
+                        r["ready_s"], r["linux_start_s"]) if r["ok"] else "FAILED: %s" % r.get("error"))
                 else:
                     what = ("ticks=%d (%.3f s), loop wall %.3f s" % (
                         r["ticks"], r["loop_s"], r["loop_wall_s"])
@@ -627,6 +672,22 @@ def main(argv=None):
                      fmt(wall.get("xen", {}).get("median"), ".2f") if xen_on else None,
                      fmt(median(wx), ".3f") if xen_on else None))
 
+    if "dom0" in benches:
+        runs = results["dom0"]
+        med, by_iter = summarize(runs, plans["dom0"], lambda r: r["ready_s"])
+        start_med, _ = summarize(runs, plans["dom0"], lambda r: r["linux_start_s"])
+        rx = iteration_ratios(by_iter, "domus", "xen", lambda r: r["ready_s"], lambda r: r["ready_s"])
+        summary["dom0_ready_s"] = {
+            "variants": med, "linux_start_s": start_med,
+            "ratio_domus_xen": {"median": median(rx), "per_iteration": rx},
+        }
+        rows.append(("Dom0 to xenstored+xenconsoled (s)", fmt(med["domus"]["median"], ".2f"), "-", "",
+                     fmt(med.get("xen", {}).get("median"), ".2f") if has_xen else None,
+                     fmt(median(rx), ".3f") if has_xen else None))
+        rows.append(("  of which until Linux starts (s)", fmt(start_med["domus"]["median"], ".2f"),
+                     "-", "", fmt(start_med.get("xen", {}).get("median"), ".2f") if has_xen else None,
+                     ""))
+
     log()
     head = "%-34s %11s %11s %7s" % ("benchmark", "domus", "bare", "ratio")
     if has_xen:
@@ -648,6 +709,10 @@ def main(argv=None):
         if has_xen:
             log("  xen: time of the shell banner line (Xen line-buffers domain output, so the"
                 " prompt shows late); Domus/Xen compares banner times.")
+    if "dom0" in benches:
+        log("Dom0: QEMU start until Dom0's init has started oxenstored, xen-init-dom0 and"
+            " xenconsoled (dom0/rc.local), same kernel, initramfs and command lines under"
+            " Domus and Xen (%s)." % DOM0_XEN_BOOTARGS)
     if "cpu" in benches:
         log("cpu loop: CNTVCT ticks of tests/bench/guests/bench_cpu.c's loop (1 vCPU domain vs bare EL1);"
             " wall = host time between its start and result lines.")
@@ -701,7 +766,7 @@ def main(argv=None):
                                         os.path.relpath(LOG_DIR, REPO)))
 
     ok = all(summary[k]["variants"][v]["median"] is not None
-             for k in summary for v in ("domus", "bare"))
+             for k in summary for v in ("domus", "bare") if v in summary[k]["variants"])
     return 0 if ok else 1
 
 

@@ -563,9 +563,10 @@ def build_command(args, domains=None):
         domains = domains_from_args(args)
     base = [QEMU, "-M", MACHINE, "-cpu", args.cpu, "-smp", str(args.smp),
             "-m", args.mem, "-nographic", "-nic", "none",
-            # QEMU's escape key becomes Ctrl-] so that Ctrl-A reaches Domus,
-            # which uses it (three times, as Xen does) to switch the console.
-            "-echr", "0x1d"]
+            # QEMU's escape key becomes Ctrl-\ so that Ctrl-A reaches Domus,
+            # which uses it (three times, as Xen does) to switch the console,
+            # and Ctrl-] reaches Dom0, where it ends `xl console`.
+            "-echr", "0x1c"]
     if args.bare:
         d = domains[0]
         argv = base + ["-kernel", d.kernel]
@@ -587,7 +588,7 @@ def parse_args(argv=None):
         epilog="SPEC: kernel=PATH[,ramdisk=PATH][,memory=MiB][,cpus=N][,vpl011=0|1][,name=X]"
                "[,weight=N][,cap=PCT][,affinity=MASK[:MASK...]][,on_poweroff=A][,on_reboot=A]"
                "[,on_crash=A][,bootargs=REST] (A: destroy|restart|preserve)"
-               " (bootargs last; takes the rest verbatim). In QEMU, Ctrl-] x quits.")
+               " (bootargs last; takes the rest verbatim). In QEMU, Ctrl-\\ x quits.")
     ap.add_argument("--domain", action="append", metavar="SPEC", help="a domain (repeatable)")
     ap.add_argument("--domains", metavar="FILE", help="file with one domain SPEC per line")
     ap.add_argument("--dom0", metavar="SPEC",
@@ -606,7 +607,7 @@ def parse_args(argv=None):
                     help="kill QEMU after this long and exit 124 (default: none with "
                          "--interactive, else 600; 0 = none)")
     ap.add_argument("--interactive", action="store_true",
-                    help="attach QEMU to the terminal (Ctrl-] x quits)")
+                    help="attach QEMU to the terminal (Ctrl-\\ x quits)")
     ap.add_argument("--bare", action="store_true",
                     help="boot the first domain's kernel directly under QEMU, without Domus")
     ap.add_argument("--extra-qemu", action="append", metavar="ARG", default=[],
@@ -704,7 +705,7 @@ def main(argv=None):
         args.cpu, args.smp, args.mem, "" if args.bare else ", dtb %s" % rel(dtb),
         ", timeout %g s" % args.timeout if args.timeout else ""), file=sys.stderr)
     if args.interactive:
-        print("domus_run: leave QEMU with Ctrl-] x; Ctrl-A three times switches the console between the domains and Domus", file=sys.stderr)
+        print("domus_run: leave QEMU with Ctrl-\\ x; Ctrl-A three times switches the console between the domains and Domus", file=sys.stderr)
     sys.stderr.flush()
     try:
         return run_qemu(cmd, args.timeout, args.interactive)

@@ -76,8 +76,26 @@ void domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
 	info->shared_info_frame = d->pv ? d->pv->shared_info_pa >> PAGE_SHIFT : 0;
 	info->max_vcpu_id = d->nr_vcpus ? d->nr_vcpus - 1 : XEN_INVALID_MAX_VCPU_ID;
 	info->gpaddr_bits = GUEST_PADDR_BITS;
-	/* ssidref (dummy XSM), handle (none set), cpupool (the only one) and arch_config
-	 * (Xen 4.17 fills it on x86 only) stay 0. */
+	memcpy(info->handle, d->handle, sizeof(info->handle));
+	/* ssidref (dummy XSM), cpupool (the only one) and arch_config (Xen 4.17
+	 * fills it on x86 only) stay 0. */
+}
+
+/* As Xen: no check against what it holds; above the new limit it only cannot grow. */
+static int64_t max_mem(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+	(void)v;
+	spin_lock(&d->p2m_lock);
+	d->max_pages = MIN(op->u.max_mem.max_memkb >> (PAGE_SHIFT - 10), (uint64_t)UINT32_MAX);
+	spin_unlock(&d->p2m_lock);
+	return 0;
+}
+
+static int64_t setdomainhandle(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+	(void)v;
+	memcpy(d->handle, op->u.setdomainhandle.handle, sizeof(d->handle));
+	return 0;
 }
 
 /* The domain asked for, or the first after it: the toolstack walks the domains so. */
@@ -171,6 +189,8 @@ static const struct {
 	enum copyback copy;
 } domctls[] = {
 	[XEN_DOMCTL_getdomaininfo] = { getdomaininfo, COPY_ON_SUCCESS },
+	[XEN_DOMCTL_max_mem] = { max_mem, COPY_NEVER },
+	[XEN_DOMCTL_setdomainhandle] = { setdomainhandle, COPY_NEVER },
 	[XEN_DOMCTL_getvcpuinfo] = { getvcpuinfo, COPY_ON_SUCCESS },
 	[XEN_DOMCTL_scheduler_op] = { scheduler_op, COPY_ALWAYS },
 	[XEN_DOMCTL_getvcpuaffinity] = { getvcpuaffinity, COPY_NEVER },	/* answers in the maps */

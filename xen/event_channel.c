@@ -92,6 +92,18 @@ int evtchn_alloc_for_domus(struct domain *d)
 	return (int)port;
 }
 
+int evtchn_alloc_unbound_for(struct domain *d, domid_t remote)
+{
+	uint32_t port;
+
+	spin_lock(&evtchn_lock);
+	port = alloc_port(d->pv);
+	if (port)
+		d->pv->ports[port].remote_dom = remote;
+	spin_unlock(&evtchn_lock);
+	return (int)port;
+}
+
 static struct evtchn *valid_port(struct domain *d, uint32_t port)
 {
 	if (!port || port >= EVTCHN_MAX_PORTS || d->pv->ports[port].state == EVTCHNSTAT_closed)

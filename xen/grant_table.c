@@ -32,6 +32,8 @@ uint64_t gnttab_frame(struct domain *d, uint64_t idx)
 		if (!pa)
 			break;
 		arch_zero_pages(pa, PAGE_SIZE);
+		/* Its own, with the table's reference: the toolstack may map it (acquire_resource). */
+		page_assign(pa, 1, d);
 		pv->gnt_frame_pa[pv->gnt_frames++] = pa;
 	}
 	pa = idx < pv->gnt_frames ? pv->gnt_frame_pa[idx] : 0;

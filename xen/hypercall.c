@@ -8,6 +8,7 @@
 #include <domus/domain.h>
 #include <xen/guest_access.h>
 #include <xen/pv.h>
+#include <xen/toolstack.h>
 #include <public/errno.h>
 
 /* A hypercall longer than this goes on in a continuation: others need the CPU. */
@@ -80,6 +81,22 @@ int64_t hypercall_target(const struct vcpu *v, domid_t domid)
 	if (domid == DOMID_SELF || domid == v->dom->id)
 		return 0;
 	return domain_by_id(domid) ? -XEN_EPERM : -XEN_ESRCH;
+}
+
+struct domain *hypercall_domain(const struct vcpu *v, domid_t domid, int64_t *err)
+{
+	struct domain *d = domain_get(domid == DOMID_SELF ? v->dom->id : domid);
+
+	*err = 0;
+	if (!d)
+		*err = -XEN_ESRCH;
+	else if (d != v->dom && xsm_control(v->dom))
+		*err = -XEN_EPERM;
+	if (*err && d) {
+		domain_put(d);
+		d = NULL;
+	}
+	return d;
 }
 
 static void note_duration(uint64_t ticks)

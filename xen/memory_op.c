@@ -1,6 +1,7 @@
 /*
- * XENMEM_*: what a guest may do to its own physical map.  Frames named by a
- * guest are checked against its RAM range; every change of the map is made
+ * XENMEM_*: what a guest may do to its own physical map, and the toolstack
+ * to another's.  Frames named by a guest are checked against its RAM range
+ * (the toolstack may also populate Xen's magic pages); every change of the map is made
  * under the domain's p2m lock; a page it gives back drops only its own
  * reference (core/page.c), so a page another domain maps, or that Domus
  * still uses, is freed only when they let go; it never holds more than it
@@ -21,10 +22,29 @@ static bool gfn_in_ram(const struct domain *d, uint64_t gfn)
 	return !(gfn >> (64 - PAGE_SHIFT)) && domain_ipa_is_ram(d, gfn << PAGE_SHIFT, PAGE_SIZE);
 }
 
+/* Where the toolstack puts a guest's xenstore and console pages (Xen's GUEST_MAGIC_BASE). */
+static bool gfn_in_magic(uint64_t gfn)
+{
+	return gfn >= GUEST_MAGIC_BASE >> PAGE_SHIFT &&
+	       gfn < (GUEST_MAGIC_BASE + GUEST_MAGIC_SIZE) >> PAGE_SHIFT;
+}
+
 static bool gfn_in_grant_window(const struct domain *d, uint64_t gfn)
 {
 	return gfn >= d->grant_window >> PAGE_SHIFT &&
 	       gfn < (d->grant_window + d->grant_window_size) >> PAGE_SHIFT;
+}
+
+/*
+ * A page of d's own RAM that left its p2m: freed with its last reference,
+ * but for a direct-mapped domain (Dom0), whose devices take guest physical
+ * for host physical: its page stays its own, for populate to map again at
+ * the same address, so that its gfn is never backed by another page.
+ */
+static void give_back(struct domain *d, uint64_t pa)
+{
+	if (!d->direct_map)
+		page_put(pa);
 }
 
 /* Puts a Domus-owned page at gfn; a RAM page it replaces is given back. */
@@ -48,7 +68,7 @@ static int64_t place_page(struct domain *d, uint64_t gfn, uint64_t pa)
 		d->ram_pages--;
 	spin_unlock(&d->p2m_lock);
 	if (old)
-		page_put(old);
+		give_back(d, old);
 	return ret;
 }
 
@@ -84,11 +104,12 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
  * fdom may (Xen's dummy XSM: the hardware domain).  What was at gpfn goes,
  * but a grant's or another foreign mapping must be unmapped first (-EBUSY).
  */
+static int32_t place_foreign(struct domain *d, uint64_t gpfn, uint64_t pa);
+
 static int32_t map_foreign(struct domain *d, domid_t fdom, uint64_t idx, uint64_t gpfn)
 {
 	struct domain *od;
-	uint64_t pa, cur, old = 0;
-	enum p2m_type type;
+	uint64_t pa;
 	int32_t ret = 0;
 
 	if (fdom == DOMID_SELF || fdom == d->id)
@@ -100,8 +121,20 @@ static int32_t map_foreign(struct domain *d, domid_t fdom, uint64_t idx, uint64_
 	else if (!guest_page_get(od, idx, &pa))
 		ret = -XEN_EINVAL;	/* not a RAM page of fdom's */
 	domain_put(od);
-	if (ret)
-		return ret;
+	return ret ? ret : place_foreign(d, gpfn, pa);
+}
+
+/*
+ * Maps pa, another domain's page the caller holds a reference on, at gpfn
+ * of d; the reference stays with the mapping (take_out() drops it).  d's
+ * own page there is given back; anything else there stays (-EBUSY).
+ */
+static int32_t place_foreign(struct domain *d, uint64_t gpfn, uint64_t pa)
+{
+	uint64_t cur, old = 0;
+	enum p2m_type type;
+	int32_t ret = 0;
+
 	spin_lock(&d->p2m_lock);
 	if (gpfn >> (64 - PAGE_SHIFT) || pv_page_pinned(d, gpfn) ||
 	    (p2m_arch_lookup(d, gpfn << PAGE_SHIFT, &cur, &type) && type != P2M_RAM))
@@ -112,9 +145,64 @@ static int32_t map_foreign(struct domain *d, domid_t fdom, uint64_t idx, uint64_
 		d->ram_pages--;		/* its own page there is given back */
 	spin_unlock(&d->p2m_lock);
 	if (old)
-		page_put(old);
+		give_back(d, old);
 	if (ret)
 		page_put(pa);
+	return ret;
+}
+
+/*
+ * XENMEM_acquire_resource, grant table frames only (Domus has no ioreq
+ * servers nor trace buffers): mapped at the caller's gfns, each holding a
+ * reference on its frame, as the toolstack seeds a new guest's grants.
+ */
+static int64_t acquire_grant_frames(struct vcpu *v, struct domain *d,
+				    struct xen_mem_acquire_resource *r, uint64_t arg)
+{
+	uint64_t max = r->id == XENMEM_resource_grant_table_id_shared ? GNT_MAX_FRAMES : 0;
+
+	if (r->type != XENMEM_resource_grant_table)
+		return r->type <= XENMEM_resource_vmtrace_buf ? -XEN_EINVAL : -XEN_EOPNOTSUPP;
+	if (!max)
+		return -XEN_EINVAL;	/* status frames: version 2 only */
+	if (!r->frame_list) {
+		if (r->nr_frames)
+			return -XEN_EINVAL;
+		r->nr_frames = (uint32_t)max;
+		return copy_to_guest(v, arg, r, sizeof(*r)) ? -XEN_EFAULT : 0;
+	}
+	if (!r->nr_frames || r->frame + r->nr_frames > max || !gnttab_frame(d, r->frame + r->nr_frames - 1))
+		return -XEN_EINVAL;
+	for (uint32_t i = 0; i < r->nr_frames; i++) {
+		uint64_t gfn, pa = gnttab_frame(d, r->frame + i);
+		int32_t err;
+
+		if (copy_from_guest(v, &gfn, r->frame_list + i * 8, 8))
+			return i ? -XEN_EIO : -XEN_EFAULT;
+		if (!page_get(pa, d))
+			return i ? -XEN_EIO : -XEN_EINVAL;
+		if ((err = place_foreign(v->dom, gfn, pa)))
+			return i ? -XEN_EIO : err;
+	}
+	return 0;
+}
+
+static int64_t acquire_resource(struct vcpu *v, uint64_t arg)
+{
+	struct xen_mem_acquire_resource r;
+	struct domain *d;
+	int64_t ret;
+
+	if (copy_from_guest(v, &r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if (r.pad || r.frame >> 32 || (r.frame + r.nr_frames) >> 32)
+		return -XEN_EINVAL;
+	if (r.domid == DOMID_SELF || r.domid == v->dom->id)
+		return -XEN_EPERM;	/* another domain's only */
+	if (!(d = hypercall_domain(v, r.domid, &ret)))
+		return ret;
+	ret = d->pv ? acquire_grant_frames(v, d, &r, arg) : -XEN_EINVAL;
+	domain_put(d);
 	return ret;
 }
 
@@ -177,8 +265,10 @@ static int64_t take_out(struct domain *d, uint64_t gfn, bool foreign)
 	else if (type == P2M_RAM)
 		d->ram_pages--;
 	spin_unlock(&d->p2m_lock);
-	if (old)
-		page_put(old);
+	if (old && type == P2M_RAM)
+		give_back(d, old);
+	else if (old)
+		page_put(old);		/* another domain's: the mapping's reference */
 	return ret;
 }
 
@@ -195,14 +285,22 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 }
 
 
-/* Gives gfn a fresh scrubbed page, within the domain's limit; true if it has one now. */
+/*
+ * Gives gfn a fresh scrubbed page, within the domain's limit; true if it has
+ * one now.  A direct-mapped domain gets back its own page of that address.
+ */
 static bool populate_one(struct domain *d, uint64_t gfn)
 {
 	uint64_t ipa = gfn << PAGE_SHIFT, pa;
 	bool ok = true;
 
 	spin_lock(&d->p2m_lock);
-	if (!p2m_arch_lookup(d, ipa, &pa, NULL)) {
+	if (!p2m_arch_lookup(d, ipa, &pa, NULL) && d->direct_map) {
+		ok = d->ram_pages < d->max_pages && gfn_in_ram(d, gfn) && page_owned_by(ipa, d) &&
+		     p2m_arch_set_page(d, ipa, ipa, P2M_RAM, NULL);
+		if (ok)
+			d->ram_pages++;
+	} else if (!p2m_arch_lookup(d, ipa, &pa, NULL)) {
 		ok = d->ram_pages < d->max_pages && (pa = alloc_pages(1, 1));
 		if (ok) {
 			arch_zero_pages(pa, PAGE_SIZE);
@@ -222,42 +320,73 @@ static bool populate_one(struct domain *d, uint64_t gfn)
  * Extents from `start` on (cmd >> XENMEM_EXTENT_SHIFT: a continued call
  * resumes there); returns how many of all the extents are done.
  */
-static int64_t reservation(struct vcpu *v, uint64_t cmd, unsigned op, uint64_t arg)
+/* One extent of d's; the toolstack may also populate a magic page of another domain's. */
+static bool reserve_one(struct vcpu *v, struct domain *d, unsigned op, uint64_t gfn)
 {
-	struct domain *d = v->dom;
-	struct xen_memory_reservation r;
-	uint64_t start = cmd >> XENMEM_EXTENT_SHIFT, done;
-	int64_t ret;
+	if (op == XENMEM_decrease_reservation)
+		return gfn_in_ram(d, gfn) && !take_out(d, gfn, false);
+	return (gfn_in_ram(d, gfn) || (d != v->dom && gfn_in_magic(gfn))) && populate_one(d, gfn);
+}
 
-	if (copy_from_guest(v, &r, arg, sizeof(r)))
-		return -XEN_EFAULT;
-	if ((ret = hypercall_target(v, r.domid)))
-		return ret;
-	if (r.extent_order != 0 || r.nr_extents >> (64 - XENMEM_EXTENT_SHIFT))
+static int64_t extents(struct vcpu *v, struct domain *d, uint64_t cmd, unsigned op, uint64_t arg,
+		       const struct xen_memory_reservation *r)
+{
+	uint64_t start = cmd >> XENMEM_EXTENT_SHIFT, done;
+
+	if (r->extent_order != 0 || r->nr_extents >> (64 - XENMEM_EXTENT_SHIFT))
 		return -XEN_EINVAL;
-	if (start >= r.nr_extents)
+	if (start >= r->nr_extents)
 		return (int64_t)start;
-	for (done = start; done < r.nr_extents; done++) {
+	for (done = start; done < r->nr_extents; done++) {
 		uint64_t gfn;
 
 		if (done > start && hypercall_preempt_check(v))
 			return hypercall_continue(v, (cmd & XENMEM_SUBOP_MASK) |
 						  done << XENMEM_EXTENT_SHIFT, arg, 0);
-		if (copy_from_guest(v, &gfn, r.extent_start + done * 8, 8))
+		if (copy_from_guest(v, &gfn, r->extent_start + done * 8, 8))
 			return done ? (int64_t)done : -XEN_EFAULT;
-		if (!gfn_in_ram(d, gfn) ||
-		    !(op == XENMEM_decrease_reservation ? !take_out(d, gfn, false) : populate_one(d, gfn)))
+		if (!reserve_one(v, d, op, gfn))
 			break;
 	}
 	return (int64_t)done;
 }
 
-int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
+static int64_t reservation(struct vcpu *v, uint64_t cmd, unsigned op, uint64_t arg)
 {
-	struct domain *d = v->dom;
+	struct xen_memory_reservation r;
+	struct domain *d;
+	int64_t ret;
+
+	if (copy_from_guest(v, &r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if (!(d = hypercall_domain(v, r.domid, &ret)))
+		return ret;
+	ret = extents(v, d, cmd, op, arg, &r);
+	domain_put(d);
+	return ret;
+}
+
+static int64_t reservation_size(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	struct domain *d;
 	domid_t domid;
 	int64_t ret;
 
+	if (copy_from_guest(v, &domid, arg, sizeof(domid)))
+		return -XEN_EFAULT;
+	if (!(d = hypercall_domain(v, domid, &ret)))
+		return ret;
+	if ((cmd & XENMEM_SUBOP_MASK) == XENMEM_maximum_gpfn)
+		ret = (int64_t)((d->ram_base + d->ram_size) >> PAGE_SHIFT) - 1;
+	else
+		ret = (int64_t)((cmd & XENMEM_SUBOP_MASK) == XENMEM_current_reservation ?
+				d->ram_pages : d->max_pages);
+	domain_put(d);
+	return ret;
+}
+
+int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
 	switch (cmd & XENMEM_SUBOP_MASK) {
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, arg);
@@ -265,6 +394,8 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return add_to_physmap_batch(v, cmd, arg);
 	case XENMEM_remove_from_physmap:
 		return remove_from_physmap(v, arg);
+	case XENMEM_acquire_resource:
+		return acquire_resource(v, arg);
 	case XENMEM_increase_reservation:
 	case XENMEM_populate_physmap:
 		return reservation(v, cmd, XENMEM_populate_physmap, arg);
@@ -273,14 +404,7 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:
-		if (copy_from_guest(v, &domid, arg, sizeof(domid)))
-			return -XEN_EFAULT;
-		if ((ret = hypercall_target(v, domid)))
-			return ret;
-		if ((cmd & XENMEM_SUBOP_MASK) == XENMEM_maximum_gpfn)
-			return (int64_t)((d->ram_base + d->ram_size) >> PAGE_SHIFT) - 1;
-		return (int64_t)((cmd & XENMEM_SUBOP_MASK) == XENMEM_current_reservation ?
-				 d->ram_pages : d->max_pages);
+		return reservation_size(v, cmd, arg);
 	default:
 		return -XEN_ENOSYS;
 	}

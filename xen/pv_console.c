@@ -1,6 +1,6 @@
 /*
- * The PV console (hvc0) of each PV domain, served by Domus until a
- * privileged domain can: the ring page at GUEST_MAGIC_BASE, output drained
+ * The PV console (hvc0) of each PV domain, served by Domus when there is no
+ * Dom0 (xen/pv_domain.c): the ring page at GUEST_MAGIC_BASE, output drained
  * to the shared console when the guest signals its event channel, typed
  * input written to the ring and signalled back; notifications beyond a
  * rate are served later, not dropped.  Also console_io, the
@@ -169,6 +169,8 @@ bool pv_console_receive(struct domain *d, char c)
 
 	if (d->hardware)
 		return dom0_receive(d, c);
+	if (!d->pv->console_ring_pa)
+		return false;	/* its console is Dom0's (xenconsoled) */
 	r = ring(d);
 	uint32_t cons = __atomic_load_n(&r->in_cons, __ATOMIC_ACQUIRE);
 	uint32_t prod = __atomic_load_n(&r->in_prod, __ATOMIC_RELAXED);

@@ -1,9 +1,10 @@
 /*
  * Setting up and tearing down a domain's Xen PV interface: its shared_info
  * page, its PV console ring (magic page 0 at GUEST_MAGIC_BASE) and event
- * channel, and the HVM parameters that tell the guest about them.  There is
- * no xenstore yet: the store parameters stay 0, which Linux reads as "no
- * xenbus".
+ * channel, its xenstore port, and the HVM parameters that tell the guest
+ * about them.  Without a Dom0, Domus serves the console and there is no
+ * xenstore (the store parameters stay 0: Linux reads "no xenbus"); beside
+ * a Dom0 both are Dom0's, as for a domain Xen's toolstack builds.
  */
 #include <xen/pv.h>
 #include <domus/domain.h>
@@ -29,12 +30,91 @@ static void scrub_free(uint64_t pa)
 	free_pages(pa, 1);
 }
 
+/* The console Domus serves: a page of its own in the magic slot, a port it answers. */
+static const char *console_for_domus(struct domain *d)
+{
+	struct xen_pv *pv = d->pv;
+	int port;
+
+	pv->console_ring_pa = zeroed_page();
+	if (!pv->console_ring_pa ||
+	    !p2m_arch_set_page(d, GUEST_MAGIC_BASE, pv->console_ring_pa, P2M_SPECIAL, NULL))
+		return "out of memory for the PV interface";
+	port = evtchn_alloc_for_domus(d);
+	if (!port)
+		return "no event channel for the console";
+	pv->console_port = (uint32_t)port;
+	return NULL;
+}
+
+/*
+ * The console Dom0's xenconsoled serves, as the toolstack gives a guest it
+ * builds: a page of the guest's own RAM in the magic slot (Dom0 maps it
+ * like any), a port left unbound for Dom0.  Domus keeps no pointer to it.
+ */
+static const char *console_for_dom0(struct domain *d, domid_t dom0)
+{
+	uint64_t pa = zeroed_page();
+	int port;
+
+	if (!pa)
+		return "out of memory for the PV interface";
+	page_assign(pa, 1, d);
+	if (!p2m_arch_set_page(d, GUEST_MAGIC_BASE, pa, P2M_RAM, NULL)) {
+		page_put(pa);
+		return "out of memory for the PV interface";
+	}
+	d->ram_pages++;
+	d->max_pages++;
+	port = evtchn_alloc_unbound_for(d, dom0);
+	if (!port)
+		return "no event channel for the console";
+	d->pv->console_port = (uint32_t)port;
+	return NULL;
+}
+
+/*
+ * As Xen 4.17 sets up a xen,enhanced dom0less domain beside a Dom0: a port
+ * for xenstore left unbound for Dom0, and the store page "to come" (~0),
+ * which Dom0's init-dom0less populates, announces and introduces to
+ * xenstored; the guest (Linux's late xenbus init) waits for that.
+ */
+static const char *store_for_dom0(struct domain *d, domid_t dom0)
+{
+	int port = evtchn_alloc_unbound_for(d, dom0);
+
+	if (!port)
+		return "no event channel for xenstore";
+	d->pv->params[HVM_PARAM_STORE_EVTCHN] = (uint64_t)port;
+	d->pv->params[HVM_PARAM_STORE_PFN] = ~0ull;
+	return NULL;
+}
+
+/* A DomU's console and store: Dom0's if there is one, else Domus's console and no store. */
+static const char *console_and_store(struct domain *d)
+{
+	struct domain *dom0 = domain_get_hardware();
+	const char *err;
+	domid_t id;
+
+	if (!dom0)
+		err = console_for_domus(d);
+	else {
+		id = (domid_t)dom0->id;
+		domain_put(dom0);
+		err = console_for_dom0(d, id);
+		err = err ? err : store_for_dom0(d, id);
+	}
+	d->pv->params[HVM_PARAM_CONSOLE_PFN] = GUEST_MAGIC_BASE >> PAGE_SHIFT;
+	d->pv->params[HVM_PARAM_CONSOLE_EVTCHN] = d->pv->console_port;
+	return err;
+}
+
 const char *pv_domain_init(struct domain *d)
 {
 	size_t size = ALIGN_UP(sizeof(struct xen_pv), PAGE_SIZE);
 	uint64_t pa = alloc_pages(size / PAGE_SIZE, 1);
 	struct xen_pv *pv;
-	int port;
 
 	if (!pa)
 		return "out of memory for the PV interface";
@@ -48,19 +128,7 @@ const char *pv_domain_init(struct domain *d)
 	       sizeof(((struct shared_info *)0)->evtchn_mask));
 	pv->params[HVM_PARAM_CALLBACK_IRQ] = evtchn_arch_callback_via();
 	/* Dom0's console is console_io (hvc0 on Xen's console), not a ring. */
-	if (d->hardware)
-		return NULL;
-	pv->console_ring_pa = zeroed_page();
-	if (!pv->console_ring_pa ||
-	    !p2m_arch_set_page(d, GUEST_MAGIC_BASE, pv->console_ring_pa, P2M_SPECIAL, NULL))
-		return "out of memory for the PV interface";
-	port = evtchn_alloc_for_domus(d);
-	if (!port)
-		return "no event channel for the console";
-	pv->console_port = (uint32_t)port;
-	pv->params[HVM_PARAM_CONSOLE_PFN] = GUEST_MAGIC_BASE >> PAGE_SHIFT;
-	pv->params[HVM_PARAM_CONSOLE_EVTCHN] = pv->console_port;
-	return NULL;
+	return d->hardware ? NULL : console_and_store(d);
 }
 
 bool pv_page_pinned(const struct domain *d, uint64_t gfn)
@@ -99,7 +167,7 @@ void pv_domain_free(struct domain *d)
 	if (!pv)
 		return;
 	for (unsigned i = 0; i < pv->gnt_frames; i++)
-		scrub_free(pv->gnt_frame_pa[i]);
+		page_put(pv->gnt_frame_pa[i]);	/* freed now, or when the toolstack unmaps it */
 	free_pages(va_to_pa(pv), ALIGN_UP(sizeof(*pv), PAGE_SIZE) / PAGE_SIZE);
 	d->pv = NULL;
 }

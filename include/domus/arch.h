@@ -10,7 +10,7 @@
  *                       core embeds in its domain, vcpu and pcpu
  *   asm/guest_abi.h  the guest physical map of Xen's ABI for this
  *                       architecture: GUEST_RAM0_BASE, GUEST_GNTTAB_BASE/SIZE,
- *                       GUEST_MAGIC_BASE, GUEST_PADDR_BITS
+ *                       GUEST_MAGIC_BASE/SIZE, GUEST_PADDR_BITS
  *
  * In the other direction, a port calls the core's entry points: domus_main()
  * on the boot CPU, sched_run() on every CPU, and per exit

@@ -50,6 +50,7 @@ struct domain {
 	uint64_t free_at_destroy;	/* free pages when its destruction began */
 	uint64_t build_ticks;		/* time its rebuild (and the destruction before) took */
 	char name[16];
+	uint8_t handle[16];		/* the toolstack's UUID for it (setdomainhandle) */
 	volatile bool alive;
 	enum domain_state state;
 	bool shut_down;			/* stopped by domain_shutdown() (not killed) */
@@ -112,6 +113,8 @@ struct vcpu *domain_vcpu_by_hwid(struct domain *d, uint64_t hwid);
 bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size);
 struct domain *domain_next_alive(struct domain *after);
 struct domain *domain_by_id(unsigned id);
+/* The hardware domain (Dom0), held as domain_get() holds; NULL if there is none. */
+struct domain *domain_get_hardware(void);
 /*
  * Another domain, kept from being destroyed until domain_put(): what a
  * hypercall or a CPU that works on a domain other than its own takes.  NULL

@@ -25,6 +25,7 @@
 #define XEN_DOMCTL_getvcpuinfo             14
 #define XEN_DOMCTL_max_vcpus               15
 #define XEN_DOMCTL_scheduler_op            16
+#define XEN_DOMCTL_setdomainhandle         17
 #define XEN_DOMCTL_getvcpuaffinity         25
 #define XEN_DOMCTL_set_address_size        35
 #define XEN_DOMCTL_assign_device           37
@@ -86,6 +87,16 @@ struct xen_domctl_getdomaininfo {
 	struct xen_arch_domainconfig arch_config;
 };
 
+/* XEN_DOMCTL_max_mem */
+struct xen_domctl_max_mem {
+	uint64_t max_memkb;
+};
+
+/* XEN_DOMCTL_setdomainhandle */
+struct xen_domctl_setdomainhandle {
+	uint8_t handle[16];		/* xen_domain_handle_t: the toolstack's UUID */
+};
+
 /* XEN_DOMCTL_getvcpuinfo */
 struct xen_domctl_getvcpuinfo {
 	uint32_t vcpu;
@@ -144,6 +155,8 @@ struct xen_domctl {
 	uint16_t pad[3];
 	union {
 		struct xen_domctl_getdomaininfo getdomaininfo;
+		struct xen_domctl_max_mem max_mem;
+		struct xen_domctl_setdomainhandle setdomainhandle;
 		struct xen_domctl_getvcpuinfo getvcpuinfo;
 		struct xen_domctl_vcpuaffinity vcpuaffinity;
 		struct xen_domctl_scheduler_op scheduler_op;

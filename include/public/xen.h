@@ -85,6 +85,23 @@ struct xen_compile_info {
 #define XENMAPSPACE_grant_table     1
 #define XENMAPSPACE_gmfn_foreign    4	/* another domain's page: the toolstack's mappings */
 #define XENMEM_add_to_physmap_batch 23	/* Linux's add_to_physmap_range */
+#define XENMEM_acquire_resource     28
+
+/* XENMEM_acquire_resource: frames of another domain's resource, for the toolstack. */
+#define XENMEM_resource_ioreq_server 0
+#define XENMEM_resource_grant_table  1
+#define XENMEM_resource_vmtrace_buf  2
+#define XENMEM_resource_grant_table_id_shared 0
+#define XENMEM_resource_grant_table_id_status 1
+struct xen_mem_acquire_resource {
+	domid_t domid;
+	uint16_t type;
+	uint32_t id;
+	uint32_t nr_frames;		/* 0 with a NULL frame_list: how many there are (OUT) */
+	uint32_t pad;
+	uint64_t frame;			/* the first one */
+	uint64_t frame_list;		/* guest handle: a translated caller's gfns to map them at */
+};
 
 /* XENMEM_add_to_physmap_batch: size pages of `space`, idxs[i] mapped at gpfns[i]. */
 struct xen_add_to_physmap_batch {
@@ -389,6 +406,8 @@ struct xencons_interface {
 _Static_assert(sizeof(struct vcpu_info) == 48, "vcpu_info is 48 bytes on Arm");
 _Static_assert(sizeof(struct shared_info) == 1088, "shared_info layout");
 _Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap layout");
+_Static_assert(sizeof(struct xen_mem_acquire_resource) == 32 &&
+	       offsetof(struct xen_mem_acquire_resource, frame) == 16, "acquire_resource layout");
 _Static_assert(sizeof(struct xen_add_to_physmap_batch) == 32 &&
 	       offsetof(struct xen_add_to_physmap_batch, idxs) == 8, "add_to_physmap_batch layout");
 _Static_assert(sizeof(struct xen_remove_from_physmap) == 16, "remove_from_physmap layout");

@@ -13,6 +13,12 @@ struct vcpu;
  * (a DomU may not act on others).
  */
 int64_t hypercall_target(const struct vcpu *v, domid_t domid);
+/*
+ * The domain a toolstack-capable call names, held (domain_put()): the
+ * caller's own, or any for a caller privileged over it (Xen's dummy XSM:
+ * the control domain).  NULL and *err = -ESRCH or -EPERM otherwise.
+ */
+struct domain *hypercall_domain(const struct vcpu *v, domid_t domid, int64_t *err);
 
 /* The longest any hypercall, or a continued part of one, kept its CPU (microseconds). */
 uint64_t hypercall_longest_us(void);

@@ -95,6 +95,8 @@ bool pv_page_pinned(const struct domain *d, uint64_t gfn);
 void evtchn_set_pending(struct domain *d, uint32_t port);
 void evtchn_raise_virq(struct vcpu *v, uint32_t virq);
 int evtchn_alloc_for_domus(struct domain *d);
+/* A port of d's left unbound for domain `remote` to bind (as the toolstack's alloc_unbound); 0 if none is free. */
+int evtchn_alloc_unbound_for(struct domain *d, domid_t remote);
 void evtchn_close_all(struct domain *d);
 
 /* The PV console Domus serves: the guest notified its port; deferred notifications served. */

@@ -5,8 +5,10 @@
  * the peer, is -EPERM; a domain that does not exist (no Dom0 here) may be
  * -ESRCH first (Xen looks it up before asking XSM); a wrong interface version is
  * -EACCES; xsm_op is -ENOSYS.  Then 20000 calls with random contents: none
- * may succeed.  The peer's heartbeat (its own PASS) shows nothing happened
- * to it: no pause, no destruction, no change of its scheduling.
+ * may succeed.  The memory and parameter operations only the toolstack may
+ * make on another domain (what init-dom0less and xl do through privcmd) are
+ * -EPERM on the peer too.  The peer's heartbeat (its own PASS) shows nothing
+ * happened to it: no pause, no destruction, no change of its scheduling.
  */
 #include "guest.h"
 
@@ -35,6 +37,59 @@ static s64 call(u64 nr, u32 cmd, u32 version, u32 domain)
 	op[1] = version;
 	op[2] = domain;
 	return HYPERCALL1(nr, op);
+}
+
+#define PEER                   2
+#define HYP_memory_op          12
+#define HYP_hvm_op             34
+#define XENMEM_acquire_resource 28
+#define HVMOP_set_param        0
+#define HVM_PARAM_STORE_PFN    1
+#define MAGIC_GFN              (0x39000000UL >> 12)
+
+struct acquire { u16 domid, type; u32 id, nr_frames, pad; u64 frame, frame_list; };
+
+static u64 frames[4] __attribute__((aligned(64)));
+static struct acquire acq __attribute__((aligned(64)));
+static struct xen_hvm_param prm __attribute__((aligned(64)));
+static u64 one_gfn __attribute__((aligned(64)));
+static u16 peer_id __attribute__((aligned(64))) = PEER;
+static struct xen_memory_reservation res __attribute__((aligned(64)));
+
+static s64 reservation(u64 cmd, u16 domid, u64 gfn)
+{
+	one_gfn = gfn;
+	res = (struct xen_memory_reservation){ .extent_start = (u64)&one_gfn, .nr_extents = 1,
+					       .domid = domid };
+	return HYPERCALL2(HYP_memory_op, cmd, &res);
+}
+
+/* What the toolstack does to another domain's memory and set-up: not a DomU. */
+static void foreign_memory_ops(void)
+{
+	u64 ram = 0x40000000UL >> 12;
+
+	CHECK(reservation(XENMEM_populate_physmap, PEER, MAGIC_GFN + 1) == -XEN_EPERM,
+	      "populate of the peer's store page");
+	CHECK(reservation(XENMEM_populate_physmap, PEER, ram) == -XEN_EPERM, "populate for the peer");
+	CHECK(reservation(XENMEM_decrease_reservation, PEER, ram + 5) == -XEN_EPERM,
+	      "decrease of the peer's RAM");
+	CHECK(reservation(XENMEM_populate_physmap, DOMID_SELF, MAGIC_GFN + 1) == 0,
+	      "populate of its own magic page");
+	CHECK(HYPERCALL2(HYP_memory_op, XENMEM_current_reservation, &peer_id) == -XEN_EPERM,
+	      "the peer's reservation");
+	acq = (struct acquire){ .domid = PEER, .type = 1, .nr_frames = 1, .frame_list = (u64)frames };
+	frames[0] = 0x50000;
+	CHECK(HYPERCALL2(HYP_memory_op, XENMEM_acquire_resource, &acq) == -XEN_EPERM,
+	      "acquire_resource of the peer's grant table");
+	acq = (struct acquire){ .domid = PEER, .type = 1 };
+	CHECK(HYPERCALL2(HYP_memory_op, XENMEM_acquire_resource, &acq) == -XEN_EPERM,
+	      "acquire_resource's size query");
+	prm = (struct xen_hvm_param){ .domid = PEER, .index = HVM_PARAM_STORE_PFN, .value = 0x41000 };
+	CHECK(HYPERCALL2(HYP_hvm_op, HVMOP_set_param, &prm) == -XEN_EPERM, "set the peer's store page");
+	CHECK(HYPERCALL2(HYP_hvm_op, HVMOP_get_param, &prm) == -XEN_EPERM, "read the peer's params");
+	prm.domid = DOMID_SELF;
+	CHECK(HYPERCALL2(HYP_hvm_op, HVMOP_set_param, &prm) == -XEN_EPERM, "set its own store page");
 }
 
 static bool refused(s64 r)
@@ -77,4 +132,5 @@ void test_main(void)
 			info("%s %u: %ld", nr == HYP_sysctl ? "sysctl" : "domctl", op[0], r);
 	}
 	CHECK(!accepted, "%u of 20000 random calls were not refused", accepted);
+	foreign_memory_ops();
 }

@@ -158,7 +158,7 @@ TEST(getdomaininfo_reports_a_running_domu)
 	CHECK_EQ(info->domain, d->id);
 	/* Up, not blocked, not on a CPU; no shutdown code yet: bits 16-31 all ones. */
 	CHECK_EQ(info->flags, 0xffff0000 | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap);
-	CHECK_EQ(info->tot_pages, FAKE_PV_RAM_PAGES);
+	CHECK_EQ(info->tot_pages, FAKE_PV_RAM_PAGES + 1);	/* and its console page, Dom0's */
 	CHECK_EQ(info->max_pages, d->max_pages);
 	CHECK_EQ(info->outstanding_pages + info->shr_pages + info->paged_pages, 0);
 	CHECK_EQ(info->shared_info_frame, d->pv->shared_info_pa >> PAGE_SHIFT);
@@ -415,4 +415,32 @@ TEST(xsm_op_is_enosys_for_everyone)
 	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_xsm_op, arg_gva(d, 0), 0, 0), -XEN_ENOSYS);
 	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_xsm_op, arg_gva(dom0, 0), 0, 0), -XEN_ENOSYS);
 	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_xsm_op, 0, 0, 0), -XEN_ENOSYS);
+}
+
+TEST(max_mem_sets_the_limit_and_setdomainhandle_the_uuid_getdomaininfo_reports)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *d = fake_pv_domain(1);
+	static const uint8_t uuid[16] = { 0xde, 0xad, 0xbe, 0xef, [15] = 0x42 };
+	struct xen_domctl op = op_for(XEN_DOMCTL_max_mem, (domid_t)d->id);
+
+	op.u.max_mem.max_memkb = 8192 + 4;
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), 0);
+	CHECK_EQ(d->max_pages, 2049);
+	/* Below what it holds: allowed, as on Xen; it only cannot grow. */
+	op.u.max_mem.max_memkb = 4;
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), 0);
+	CHECK_EQ(d->max_pages, 1);
+	CHECK(d->ram_pages > d->max_pages);
+	op = op_for(XEN_DOMCTL_setdomainhandle, (domid_t)d->id);
+	memcpy(op.u.setdomainhandle.handle, uuid, sizeof(uuid));
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), 0);
+	CHECK_EQ(getdomaininfo(dom0->vcpu[0], (domid_t)d->id, &op), 0);
+	CHECK(!memcmp(op.u.getdomaininfo.handle, uuid, sizeof(uuid)));
+	CHECK_EQ(op.u.getdomaininfo.max_pages, 1);
+	/* Not for a DomU, on itself either. */
+	op = op_for(XEN_DOMCTL_max_mem, (domid_t)d->id);
+	op.u.max_mem.max_memkb = 1 << 30;
+	CHECK_EQ(domctl(d->vcpu[0], &op), -XEN_EPERM);
+	CHECK_EQ(d->max_pages, 1);
+	check_no_refs();
 }

@@ -228,3 +228,99 @@ TEST(a_long_foreign_batch_goes_on_in_continuations)
 	CHECK_EQ(fake_p2m_type(dom0, (OUTSIDE + 59) << PAGE_SHIFT), P2M_FOREIGN_MAP);
 	CHECK_EQ(page_refs(va_to_pa(guest_ptr(u, idx[59] << PAGE_SHIFT))), 1 + 8);
 }
+
+TEST(the_toolstack_populates_a_guests_magic_page_and_maps_it)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *u = fake_pv_domain(1), *v = fake_pv_domain(1);
+	uint64_t store = (GUEST_MAGIC_BASE >> PAGE_SHIFT) + 1, at = OUTSIDE, pa;
+	int32_t err;
+
+	/* Neither the guest itself nor another DomU may put a page there. */
+	CHECK_EQ(guest_reservation(u, XENMEM_populate_physmap, &store, 1, DOMID_SELF), 0);
+	CHECK_EQ(guest_reservation(v, XENMEM_populate_physmap, &store, 1, u->id), -XEN_EPERM);
+	CHECK(guest_ptr(u, store << PAGE_SHIFT) == NULL);
+	/* Dom0 (init-dom0less's alloc_xs_page) may: a page of the guest's RAM, counted. */
+	/* (Beside Dom0 its console page is its own RAM too: FAKE_PV_RAM_PAGES + 1 so far.) */
+	CHECK_EQ(guest_reservation(dom0, XENMEM_populate_physmap, &store, 1, u->id), 1);
+	CHECK_EQ(u->ram_pages, FAKE_PV_RAM_PAGES + 2);
+	CHECK_EQ(fake_p2m_type(u, store << PAGE_SHIFT), P2M_RAM);
+	pa = va_to_pa(guest_ptr(u, store << PAGE_SHIFT));
+	CHECK(page_owned_by(pa, u));
+	CHECK_EQ(query(dom0, XENMEM_current_reservation, u->id), FAKE_PV_RAM_PAGES + 2);
+	/* ... and maps it to fill it in, as any page of the guest's RAM. */
+	CHECK_EQ(map_batch(dom0, (domid_t)u->id, &store, &at, 1, &err), 0);
+	CHECK_EQ(err, 0);
+	CHECK_EQ(page_refs(pa), 2);
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), 0);
+	CHECK_EQ(page_refs(pa), 1);
+	/* Only the magic range: not the grant window, not past RAM. */
+	at = GUEST_GNTTAB_BASE >> PAGE_SHIFT;
+	CHECK_EQ(guest_reservation(dom0, XENMEM_populate_physmap, &at, 1, u->id), 0);
+	at = (GUEST_MAGIC_BASE + GUEST_MAGIC_SIZE) >> PAGE_SHIFT;
+	CHECK_EQ(guest_reservation(dom0, XENMEM_populate_physmap, &at, 1, u->id), 0);
+	CHECK_EQ(u->refs, 0);
+}
+
+static int64_t acquire(struct domain *d, domid_t from, uint16_t type, uint32_t id, uint64_t frame,
+		       uint32_t nr, const uint64_t *gfns, struct xen_mem_acquire_resource *out)
+{
+	struct xen_mem_acquire_resource *r = arg_ptr(d, BATCH_AT);
+	uint64_t *list = arg_ptr(d, 2048);
+	int64_t ret;
+
+	for (uint32_t i = 0; gfns && i < nr; i++)
+		list[i] = gfns[i];
+	*r = (struct xen_mem_acquire_resource){ .domid = from, .type = type, .id = id,
+						.nr_frames = nr, .frame = frame,
+						.frame_list = gfns ? arg_gva(d, 2048) : 0 };
+	ret = hypercall(d->vcpu[0], __HYPERVISOR_memory_op, XENMEM_acquire_resource,
+			arg_gva(d, BATCH_AT), 0);
+	if (out)
+		*out = *r;
+	return ret;
+}
+
+TEST(acquire_resource_maps_a_guests_grant_frames_for_the_toolstack)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *u = fake_pv_domain(1);
+	uint64_t at[] = { OUTSIDE, OUTSIDE + 1 }, pa0, pa1;
+	struct xen_mem_acquire_resource r;
+	struct grant_entry_v1 *seen;
+
+	/* How many frames there may be (Linux's privcmd asks first). */
+	CHECK_EQ(acquire(dom0, (domid_t)u->id, XENMEM_resource_grant_table, 0, 0, 0, NULL, &r), 0);
+	CHECK_EQ(r.nr_frames, GNT_MAX_FRAMES);
+	CHECK_EQ(acquire(dom0, (domid_t)u->id, XENMEM_resource_grant_table, 0, 0, 2, at, NULL), 0);
+	pa0 = gnttab_frame(u, 0);
+	pa1 = gnttab_frame(u, 1);
+	CHECK(guest_ptr(dom0, OUTSIDE << PAGE_SHIFT) == pa_to_va(pa0));
+	CHECK(guest_ptr(dom0, (OUTSIDE + 1) << PAGE_SHIFT) == pa_to_va(pa1));
+	CHECK_EQ(fake_p2m_type(dom0, OUTSIDE << PAGE_SHIFT), P2M_FOREIGN_MAP);
+	CHECK_EQ(page_refs(pa0), 2);
+	/* What the toolstack writes there is the guest's grant table (xc_dom_gnttab_seed). */
+	seen = guest_ptr(dom0, OUTSIDE << PAGE_SHIFT);
+	seen[1] = (struct grant_entry_v1){ GTF_permit_access, (domid_t)dom0->id, 0x39001 };
+	CHECK_EQ(((struct grant_entry_v1 *)pa_to_va(pa0))[1].frame, 0x39001);
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), 0);
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE + 1), 0);
+	CHECK_EQ(page_refs(pa0), 1);
+	CHECK_EQ(page_refs(pa1), 1);
+	/* Xen's errors: no ioreq servers nor trace buffers, v1 has no status frames. */
+	CHECK_EQ(acquire(dom0, (domid_t)u->id, XENMEM_resource_ioreq_server, 0, 0, 1, at, NULL),
+		 -XEN_EINVAL);
+	CHECK_EQ(acquire(dom0, (domid_t)u->id, 9, 0, 0, 1, at, NULL), -XEN_EOPNOTSUPP);
+	CHECK_EQ(acquire(dom0, (domid_t)u->id, XENMEM_resource_grant_table, 1, 0, 1, at, NULL),
+		 -XEN_EINVAL);
+	CHECK_EQ(acquire(dom0, (domid_t)u->id, XENMEM_resource_grant_table, 0, GNT_MAX_FRAMES - 1,
+			 2, at, NULL), -XEN_EINVAL);
+	CHECK_EQ(acquire(dom0, (domid_t)u->id, XENMEM_resource_grant_table, 0, 0, 1, NULL, NULL),
+		 -XEN_EINVAL);	/* a size query names no frames */
+	/* Another domain's only, and only for the toolstack. */
+	CHECK_EQ(acquire(dom0, DOMID_SELF, XENMEM_resource_grant_table, 0, 0, 1, at, NULL),
+		 -XEN_EPERM);
+	CHECK_EQ(acquire(u, (domid_t)dom0->id, XENMEM_resource_grant_table, 0, 0, 1, at, NULL),
+		 -XEN_EPERM);
+	CHECK_EQ(acquire(dom0, 9, XENMEM_resource_grant_table, 0, 0, 1, at, NULL), -XEN_ESRCH);
+	CHECK(guest_ptr(u, OUTSIDE << PAGE_SHIFT) == NULL);
+	CHECK_EQ(u->refs, 0);
+}

@@ -1,8 +1,10 @@
 /*
- * xenctl: a Dom0 user-space probe of Domus's toolstack interface, through
+ * xenctl: Dom0's small probe of Domus's toolstack interface, through
  * Linux's privcmd driver as libxenctrl reaches it (IOCTL_PRIVCMD_HYPERCALL,
  * with pointers into this process's memory).  Built static for arm64 and put
- * in the Dom0 test initramfs (tests/system/test_dom0.py).
+ * in Dom0's initramfs: its init reads the boot-time DomUs' console
+ * parameters with it (what Xen 4.17's init-dom0less does not publish), and
+ * the tests probe Domus with it (tests/system/test_dom0.py).
  *
  *   xenctl physinfo        sysctl physinfo: CPUs, memory, capabilities
  *   xenctl list            sysctl getdomaininfolist: one line per domain
@@ -12,6 +14,7 @@
  *                          XENMEM_add_to_physmap_range, gmfn_foreign) and
  *                          prints the text at its start; unmapping it is
  *                          XENMEM_remove_from_physmap
+ *   xenctl param DOMID IDX HVMOP_get_param: the domain's HVM parameter IDX
  *
  * Errors print "error: <call>: <errno name> (<n>)" and exit 1.
  */
@@ -25,8 +28,10 @@
 #include <unistd.h>
 #include <public/sysctl.h>
 
+#define HYPERVISOR_hvm_op 34
 #define HYPERVISOR_sysctl 35
 #define HYPERVISOR_domctl 36
+
 
 /* Linux's include/uapi/xen/privcmd.h */
 struct privcmd_hypercall {
@@ -59,9 +64,9 @@ static void *locked(size_t size)
 	return p;
 }
 
-static long hypercall(const char *what, uint64_t op, void *arg)
+static long hypercall2(const char *what, uint64_t op, uint64_t a0, uint64_t a1)
 {
-	struct privcmd_hypercall h = { op, { (uint64_t)(uintptr_t)arg } };
+	struct privcmd_hypercall h = { op, { a0, a1 } };
 	long r = ioctl(privcmd, IOCTL_PRIVCMD_HYPERCALL, &h);
 
 	if (r < 0) {
@@ -69,6 +74,11 @@ static long hypercall(const char *what, uint64_t op, void *arg)
 		exit(1);
 	}
 	return r;
+}
+
+static long hypercall(const char *what, uint64_t op, void *arg)
+{
+	return hypercall2(what, op, (uint64_t)(uintptr_t)arg, 0);
 }
 
 static struct xen_sysctl *sysctl(uint32_t cmd)
@@ -159,6 +169,17 @@ static int peek(const char *dom, const char *gfn)
 	return munmap(page, 4096) ? 1 : 0;
 }
 
+static int param(const char *dom, const char *index)
+{
+	struct xen_hvm_param *p = locked(4096);
+
+	p->domid = (domid_t)strtoul(dom, NULL, 0);
+	p->index = (uint32_t)strtoul(index, NULL, 0);
+	hypercall2("hvm_op get_param", HYPERVISOR_hvm_op, HVMOP_get_param, (uint64_t)(uintptr_t)p);
+	printf("%lu\n", (unsigned long)p->value);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	privcmd = open("/dev/xen/privcmd", O_RDWR);
@@ -176,6 +197,9 @@ int main(int argc, char **argv)
 		return dmesg();
 	if (argc == 4 && !strcmp(argv[1], "peek"))
 		return peek(argv[2], argv[3]);
-	fprintf(stderr, "usage: xenctl physinfo | list | info DOMID | dmesg | peek DOMID GFN\n");
+	if (argc == 4 && !strcmp(argv[1], "param"))
+		return param(argv[2], argv[3]);
+	fprintf(stderr, "usage: xenctl physinfo | list | info DOMID | dmesg | peek DOMID GFN | "
+		"param DOMID IDX\n");
 	return 2;
 }
