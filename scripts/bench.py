@@ -330,11 +330,24 @@ def check_no_panic(r, log_path):
                                                     os.path.relpath(log_path, REPO))
 
 
-def boot_once(variant, argv, timeout, log_path):
-    """Boot to the shell prompt; then poweroff (or, for Xen, kill)."""
+def measured(variant, argv, timeout, log_path, steps):
+    """One QEMU run: steps(run, r) fills r in; an expectation that fails is
+    r["error"]; QEMU is killed in the end, and a Domus panic fails the run."""
     r = {"variant": variant, "ok": False}
     run = Run(argv, timeout, log_path)
     try:
+        steps(run, r)
+    except RuntimeError as e:
+        r["error"] = str(e)
+    finally:
+        run.kill()
+        check_no_panic(r, log_path)
+    return r
+
+
+def boot_once(variant, argv, timeout, log_path):
+    """Boot to the shell prompt; then poweroff (or, for Xen, kill)."""
+    def steps(run, r):
         r["linux_start_s"] = run.expect(LINUX_START, "the kernel's first line")
         r["init_done_s"] = run.expect(INIT_DONE, "'init done'")
         r["banner_s"] = run.expect(BANNER, "the shell banner")
@@ -343,7 +356,7 @@ def boot_once(variant, argv, timeout, log_path):
             r["shell_s"] = r["banner_s"]
             r["other_load"] = run.measure_other_load()
             r["ok"] = True
-            return r
+            return
         r["prompt_s"] = r["shell_s"] = run.expect(PROMPT, "the shell prompt")
         r["other_load"] = run.measure_other_load()
         r["ok"] = True
@@ -366,36 +379,22 @@ def boot_once(variant, argv, timeout, log_path):
             r["poweroff_note"] = "QEMU still running 90 s after 'poweroff': killed"
         elif status != 0:
             r["poweroff_note"] = "QEMU exited with status %s" % status
-    except RuntimeError as e:
-        r["error"] = str(e)
-    finally:
-        run.kill()
-        check_no_panic(r, log_path)
-    return r
+    return measured(variant, argv, timeout, log_path, steps)
 
 
 def dom0_once(variant, argv, timeout, log_path):
     """Dom0 from QEMU start until its xenstored and xenconsoled run (dom0/rc.local)."""
-    r = {"variant": variant, "ok": False}
-    run = Run(argv, timeout, log_path)
-    try:
+    def steps(run, r):
         r["linux_start_s"] = run.expect(LINUX_START, "the kernel's first line")
         r["ready_s"] = run.expect(DOM0_READY, "Dom0's Xen services started")
         r["other_load"] = run.measure_other_load()
         r["ok"] = True
-    except RuntimeError as e:
-        r["error"] = str(e)
-    finally:
-        run.kill()
-        check_no_panic(r, log_path)
-    return r
+    return measured(variant, argv, timeout, log_path, steps)
 
 
 def cpu_once(variant, argv, timeout, log_path):
     """Run bench_cpu; read its counter delta and the host-side loop time."""
-    r = {"variant": variant, "ok": False}
-    run = Run(argv, timeout, log_path)
-    try:
+    def steps(run, r):
         t_start = run.expect([CPU_START, ANY_VERDICT], "'bench: cpu_loop start'", limit=90)
         if run.index == 1:
             raise RuntimeError("the guest ended without starting the loop")
@@ -412,12 +411,7 @@ def cpu_once(variant, argv, timeout, log_path):
             r["exit_s"], r["exit_status"] = t, status
             if t is None:
                 r["exit_note"] = "QEMU did not exit after SYSTEM_OFF: killed"
-    except RuntimeError as e:
-        r["error"] = str(e)
-    finally:
-        run.kill()
-        check_no_panic(r, log_path)
-    return r
+    return measured(variant, argv, timeout, log_path, steps)
 
 
 # ---------------------------------------------------------------- Xen

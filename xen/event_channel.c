@@ -80,28 +80,29 @@ static uint32_t alloc_port(struct xen_pv *pv)
 	return 0;
 }
 
-int evtchn_alloc_for_domus(struct domain *d)
+/* A new unbound port of d's for `remote`, or for Domus itself; 0 if none is free. */
+static uint32_t alloc_unbound_port(struct domain *d, domid_t remote, bool to_domus)
 {
 	uint32_t port;
 
 	spin_lock(&evtchn_lock);
 	port = alloc_port(d->pv);
-	if (port)
-		d->pv->ports[port].to_domus = true;
+	if (port) {
+		d->pv->ports[port].remote_dom = remote;
+		d->pv->ports[port].to_domus = to_domus;
+	}
 	spin_unlock(&evtchn_lock);
-	return (int)port;
+	return port;
+}
+
+int evtchn_alloc_for_domus(struct domain *d)
+{
+	return (int)alloc_unbound_port(d, 0, true);
 }
 
 int evtchn_alloc_unbound_for(struct domain *d, domid_t remote)
 {
-	uint32_t port;
-
-	spin_lock(&evtchn_lock);
-	port = alloc_port(d->pv);
-	if (port)
-		d->pv->ports[port].remote_dom = remote;
-	spin_unlock(&evtchn_lock);
-	return (int)port;
+	return (int)alloc_unbound_port(d, remote, false);
 }
 
 static struct evtchn *valid_port(struct domain *d, uint32_t port)
@@ -122,11 +123,7 @@ static int64_t alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *a)
 
 	if (resolve(d, a->dom) != d->id)
 		return -XEN_EPERM;	/* only privileged domains allocate for others */
-	spin_lock(&evtchn_lock);
-	port = alloc_port(d->pv);
-	if (port)
-		d->pv->ports[port].remote_dom = resolve(d, a->remote_dom);
-	spin_unlock(&evtchn_lock);
+	port = alloc_unbound_port(d, resolve(d, a->remote_dom), false);
 	if (!port)
 		return -XEN_ENOSPC;
 	a->port = port;

@@ -9,8 +9,8 @@
 #include <xen/hypercall.h>
 #include <public/errno.h>
 
-/* 0 if the caller may read the parameter, else Xen's errno. */
-static int64_t may_get(const struct domain *d, const struct vcpu *v, uint32_t index)
+/* A guest's set-up, which it may read: callback, store and console. */
+static bool set_up(uint32_t index)
 {
 	switch (index) {
 	case HVM_PARAM_CALLBACK_IRQ:
@@ -18,28 +18,28 @@ static int64_t may_get(const struct domain *d, const struct vcpu *v, uint32_t in
 	case HVM_PARAM_STORE_EVTCHN:
 	case HVM_PARAM_CONSOLE_PFN:
 	case HVM_PARAM_CONSOLE_EVTCHN:
-		return 0;
-	case HVM_PARAM_MONITOR_RING_PFN:
-		return d == v->dom ? -XEN_EPERM : 0;
+		return true;
 	default:
-		return -XEN_EINVAL;
+		return false;
 	}
+}
+
+/* 0 if the caller may read the parameter, else Xen's errno. */
+static int64_t may_get(const struct domain *d, const struct vcpu *v, uint32_t index)
+{
+	if (set_up(index))
+		return 0;
+	if (index == HVM_PARAM_MONITOR_RING_PFN)
+		return d == v->dom ? -XEN_EPERM : 0;
+	return -XEN_EINVAL;
 }
 
 /* 0 if the caller may set it: the toolstack's parameters, never by the domain itself. */
 static int64_t may_set(const struct domain *d, const struct vcpu *v, uint32_t index)
 {
-	switch (index) {
-	case HVM_PARAM_CALLBACK_IRQ:
-	case HVM_PARAM_STORE_PFN:
-	case HVM_PARAM_STORE_EVTCHN:
-	case HVM_PARAM_CONSOLE_PFN:
-	case HVM_PARAM_CONSOLE_EVTCHN:
-	case HVM_PARAM_MONITOR_RING_PFN:
-		return d == v->dom ? -XEN_EPERM : 0;
-	default:
+	if (!set_up(index) && index != HVM_PARAM_MONITOR_RING_PFN)
 		return -XEN_EINVAL;
-	}
+	return d == v->dom ? -XEN_EPERM : 0;
 }
 
 /* A domain without the PV interface has every parameter zero, and keeps none. */

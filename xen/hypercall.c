@@ -36,11 +36,14 @@ static uint64_t longest;	/* ticks: the longest any call (or continued part) kept
 	X(event_channel_op, do_event_channel_op, 2) \
 	X(hvm_op, do_hvm_op, 2)                   \
 	X(sysctl, do_sysctl, 1)                   \
-	X(domctl, do_domctl, 1)
+	X(domctl, do_domctl, 1)                   \
+	X(platform_op, do_platform_op, 1)         \
+	X(hypfs_op, do_hypfs_op, 5)
 
 #define ARGS_1 a[0]
 #define ARGS_2 ARGS_1, a[1]
 #define ARGS_3 ARGS_2, a[2]
+#define ARGS_5 ARGS_3, a[3], a[4]
 
 typedef int64_t (*hypercall_stub)(struct vcpu *v, const uint64_t *a);
 

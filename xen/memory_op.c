@@ -171,7 +171,8 @@ static int64_t acquire_grant_frames(struct vcpu *v, struct domain *d,
 		r->nr_frames = (uint32_t)max;
 		return copy_to_guest(v, arg, r, sizeof(*r)) ? -XEN_EFAULT : 0;
 	}
-	if (!r->nr_frames || r->frame + r->nr_frames > max || !gnttab_frame(d, r->frame + r->nr_frames - 1))
+	if (!r->nr_frames || r->frame + r->nr_frames > max ||
+	    !gnttab_frame(d, r->frame + r->nr_frames - 1))
 		return -XEN_EINVAL;
 	for (uint32_t i = 0; i < r->nr_frames; i++) {
 		uint64_t gfn, pa = gnttab_frame(d, r->frame + i);

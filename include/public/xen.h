@@ -13,6 +13,7 @@
 #define XEN_VERSION_MINOR          17
 
 /* Hypercall numbers (x16). */
+#define __HYPERVISOR_platform_op       7
 #define __HYPERVISOR_memory_op         12
 #define __HYPERVISOR_multicall         13
 #define __HYPERVISOR_xen_version       17
@@ -27,6 +28,7 @@
 #define __HYPERVISOR_hvm_op            34
 #define __HYPERVISOR_sysctl            35
 #define __HYPERVISOR_domctl            36
+#define __HYPERVISOR_hypfs_op          42
 #define NR_HYPERCALLS                  64
 #define HYPERCALL_MAX_ARGS             6	/* also a multicall entry's */
 
@@ -421,5 +423,31 @@ _Static_assert(sizeof(struct gnttab_query_size) == 16, "gnttab_query_size layout
 _Static_assert(sizeof(struct xen_hvm_param) == 16, "xen_hvm_param layout");
 _Static_assert(sizeof(struct vcpu_runstate_info) == 48, "vcpu_runstate_info layout");
 _Static_assert(sizeof(struct sched_poll) == 24, "sched_poll layout");
+
+/* platform_op: Xen 4.17 on Arm has XENPF_settime64 alone. */
+#define XENPF_INTERFACE_VERSION 0x03000001
+#define XENPF_settime64         62
+struct xenpf_settime64 {
+	uint64_t secs;
+	uint32_t nsecs;
+	uint32_t mbz;
+	uint64_t system_time;
+};
+struct xen_platform_op {
+	uint32_t cmd;
+	uint32_t interface_version;	/* XENPF_INTERFACE_VERSION */
+	union {
+		struct xenpf_settime64 settime64;
+		uint8_t pad[128];
+	} u;
+};
+_Static_assert(sizeof(struct xen_platform_op) == 136, "xen_platform_op layout");
+
+/* hypfs_op(cmd, path, path length, buffer, buffer size) */
+#define XEN_HYPFS_VERSION             1
+#define XEN_HYPFS_MAX_PATHLEN         1024
+#define XEN_HYPFS_OP_get_version      0
+#define XEN_HYPFS_OP_read             1
+#define XEN_HYPFS_OP_write_contents   2
 
 #endif

@@ -126,9 +126,12 @@ int64_t do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t c
 int64_t do_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg);
 int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf);
 int64_t do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type);
-/* The toolstack's (xen/sysctl.c, xen/domctl.c, xen/xsm.c). */
+/* The toolstack's (xen/sysctl.c, domctl.c, xsm.c, platform_op.c, hypfs.c). */
 int64_t do_sysctl(struct vcpu *v, uint64_t arg);
 int64_t do_domctl(struct vcpu *v, uint64_t arg);
 int64_t do_xsm_op(struct vcpu *v, uint64_t op);
+int64_t do_platform_op(struct vcpu *v, uint64_t arg);
+int64_t do_hypfs_op(struct vcpu *v, uint64_t cmd, uint64_t path, uint64_t len, uint64_t buf,
+		    uint64_t size);
 
 #endif

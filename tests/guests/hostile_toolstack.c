@@ -12,6 +12,8 @@
  */
 #include "guest.h"
 
+#define HYP_platform_op 7
+#define HYP_hypfs_op 42
 #define HYP_xsm_op  27
 #define HYP_sysctl  35
 #define HYP_domctl  36
@@ -90,6 +92,12 @@ static void foreign_memory_ops(void)
 	CHECK(HYPERCALL2(HYP_hvm_op, HVMOP_get_param, &prm) == -XEN_EPERM, "read the peer's params");
 	prm.domid = DOMID_SELF;
 	CHECK(HYPERCALL2(HYP_hvm_op, HVMOP_set_param, &prm) == -XEN_EPERM, "set its own store page");
+	/* The machine's clock (XENPF_settime64 at XENPF_INTERFACE_VERSION) and hypfs. */
+	memset(op, 0, sizeof(op));
+	op[0] = 62;
+	op[1] = 0x03000001;
+	CHECK(HYPERCALL1(HYP_platform_op, op) == -XEN_EPERM, "platform_op settime64");
+	CHECK(HYPERCALL1(HYP_hypfs_op, 0) == -XEN_EPERM, "hypfs_op get_version");
 }
 
 static bool refused(s64 r)

@@ -315,49 +315,60 @@ def test_xl_list_uptime_and_sched_credit_show_the_domains(dom0):
     assert status == 0 and out == "1", out
 
 
-def test_a_pv_domu_beside_dom0_is_introduced_to_xenstore(dom0):
-    """init-dom0less (Debian's, run by Dom0's init) populates the PV DomU's
-    store page, sets HVM_PARAM_STORE_PFN, names it and introduces it to
-    oxenstored, which notifies the port Domus left unbound for Dom0; the
-    guest (sys_xenstore) then reads and writes xenstore over its ring."""
-    assert "Init dom0less domain: 2" in dom0.text(), dom0.tail()
-    introduced = re.compile(r"\(d2\) info: xenstore: domid 2, name dom0less-2")
-    if not introduced.search(dom0.text()):
-        dom0.expect(introduced, 120, what="the DomU reading xenstore")
-    status, out = dom0.shell("xl list")
-    assert re.search(r"(?m)^dom0less-2\s+2\s+64\s+1\s+[rb-]{6}\s+[\d.]+$", out), out
-    if "wrote data/hello" not in dom0.text():
-        dom0.expect(re.compile(r"xenstore: wrote data/hello"), 60, what="the DomU's write")
-    status, out = dom0.shell("xenstore-read /local/domain/2/data/hello")
+def expect_once(session, text, timeout, what):
+    """Wait for text unless it was already printed (a shell() may have read past it)."""
+    if text not in session.text():
+        session.expect(re.compile(re.escape(text)), timeout, what=what)
+
+
+def xenstore_round_trip(session, domid, xenstored):
+    """init-dom0less (Debian's, run by Dom0's init) populated the PV DomU's
+    store page, set HVM_PARAM_STORE_PFN, named it and introduced it to
+    xenstored, which notified the port Domus left unbound for Dom0; the guest
+    (sys_xenstore) then reads and writes xenstore over its ring."""
+    assert "domus-dom0: xen services started (%s)" % xenstored in session.text(), session.tail()
+    assert "Init dom0less domain: %d" % domid in session.text(), session.tail()
+    expect_once(session, "(d%d) info: xenstore: domid %d, name dom0less-%d" % (domid, domid, domid),
+                120, "the DomU reading xenstore")
+    status, out = session.shell("xl list")
+    assert re.search(r"(?m)^dom0less-%d\s+%d\s+64\s+1\s+[rb-]{6}\s+[\d.]+$" % (domid, domid),
+                     out), out
+    expect_once(session, "xenstore: wrote data/hello", 60, "the DomU's write")
+    status, out = session.shell("xenstore-read /local/domain/%d/data/hello" % domid)
     assert status == 0 and out == "from-domU", out
-    status, out = dom0.shell("xenstore-write /local/domain/2/data/reply from-dom0")
+    status, out = session.shell("xenstore-write /local/domain/%d/data/reply from-dom0" % domid)
     assert status == 0, out
-    dom0.expect(re.compile(r"\(d2\) info: xenstore: data/reply = from-dom0"), 60,
-                what="the DomU reading Dom0's reply")
+    expect_once(session, "(d%d) info: xenstore: data/reply = from-dom0" % domid, 60,
+                "the DomU reading Dom0's reply")
 
 
-def test_xl_console_reaches_a_pv_domu_beside_dom0(dom0):
+def xl_console(session, domid):
     """Beside a Dom0 a PV DomU's console is Dom0's: its ring a page of its
     RAM, its port unbound for Dom0; dom0/rc.local writes the console nodes
     from its HVM parameters, xenconsoled serves it, `xl console` attaches and
     Ctrl-] detaches; what is typed reaches the guest."""
-    if "console: ticking" not in dom0.text():
-        dom0.expect(re.compile(r"\(d2\) info: console: ticking"), 60, what="the DomU's console")
-    status, out = dom0.shell("xenstore-read /local/domain/2/console/tty")
+    expect_once(session, "(d%d) info: console: ticking" % domid, 60, "the DomU's console")
+    status, out = session.shell("xenstore-read /local/domain/%d/console/tty" % domid)
     assert status == 0 and out.startswith("/dev/pts/"), out
-    assert "(d2) console: tick" not in dom0.text()      # not on Domus's console
-    dom0.child.sendline("xl console dom0less-2")
-    dom0.expect(re.compile(r"console: tick \d+, type q to end"), 30,
-                what="the DomU's ticks through xl console")
-    dom0.child.send("q")
-    dom0.expect(re.compile(r"\(d2\) info: console: got the 'q'"), 30,
-                what="the key typed in xl console reaching the DomU")
-    dom0.child.send("\x1d")                             # Ctrl-]: detach
-    status, out = dom0.shell("echo detached", timeout=30)
+    assert "(d%d) console: tick" % domid not in session.text()   # not on Domus's console
+    session.child.sendline("xl console dom0less-%d" % domid)
+    session.expect(re.compile(r"console: tick \d+, type q to end"), 30,
+                   what="the DomU's ticks through xl console")
+    session.child.send("q")
+    expect_once(session, "(d%d) info: console: got the 'q'" % domid, 30,
+                "the key typed in xl console reaching the DomU")
+    session.child.send("\x1d")                             # Ctrl-]: detach
+    status, out = session.shell("echo detached", timeout=30)
     assert status == 0 and out == "detached", out
-    if "(d2) domus-test: sys_xenstore: PASS" not in dom0.text():
-        dom0.expect(re.compile(r"\(d2\) domus-test: sys_xenstore: PASS"), 60,
-                    what="the DomU's PASS")
+    expect_once(session, "(d%d) domus-test: sys_xenstore: PASS" % domid, 60, "the DomU's PASS")
+
+
+def test_a_pv_domu_beside_dom0_is_introduced_to_xenstore(dom0):
+    xenstore_round_trip(dom0, 2, "oxenstored")
+
+
+def test_xl_console_reaches_a_pv_domu_beside_dom0(dom0):
+    xl_console(dom0, 2)
 
 
 def test_z_dom0_poweroff_halts_the_machine(dom0):
@@ -366,3 +377,26 @@ def test_z_dom0_poweroff_halts_the_machine(dom0):
     dom0.expect(re.compile(r"\(domus\) \[\s*\d+\.\d+\] Hardware Dom0 halted: halting machine"),
                 120, what="Domus halting the machine after Dom0's poweroff")
     assert dom0.wait_exit(60) == 0
+
+
+@pytest.fixture(scope="module")
+def dom0_c(cache_files, dom0_initramfs, request):
+    """Dom0 with the C xenstored (xenstored=c in its bootargs) and a PV DomU."""
+    from conftest import Session, build_guests, guest_bin
+    build_guests("sys_xenstore")
+    s = Session(["--dom0", DOM0 + " xenstored=c", "--xen-bootargs", XEN_BOOTARGS, "--smp", "2",
+                 "--mem", "2048M",
+                 "--domain", "kernel=%s,memory=64,cpus=1,pv=1" % guest_bin("sys_xenstore")],
+                "dom0-c-xenstored", timeout=LINUX_BOOT, qemu_timeout=LINUX_BOOT + 300)
+    request.addfinalizer(s.kill)
+    s.expect(PROMPT, LINUX_BOOT, what="Dom0's shell prompt on hvc0")
+    return s
+
+
+def test_the_c_xenstored_serves_dom0_and_a_domu_too(dom0_c):
+    """Debian's other xenstored, the C one, as Xen's xencommons can start it."""
+    status, out = dom0_c.shell("xenstore-read /tool/xenstored/domid 2>/dev/null; "
+                               "ps -o args | grep -c '^/usr/lib/xen-4.17/bin/xenstored '")
+    assert out.split("\n")[-1] == "1", out
+    xenstore_round_trip(dom0_c, 1, "xenstored")
+    xl_console(dom0_c, 1)

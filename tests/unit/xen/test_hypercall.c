@@ -248,3 +248,57 @@ TEST(the_command_line_and_build_id_are_for_the_control_domain_only)
 	CHECK(!memcmp(id, fake_build_id, 20));
 	CHECK_EQ(hypercall(v, __HYPERVISOR_xen_version, XENVER_build_id, 0, 0), -XEN_EPERM);
 }
+
+TEST(platform_op_is_the_control_domains_with_xens_checks_in_order)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *d = fake_pv_domain(1);
+	struct xen_platform_op *op0 = arg_ptr(dom0, 0), *op = arg_ptr(d, 0);
+
+	*op0 = (struct xen_platform_op){ .cmd = XENPF_settime64,
+					 .interface_version = XENPF_INTERFACE_VERSION };
+	op0->u.settime64.secs = 1796223488;
+	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_platform_op, arg_gva(dom0, 0), 0, 0), 0);
+	op0->u.settime64.mbz = 1;
+	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_platform_op, arg_gva(dom0, 0), 0, 0),
+		 -XEN_EINVAL);
+	op0->cmd = 17;		/* settime32: x86 only */
+	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_platform_op, arg_gva(dom0, 0), 0, 0),
+		 -XEN_ENOSYS);
+	/* A DomU: the version first, then the privilege. */
+	*op = (struct xen_platform_op){ .cmd = XENPF_settime64,
+					 .interface_version = XENPF_INTERFACE_VERSION - 1 };
+	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_platform_op, arg_gva(d, 0), 0, 0), -XEN_EACCES);
+	op->interface_version = XENPF_INTERFACE_VERSION;
+	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_platform_op, arg_gva(d, 0), 0, 0), -XEN_EPERM);
+	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_platform_op, d->ram_base + d->ram_size, 0, 0),
+		 -XEN_EFAULT);
+}
+
+static int64_t hypfs(struct vcpu *v, uint64_t cmd, uint64_t path, uint64_t len)
+{
+	v->arch.regs[7] = __HYPERVISOR_hypfs_op;
+	v->arch.regs[0] = cmd;
+	v->arch.regs[1] = path;
+	v->arch.regs[2] = len;
+	v->arch.regs[3] = v->arch.regs[4] = 0;
+	hypercall_dispatch(v);
+	return v->arch.ret;
+}
+
+TEST(hypfs_is_the_control_domains_and_checks_the_path)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *d = fake_pv_domain(1);
+	struct vcpu *v = dom0->vcpu[0];
+	char *path = arg_ptr(dom0, 0);
+
+	CHECK_EQ(hypfs(d->vcpu[0], XEN_HYPFS_OP_get_version, 0, 0), -XEN_EPERM);
+	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_get_version, 0, 0), XEN_HYPFS_VERSION);
+	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_get_version, arg_gva(dom0, 0), 0), -XEN_EINVAL);
+	memcpy(path, "/buildinfo", 11);
+	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_read, arg_gva(dom0, 0), 11), -XEN_ENOENT);
+	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_read, arg_gva(dom0, 0), 10), -XEN_EINVAL);	/* no NUL */
+	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_read, arg_gva(dom0, 0), XEN_HYPFS_MAX_PATHLEN + 1),
+		 -XEN_EINVAL);
+	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_read, dom0->ram_base + dom0->ram_size, 11), -XEN_EFAULT);
+	CHECK_EQ(hypfs(d->vcpu[0], XEN_HYPFS_OP_read, arg_gva(d, 0), 11), -XEN_EPERM);
+}
