@@ -126,6 +126,27 @@ static void set_error(struct boot_domain *bd, const char *msg)
 		snprintf(bd->error, sizeof(bd->error), "%s", msg);
 }
 
+/* A command line: one NUL-ended string that fits, or the domain's error, naming the property. */
+static void copy_bootargs(const void *fdt, int node, const char *name, struct boot_domain *bd)
+{
+	char msg[96];
+	int len;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+
+	if (!s)
+		return;
+	if (len <= 0 || s[len - 1] || strnlen(s, (size_t)len) != (size_t)len - 1)
+		snprintf(msg, sizeof(msg), "%s is not one NUL-ended string", name);
+	else if ((size_t)len > sizeof(bd->bootargs))
+		snprintf(msg, sizeof(msg), "%s is longer than %u bytes", name,
+			 (unsigned)sizeof(bd->bootargs) - 1);
+	else {
+		memcpy(bd->bootargs, s, (size_t)len);
+		return;
+	}
+	set_error(bd, msg);
+}
+
 static void parse_module(const void *fdt, int node, struct boot_domain *bd, unsigned index)
 {
 	struct boot_module m;
@@ -146,7 +167,7 @@ static void parse_module(const void *fdt, int node, struct boot_domain *bd, unsi
 	}
 	if (kernel) {
 		bd->kernel = m;
-		boot_dt_copy_string(fdt, node, "bootargs", bd->bootargs, sizeof(bd->bootargs));
+		copy_bootargs(fdt, node, "bootargs", bd);
 	} else if (ramdisk) {
 		bd->ramdisk = m;
 	}
@@ -231,7 +252,7 @@ static void parse_domain(const void *fdt, int node, struct boot_domain *bd)
 	bd->vpl011 = fdt_getprop(fdt, node, "vpl011", NULL) != NULL;
 	bd->xen_enhanced = fdt_getprop(fdt, node, "xen,enhanced", NULL) != NULL;
 	parse_scheduling(fdt, node, bd);
-	boot_dt_copy_string(fdt, node, "bootargs", bd->bootargs, sizeof(bd->bootargs));
+	copy_bootargs(fdt, node, "bootargs", bd);
 	fdt_for_each_subnode(sub, fdt, node) {
 		if (is_module(fdt, sub))
 			parse_module(fdt, sub, bd, index++);
@@ -263,8 +284,8 @@ static void parse_dom0(const void *fdt, int chosen, struct boot_info *bi)
 	snprintf(bd->name, sizeof(bd->name), "Domain-0");
 	default_scheduling(bd);
 	if (!bd->bootargs[0] && fdt_getprop(fdt, chosen, "xen,xen-bootargs", NULL))
-		boot_dt_copy_string(fdt, chosen, "bootargs", bd->bootargs, sizeof(bd->bootargs));
-	boot_dt_copy_string(fdt, chosen, "xen,dom0-bootargs", bd->bootargs, sizeof(bd->bootargs));
+		copy_bootargs(fdt, chosen, "bootargs", bd);
+	copy_bootargs(fdt, chosen, "xen,dom0-bootargs", bd);
 	if (!bd->kernel.size)
 		set_error(bd, "no kernel module (compatible \"multiboot,kernel\")");
 }

@@ -217,12 +217,20 @@ fetch_modules() {
             | sed -n 's/^ *\(linux-image-[^ ]*\).*/\1/p' | head -n1)" || true
     download "$kpkg" || { FETCH_ERR="apt-get download $kpkg:arm64 failed"; return 1; }
     FETCH_DEBS="$meta $DEB"
-    rm -rf "$tmp"; mkdir -p "$tmp"
+    rm -rf "$tmp" "$tmp.x"; mkdir -p "$tmp" "$tmp.x"
+    say "extracting $(echo $MODULES | wc -w) modules from $(basename "$DEB")"
+    local patterns=()
+    for m in $MODULES; do patterns+=("lib/modules/*/$m.ko"); done
+    # One pass over the package: it is large, and compressed.
+    dpkg-deb --fsys-tarfile "$DEB" 2>/dev/null \
+        | tar -x -C "$tmp.x" --wildcards --no-anchored "${patterns[@]}" 2>/dev/null || true
     for m in $MODULES; do
-        say "extracting $m.ko from $(basename "$DEB")"
-        extract_member "$DEB" "lib/modules/*/$m.ko" "$tmp/$m.ko" \
-            || { rm -rf "$tmp"; FETCH_ERR="$(basename "$DEB") has no $m.ko"; return 1; }
+        local f
+        f="$(find "$tmp.x" -name "$m.ko" -print -quit)"
+        [ -s "$f" ] || { rm -rf "$tmp" "$tmp.x"; FETCH_ERR="$(basename "$DEB") has no $m.ko"; return 1; }
+        mv "$f" "$tmp/$m.ko"
     done
+    rm -rf "$tmp.x"
     rm -rf "$CACHE/modules"
     mv "$tmp" "$CACHE/modules"
 }

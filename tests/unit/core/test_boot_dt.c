@@ -427,3 +427,36 @@ TEST(not_a_device_tree)
 	CHECK(parse(junk) != NULL);
 }
 
+
+/* A malformed command line stops that domain with a message naming the property. */
+static const char *dom0_with_bootargs(const char *bytes, size_t len)
+{
+	dt_begin(2, 2);
+	dt_board(2);
+	dt_node("chosen");
+	dt_cells("#address-cells", 1, 1);
+	dt_cells("#size-cells", 1, 1);
+	dt_strs("xen,dom0-bootargs", bytes, len);
+	dt_module("module@50000000", KERNEL_COMPAT, sizeof(KERNEL_COMPAT), 0x50000000, 0x2000000,
+		  NULL);
+	dt_end_node();	/* chosen */
+	REQUIRE(parse(dt_end()) == NULL);
+	REQUIRE(bi.has_dom0);
+	return bi.dom0.error;
+}
+
+TEST(malformed_dom0_bootargs_are_reported)
+{
+	static char long_line[BOOTARGS_MAX + 8];
+
+	CHECK_STR(dom0_with_bootargs("console=hvc0", 12),
+		  "xen,dom0-bootargs is not one NUL-ended string");
+	CHECK_STR(dom0_with_bootargs("console=hvc0\0quiet", 19),
+		  "xen,dom0-bootargs is not one NUL-ended string");
+	CHECK_STR(dom0_with_bootargs("", 0), "xen,dom0-bootargs is not one NUL-ended string");
+	memset(long_line, 'x', sizeof(long_line) - 1);
+	CHECK(strstr(dom0_with_bootargs(long_line, sizeof(long_line)),
+		     "xen,dom0-bootargs is longer than") != NULL);
+	CHECK_STR(dom0_with_bootargs("console=hvc0", 13), "");
+	CHECK_STR(bi.dom0.bootargs, "console=hvc0");
+}
