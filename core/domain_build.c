@@ -22,7 +22,8 @@ const char *domain_check_config(const struct boot_domain *cfg)
 	if ((err = arch_domain_check(cfg)))
 		return err;
 	if (cfg->mem_kib * KiB / PAGE_SIZE > page_alloc_free_pages())
-		return "asks for more memory than is free";
+		return cfg->dom0 ? "dom0_mem= asks for more memory than is free" :
+				   "asks for more memory than is free";
 	return NULL;
 }
 

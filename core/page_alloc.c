@@ -153,6 +153,14 @@ bool page_index(uint64_t pa, uint64_t *index)
 	return true;
 }
 
+bool page_alloc_overlaps(uint64_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < nr_banks; i++)
+		if (ranges_overlap(base, size, banks[i].base, banks[i].pages * PAGE_SIZE))
+			return true;
+	return false;
+}
+
 bool page_is_free(uint64_t pa)
 {
 	struct bank *b = bank_of(pa);

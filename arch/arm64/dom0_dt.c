@@ -213,7 +213,7 @@ static unsigned intx(const void *fdt, int node, struct dom0_device *out, unsigne
 		if (pac < 0 || len < step * 4)
 			break;
 		if (fdt32_to_cpu(m[head + 1 + pac]) == 0)
-			out[n++] = (struct dom0_device){ 0, 0, 32 + fdt32_to_cpu(m[head + 2 + pac]) };
+			out[n++] = (struct dom0_device){ .spi = 32 + fdt32_to_cpu(m[head + 2 + pac]) };
 		m += step;
 		len -= step * 4;
 	}
@@ -230,6 +230,7 @@ unsigned dom0_dt_devices(const void *fdt, struct dom0_device *out, unsigned max)
 	fdt_for_each_subnode(node, fdt, 0) {
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 		const fdt32_t *irq;
+		unsigned first = n;
 		int len;
 
 		if (compatible(fdt, node, not_devices) || (type && !strcmp(type, "memory")))
@@ -242,7 +243,9 @@ unsigned dom0_dt_devices(const void *fdt, struct dom0_device *out, unsigned max)
 		irq = fdt_getprop(fdt, node, "interrupts", &len);
 		for (; irq && len >= 12 && n < max; irq += 3, len -= 12)
 			if (fdt32_to_cpu(irq[0]) == 0)
-				out[n++] = (struct dom0_device){ 0, 0, 32 + fdt32_to_cpu(irq[1]) };
+				out[n++] = (struct dom0_device){ .spi = 32 + fdt32_to_cpu(irq[1]) };
+		while (first < n)
+			out[first++].node = node;
 	}
 	return n;
 }

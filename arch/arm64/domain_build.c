@@ -123,10 +123,15 @@ static void pass_through(struct domain *d, const void *fdt)
 	unsigned n = dom0_dt_devices(fdt, devs, ARRAY_SIZE(devs));
 
 	for (unsigned i = 0; i < n; i++) {
+		const char *name = fdt_get_name(fdt, devs[i].node, NULL);
 		uint64_t base = ALIGN_DOWN(devs[i].base, PAGE_SIZE);
 		uint64_t end = ALIGN_UP(devs[i].base + devs[i].size, PAGE_SIZE);
 
-		if (devs[i].size && !p2m_arch_map_mmio(d, base, base, end - base))
+		/* A tree that says a device sits in RAM (Domus's, other domains') is wrong. */
+		if (devs[i].size && (end <= base || page_alloc_overlaps(base, end - base)))
+			pr_err("Dom0: %s: registers %lx+%lx %s: not passed through\n", name ? name : "?",
+			       devs[i].base, devs[i].size, end <= base ? "wrap around" : "are RAM");
+		else if (devs[i].size && !p2m_arch_map_mmio(d, base, base, end - base))
 			pr_warn("Dom0: device registers at %lx not mapped\n", devs[i].base);
 		if (devs[i].spi && !passthrough_spi(d, devs[i].spi))
 			pr_warn("Dom0: interrupt %u not passed through\n", devs[i].spi);

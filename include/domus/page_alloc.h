@@ -17,6 +17,8 @@ uint64_t alloc_pages(uint64_t nr, uint64_t align_pages);
 void free_pages(uint64_t pa, uint64_t nr);
 bool page_is_free(uint64_t pa);
 /* The page's number among all the allocator's pages (0 .. total - 1); false if not RAM. */
+/* Whether [base, base + size) touches RAM the allocator manages (Domus's image included). */
+bool page_alloc_overlaps(uint64_t base, uint64_t size);
 bool page_index(uint64_t pa, uint64_t *index);
 uint64_t page_alloc_free_pages(void);
 uint64_t page_alloc_total_pages(void);

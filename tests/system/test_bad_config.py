@@ -189,3 +189,50 @@ def test_bad_domain_does_not_stop_a_good_one(domus, guest_bin, tmp_path):
     if PASS_LINE not in [ln.strip() for ln in text.split("\n")]:
         s.fail("domU2 did not print %r" % PASS_LINE)
     assert status == 0, "QEMU exited with status %s, not 0 (power off)" % status
+
+
+# -------------------------------------------------------------- Dom0
+
+DOM0_ARGS = ["--xen-bootargs", "console=dtuart dtuart=/pl011@9000000 dom0_mem=64M"]
+
+
+def test_dom0_kernel_that_is_not_an_image(domus, tmp_path):
+    bad = tmp_path / "garbage.img"
+    bad.write_bytes(bytes(4096))
+    status, lines, _, s = run_to_exit(domus, "--dom0", "kernel=%s" % bad, *DOM0_ARGS)
+    require_line(s, lines, '(domus) Domain-0 (d0) not started: not an arm64 Image '
+                 '(no "ARM\\x64" magic at offset 56)')
+    assert status == 0, "QEMU exited with status %s, not 0" % status
+
+
+def test_dom0_mem_larger_than_free_ram(domus, guest_bin):
+    status, lines, _, s = run_to_exit(domus, "--dom0", "kernel=%s" % guest_bin, "--xen-bootargs",
+                                      "console=dtuart dtuart=/pl011@9000000 dom0_mem=3G")
+    require_line(s, lines, "(domus) Domain-0 (d0) not started: dom0_mem= asks for more memory "
+                 "than is free")
+    assert status == 0, "QEMU exited with status %s, not 0" % status
+
+
+def test_a_device_the_host_tree_puts_in_ram_is_not_given_to_dom0(domus, guest_bin, tmp_path):
+    """A host tree that says a device's registers are RAM (Domus's own, other
+    domains') is wrong: that device is not passed through, with a message
+    naming it, and Dom0 still starts (a micro-guest: it has no console as
+    Dom0, so the run is stopped once Dom0 is up)."""
+    argv = ["--dom0", "kernel=%s" % guest_bin] + DOM0_ARGS
+    args = domus_run.parse_args(argv)
+    text, _ = domus_run.host_dts(args, domus_run.domains_from_args(args))
+    bogus = ('\tbogus@48000000 {\n\t\tcompatible = "test,bogus";\n'
+             '\t\treg = <0x00 0x48000000 0x00 0x1000>;\n\t};\n')
+    text = text[:text.index("\tchosen {")] + bogus + text[text.index("\tchosen {"):]
+    dts, dtb = tmp_path / "host.dts", tmp_path / "host.dtb"
+    dts.write_text(text)
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(dtb), str(dts)],
+                   check=True, timeout=60)
+    s = domus(*argv, "--host-dtb", str(dtb), timeout=EXIT_TIMEOUT,
+              qemu_timeout=EXIT_TIMEOUT + 30)
+    s.expect(re.compile(r"\(domus\) Domain-0 \(d0\): 2 vCPU\(s\), 64 MiB"), EXIT_TIMEOUT,
+             what="Dom0 starting")
+    lines = [ln.strip() for ln in clean(s.text()).split("\n")]
+    require_line(s, lines, "(domus) Dom0: bogus@48000000: registers 48000000+1000 are RAM: "
+                 "not passed through")
+    s.kill()

@@ -124,8 +124,15 @@ TEST(dom0_gets_the_registers_and_spis_of_its_devices_only)
 	REQUIRE(dom0_dt_build(dom0_buf, sizeof(dom0_buf), host_tree(), 0x9000000, &params) == 0);
 	n = dom0_dt_devices(dom0_buf, devs, ARRAY_SIZE(devs));
 	for (unsigned i = 0; i < n; i++) {
+		const char *name = fdt_get_name(dom0_buf, devs[i].node, NULL);
+
 		rtc |= devs[i].base == 0x9010000 && devs[i].size == 0x1000;
 		rtc_irq |= devs[i].spi == 32 + 2;
+		/* Each names the node that lists it (for the messages about it). */
+		if (devs[i].base == 0x9010000 || devs[i].spi == 32 + 2)
+			CHECK_STR(name, "pl031@9010000");
+		if (devs[i].base == 0x4010000000ull || devs[i].spi == 32 + 3)
+			CHECK_STR(name, "pcie@10000000");
 		virtio_irq |= devs[i].spi == 32 + 16;
 		ecam |= devs[i].base == 0x4010000000ull && devs[i].size == 0x10000000;
 		window |= devs[i].base == 0x10000000 && devs[i].size == 0x2eff0000;

@@ -297,3 +297,15 @@ TEST(never_hands_out_reserved_or_duplicate_pages)
 	for (unsigned i = 0; i < TOTAL_PAGES; i++)
 		CHECK(owned[i] != 0);
 }
+
+TEST(overlaps_tells_whether_a_range_touches_any_bank)
+{
+	two_banks();
+	CHECK(page_alloc_overlaps(BANK_A, PAGE_SIZE));
+	CHECK(page_alloc_overlaps(BANK_A - PAGE_SIZE, 2 * PAGE_SIZE));
+	CHECK(page_alloc_overlaps(BANK_B + BANK_B_SIZE - 1, 1));
+	CHECK(page_alloc_overlaps(0, 1ull << 40));		/* a window over everything */
+	CHECK(!page_alloc_overlaps(BANK_A - PAGE_SIZE, PAGE_SIZE));
+	CHECK(!page_alloc_overlaps(BANK_A + BANK_A_SIZE, BANK_B - BANK_A - BANK_A_SIZE));
+	CHECK(!page_alloc_overlaps(0x9000000, 0x1000));	/* a device */
+}

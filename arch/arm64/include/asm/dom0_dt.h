@@ -9,6 +9,7 @@
 struct dom0_device {
 	uint64_t base, size;
 	uint32_t spi;
+	int node;		/* the node that lists it, for messages */
 };
 
 /* The host tree rewritten into buf, without the UART at `uart`; 0 or a libfdt error. */
