@@ -5,6 +5,7 @@
 #include <domus/arch.h>
 #include <asm/gicv3_regs.h>
 #include <asm/vgic.h>
+#include <public/arch-arm64.h>
 #include <asm/passthrough.h>
 #include <domus/domain.h>
 #include <domus/sched.h>
@@ -42,6 +43,8 @@ void vgic_vcpu_init(struct vcpu *v)
 {
 	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
 		irq_init(&v->arch.vgic.priv[i], i);
+	v->arch.vgic.priv[GUEST_TIMER_VIRT_PPI].sampled = true;
+	v->arch.vgic.priv[GUEST_TIMER_PHYS_NS_PPI].sampled = true;
 	for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
 		v->arch.vgic.lr_irq[i] = NULL;
 	v->arch.vgic.lr_used = 0;
@@ -167,7 +170,7 @@ void vgic_set_hw(struct domain *d, uint32_t intid)
 	struct vgic_irq *irq = get_irq(d, NULL, intid);
 
 	if (irq && intid >= VGIC_NR_PRIVATE)
-		irq->hw = true;
+		irq->hw = irq->sampled = true;
 }
 
 void vgic_send_sgi(struct vcpu *src, uint64_t sgi1r)
@@ -299,11 +302,20 @@ bool vgic_lr_fill(struct vcpu *v, struct vgic_lr *lrs, unsigned nr)
 		/* From here on the list register carries any re-trigger. */
 		irq->pending |= irq->repend;
 		irq->repend = false;
+		/*
+		 * A sampled level the guest is handling (active) is not pending
+		 * again by its line: Domus learns the line only at exits, and the
+		 * guest's handler lowers it (disables its timer, serves its device)
+		 * before its EOI, which a stale pending bit would turn into a
+		 * second, spurious delivery.  Still up then, it is pending again at
+		 * the next entry.
+		 */
 		lrs[i] = (struct vgic_lr){
 			.valid = true,
 			.intid = irq->intid,
 			.priority = irq->priority,
-			.pending = vgic_irq_is_pending(irq),
+			.pending = irq->pending ||
+				   (!irq->edge && irq->line && !(irq->active && irq->sampled)),
 			.active = irq->active,
 		};
 	}

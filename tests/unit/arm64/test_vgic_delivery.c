@@ -403,6 +403,37 @@ TEST(ppi_injection_kicks_its_vcpu)
 	CHECK(!private_bit(v0, 1, GICD_ISPENDR, GUEST_TIMER_VIRT_PPI));
 }
 
+/*
+ * The timer's line is sampled at exits only: while the guest handles the
+ * tick (active), the line still up at the last exit does not make it
+ * pending again, or the guest's EOI would deliver a second, spurious tick
+ * after its handler disabled the timer.  Still up after the EOI: pending.
+ */
+TEST(timer_ppi_active_is_not_pending_again_by_its_sampled_line)
+{
+	struct domain *d = gic_domain(1);
+	struct vcpu *v = d->vcpu[0];
+	struct vgic_lr lrs[NR_LRS];
+
+	enable_private(d, 0, GUEST_TIMER_VIRT_PPI, 0xa0);
+	vgic_set_private_level(v, GUEST_TIMER_VIRT_PPI, true);
+	fill(v, lrs);
+	REQUIRE(lrs[0].valid && lrs[0].intid == GUEST_TIMER_VIRT_PPI && lrs[0].pending);
+	vgic_lr_sync(v, 0, false, true);	/* taken; an exit before the handler ends */
+	fill(v, lrs);
+	CHECK(lrs[0].valid && lrs[0].active && !lrs[0].pending);
+	vgic_lr_sync(v, 0, false, false);	/* EOI, but the line was still up */
+	fill(v, lrs);
+	CHECK(lrs[0].valid && lrs[0].pending && !lrs[0].active);
+	/* Sampled low (the handler disabled the timer): nothing left. */
+	vgic_lr_sync(v, 0, false, true);
+	vgic_set_private_level(v, GUEST_TIMER_VIRT_PPI, false);
+	vgic_lr_sync(v, 0, false, false);
+	fill(v, lrs);
+	CHECK(!lrs[0].valid || (!lrs[0].pending && !lrs[0].active));
+	CHECK(!arch_vcpu_irq_pending(v));
+}
+
 /* ICC_SGI1R_EL1 fields. */
 #define SGI1R(intid, aff1, targets) ((uint64_t)(intid) << 24 | (uint64_t)(aff1) << 16 | (targets))
 #define SGI1R_IRM     (1ull << 40)

@@ -27,6 +27,7 @@ struct vgic_irq {
 	bool line;		/* input level, for level-sensitive interrupts */
 	bool edge;
 	bool hw;		/* a host SPI passed through: its line is the device's */
+	bool sampled;		/* its line is known at exits only: a timer PPI, or hw */
 	int8_t lr;		/* list register holding it, or VGIC_NO_LR */
 	int8_t lr_vcpu;		/* vCPU whose list registers hold it */
 	uint64_t irouter;	/* SPIs only */
