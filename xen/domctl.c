@@ -69,6 +69,8 @@ void domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
 	info->flags = vcpu_flags(d, info) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
 		      (d->state == DOMAIN_DYING ? XEN_DOMINF_dying : 0) |
 		      (d->shut_down ? XEN_DOMINF_shutdown : 0) |
+		      (__atomic_load_n(&d->controller_pause_count, __ATOMIC_RELAXED) ?
+		       XEN_DOMINF_paused : 0) |
 		      d->shutdown_code << XEN_DOMINF_shutdownshift;
 	info->tot_pages = d->ram_pages;
 	info->max_pages = d->max_pages;
@@ -79,6 +81,41 @@ void domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
 	memcpy(info->handle, d->handle, sizeof(info->handle));
 	/* ssidref (dummy XSM), cpupool (the only one) and arch_config (Xen 4.17
 	 * fills it on x86 only) stay 0. */
+}
+
+/*
+ * The toolstack's pauses, counted as Xen counts them (at most 255); a
+ * paused domain's vCPUs leave their CPUs at once (their CPUs are kicked)
+ * and are not chosen again until the count is back at 0.
+ */
+static int64_t pause(struct domain *d, int delta)
+{
+	unsigned old = __atomic_load_n(&d->controller_pause_count, __ATOMIC_RELAXED), new;
+
+	do {
+		if (delta < 0 && !old)
+			return -XEN_EINVAL;
+		new = old + (unsigned)delta;
+		if (new > 255)
+			return -XEN_EOVERFLOW;
+	} while (!__atomic_compare_exchange_n(&d->controller_pause_count, &old, new, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		vcpu_kick(d->vcpu[i]);
+	return 0;
+}
+
+static int64_t pausedomain(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+	(void)op;
+	return d == v->dom ? -XEN_EINVAL : pause(d, 1);
+}
+
+static int64_t unpausedomain(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+	(void)v;
+	(void)op;
+	return pause(d, -1);
 }
 
 /* As Xen: no check against what it holds; above the new limit it only cannot grow. */
@@ -188,6 +225,8 @@ static const struct {
 	int64_t (*fn)(struct vcpu *v, struct domain *d, struct xen_domctl *op);
 	enum copyback copy;
 } domctls[] = {
+	[XEN_DOMCTL_pausedomain] = { pausedomain, COPY_NEVER },
+	[XEN_DOMCTL_unpausedomain] = { unpausedomain, COPY_NEVER },
 	[XEN_DOMCTL_getdomaininfo] = { getdomaininfo, COPY_ON_SUCCESS },
 	[XEN_DOMCTL_max_mem] = { max_mem, COPY_NEVER },
 	[XEN_DOMCTL_setdomainhandle] = { setdomainhandle, COPY_NEVER },

@@ -57,5 +57,6 @@ void sched_runq_remove(struct pcpu *c, struct vcpu *v)
 
 bool sched_runnable(const struct vcpu *v)
 {
-	return v->power == VCPU_ON && !v->blocked && v->dom->state == DOMAIN_RUNNING;
+	return v->power == VCPU_ON && !v->blocked && v->dom->state == DOMAIN_RUNNING &&
+	       !__atomic_load_n(&v->dom->controller_pause_count, __ATOMIC_RELAXED);
 }

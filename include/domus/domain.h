@@ -51,6 +51,7 @@ struct domain {
 	uint64_t build_ticks;		/* time its rebuild (and the destruction before) took */
 	char name[16];
 	uint8_t handle[16];		/* the toolstack's UUID for it (setdomainhandle) */
+	unsigned controller_pause_count;	/* the toolstack's pauses: it runs at 0 */
 	volatile bool alive;
 	enum domain_state state;
 	bool shut_down;			/* stopped by domain_shutdown() (not killed) */

@@ -367,6 +367,19 @@ def test_a_pv_domu_beside_dom0_is_introduced_to_xenstore(dom0):
     xenstore_round_trip(dom0, 2, "oxenstored")
 
 
+def test_xl_pause_and_unpause_a_domu(dom0):
+    """The state column follows (domctl pausedomain / unpausedomain)."""
+    state = r"(?m)^dom0less-2\s+2\s+64\s+1\s+(\S{6})\s"
+    status, out = dom0.shell("xl pause dom0less-2 && xl list dom0less-2")
+    m = re.search(state, out)
+    assert status == 0 and m and m.group(1)[2] == "p", out
+    status, out = dom0.shell("xl pause Domain-0 2>&1")         # not itself, as on Xen
+    assert "Pausing domain: Invalid argument" in out, out
+    status, out = dom0.shell("xl unpause dom0less-2 && xl list dom0less-2")
+    m = re.search(state, out)
+    assert status == 0 and m and m.group(1)[2] == "-", out
+
+
 def test_xl_console_reaches_a_pv_domu_beside_dom0(dom0):
     xl_console(dom0, 2)
 

@@ -444,3 +444,40 @@ TEST(max_mem_sets_the_limit_and_setdomainhandle_the_uuid_getdomaininfo_reports)
 	CHECK_EQ(d->max_pages, 1);
 	check_no_refs();
 }
+
+TEST(pausedomain_and_unpausedomain_count_as_xens_and_stop_the_vcpus)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *d = fake_pv_domain(2);
+	struct xen_domctl op = op_for(XEN_DOMCTL_pausedomain, (domid_t)d->id);
+
+	REQUIRE(sched_runnable(d->vcpu[0]));
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), 0);
+	CHECK(!sched_runnable(d->vcpu[0]) && !sched_runnable(d->vcpu[1]));
+	CHECK_EQ(getdomaininfo(dom0->vcpu[0], (domid_t)d->id, &op), 0);
+	CHECK(op.u.getdomaininfo.flags & XEN_DOMINF_paused);
+	/* Counted: two pauses want two unpauses. */
+	op = op_for(XEN_DOMCTL_pausedomain, (domid_t)d->id);
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), 0);
+	op = op_for(XEN_DOMCTL_unpausedomain, (domid_t)d->id);
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), 0);
+	CHECK(!sched_runnable(d->vcpu[0]));
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), 0);
+	CHECK(sched_runnable(d->vcpu[0]));
+	CHECK_EQ(getdomaininfo(dom0->vcpu[0], (domid_t)d->id, &op), 0);
+	CHECK(!(op.u.getdomaininfo.flags & XEN_DOMINF_paused));
+	/* Xen's errors: below 0, above 255, the caller itself, a DomU. */
+	op = op_for(XEN_DOMCTL_unpausedomain, (domid_t)d->id);
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), -XEN_EINVAL);
+	for (unsigned i = 0; i < 255; i++) {
+		op = op_for(XEN_DOMCTL_pausedomain, (domid_t)d->id);
+		REQUIRE(domctl(dom0->vcpu[0], &op) == 0);
+	}
+	op = op_for(XEN_DOMCTL_pausedomain, (domid_t)d->id);
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), -XEN_EOVERFLOW);
+	op = op_for(XEN_DOMCTL_pausedomain, (domid_t)dom0->id);
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), -XEN_EINVAL);
+	op = op_for(XEN_DOMCTL_unpausedomain, (domid_t)d->id);
+	CHECK_EQ(domctl(d->vcpu[0], &op), -XEN_EPERM);
+	CHECK_EQ(d->controller_pause_count, 255);
+	check_no_refs();
+}
