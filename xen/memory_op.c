@@ -286,32 +286,41 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 }
 
 
-/*
- * Gives gfn a fresh scrubbed page, within the domain's limit; true if it has
- * one now.  A direct-mapped domain gets back its own page of that address.
- */
-static bool populate_one(struct domain *d, uint64_t gfn)
+/* A direct-mapped domain's own page of that address (give_back() kept it); with the p2m lock. */
+static bool own_page_back(struct domain *d, uint64_t gfn)
 {
-	uint64_t ipa = gfn << PAGE_SHIFT, pa;
+	uint64_t ipa = gfn << PAGE_SHIFT;
+
+	return gfn_in_ram(d, gfn) && page_owned_by(ipa, d) &&
+	       p2m_arch_set_page(d, ipa, ipa, P2M_RAM, NULL);
+}
+
+/* A fresh scrubbed page of d's at gfn; with the p2m lock. */
+static bool fresh_page(struct domain *d, uint64_t gfn)
+{
+	uint64_t pa = alloc_pages(1, 1);
+
+	if (!pa)
+		return false;
+	arch_zero_pages(pa, PAGE_SIZE);
+	page_assign(pa, 1, d);
+	if (p2m_arch_set_page(d, gfn << PAGE_SHIFT, pa, P2M_RAM, NULL))
+		return true;
+	page_put(pa);
+	return false;
+}
+
+bool memory_populate(struct domain *d, uint64_t gfn)
+{
+	uint64_t pa;
 	bool ok = true;
 
 	spin_lock(&d->p2m_lock);
-	if (!p2m_arch_lookup(d, ipa, &pa, NULL) && d->direct_map) {
-		ok = d->ram_pages < d->max_pages && gfn_in_ram(d, gfn) && page_owned_by(ipa, d) &&
-		     p2m_arch_set_page(d, ipa, ipa, P2M_RAM, NULL);
+	if (!p2m_arch_lookup(d, gfn << PAGE_SHIFT, &pa, NULL)) {
+		ok = d->ram_pages < d->max_pages &&
+		     (d->direct_map ? own_page_back(d, gfn) : fresh_page(d, gfn));
 		if (ok)
 			d->ram_pages++;
-	} else if (!p2m_arch_lookup(d, ipa, &pa, NULL)) {
-		ok = d->ram_pages < d->max_pages && (pa = alloc_pages(1, 1));
-		if (ok) {
-			arch_zero_pages(pa, PAGE_SIZE);
-			page_assign(pa, 1, d);
-			ok = p2m_arch_set_page(d, ipa, pa, P2M_RAM, NULL);
-			if (ok)
-				d->ram_pages++;
-			else
-				page_put(pa);
-		}
 	}
 	spin_unlock(&d->p2m_lock);
 	return ok;
@@ -326,7 +335,7 @@ static bool reserve_one(struct vcpu *v, struct domain *d, unsigned op, uint64_t 
 {
 	if (op == XENMEM_decrease_reservation)
 		return gfn_in_ram(d, gfn) && !take_out(d, gfn, false);
-	return (gfn_in_ram(d, gfn) || (d != v->dom && gfn_in_magic(gfn))) && populate_one(d, gfn);
+	return (gfn_in_ram(d, gfn) || (d != v->dom && gfn_in_magic(gfn))) && memory_populate(d, gfn);
 }
 
 static int64_t extents(struct vcpu *v, struct domain *d, uint64_t cmd, unsigned op, uint64_t arg,

@@ -54,18 +54,11 @@ static const char *console_for_domus(struct domain *d)
  */
 static const char *console_for_dom0(struct domain *d, domid_t dom0)
 {
-	uint64_t pa = zeroed_page();
 	int port;
 
-	if (!pa)
+	d->max_pages++;		/* the page is more than its RAM, as the toolstack counts it */
+	if (!memory_populate(d, GUEST_MAGIC_BASE >> PAGE_SHIFT))
 		return "out of memory for the PV interface";
-	page_assign(pa, 1, d);
-	if (!p2m_arch_set_page(d, GUEST_MAGIC_BASE, pa, P2M_RAM, NULL)) {
-		page_put(pa);
-		return "out of memory for the PV interface";
-	}
-	d->ram_pages++;
-	d->max_pages++;
 	port = evtchn_alloc_unbound_for(d, dom0);
 	if (!port)
 		return "no event channel for the console";

@@ -271,7 +271,8 @@ static struct vgic_irq *best_candidate(struct vcpu *v)
 
 bool vgic_lr_idle(const struct vcpu *v)
 {
-	return !v->arch.vgic.lr_used && v->arch.vgic.seen_gen == __atomic_load_n(&v->dom->arch.vgic.gen, __ATOMIC_ACQUIRE);
+	return !v->arch.vgic.lr_used &&
+	       v->arch.vgic.seen_gen == __atomic_load_n(&v->dom->arch.vgic.gen, __ATOMIC_ACQUIRE);
 }
 
 bool vgic_lr_fill(struct vcpu *v, struct vgic_lr *lrs, unsigned nr)

@@ -91,6 +91,12 @@ void pv_domain_free(struct domain *d);
 /* Whether Domus keeps a pointer into this RAM page (a registered vcpu_info). */
 bool pv_page_pinned(const struct domain *d, uint64_t gfn);
 
+/*
+ * Gives d's gfn a page within its limit, as populate_physmap does: a fresh
+ * scrubbed one, or a direct-mapped domain's own; true if it has one now.
+ */
+bool memory_populate(struct domain *d, uint64_t gfn);
+
 /* Event channels. */
 void evtchn_set_pending(struct domain *d, uint32_t port);
 void evtchn_raise_virq(struct vcpu *v, uint32_t virq);
