@@ -14,6 +14,16 @@ static const char *parse(const void *fdt)
 	return boot_dt_parse(fdt, &bi);
 }
 
+/* A board of `cpus` CPUs, then /chosen opened, with 1-cell addresses and sizes. */
+static void chosen_begin(unsigned cpus)
+{
+	dt_begin(2, 2);
+	dt_board(cpus);
+	dt_node("chosen");
+	dt_cells("#address-cells", 1, 1);
+	dt_cells("#size-cells", 1, 1);
+}
+
 /* ---- boot_dt_parse ---- */
 
 TEST(parse_board)
@@ -245,11 +255,7 @@ TEST(dom0less_domains)
 /* Xen's own Dom0 boot: modules directly in /chosen, xen,dom0-bootargs. */
 TEST(dom0_from_chosen_modules)
 {
-	dt_begin(2, 2);
-	dt_board(2);
-	dt_node("chosen");
-	dt_cells("#address-cells", 1, 1);
-	dt_cells("#size-cells", 1, 1);
+	chosen_begin(2);
 	dt_str("xen,xen-bootargs", "dom0_mem=512M");
 	dt_str("xen,dom0-bootargs", "console=hvc0");
 	dt_str("bootargs", "not Dom0's: xen,dom0-bootargs wins");
@@ -283,11 +289,7 @@ TEST(dom0_from_chosen_modules)
 TEST(dom0_command_line_precedence)
 {
 	/* Without xen,dom0-bootargs: the kernel module's bootargs. */
-	dt_begin(2, 2);
-	dt_board(1);
-	dt_node("chosen");
-	dt_cells("#address-cells", 1, 1);
-	dt_cells("#size-cells", 1, 1);
+	chosen_begin(1);
 	dt_str("xen,xen-bootargs", "loglvl=all");
 	dt_str("bootargs", "chosen");
 	dt_module("module@50000000", KERNEL_COMPAT, sizeof(KERNEL_COMPAT), 0x50000000, 0x1000,
@@ -297,11 +299,7 @@ TEST(dom0_command_line_precedence)
 	CHECK_STR(bi.dom0.bootargs, "from the module");
 
 	/* Then /chosen/bootargs, which is Dom0's since xen,xen-bootargs is Domus's. */
-	dt_begin(2, 2);
-	dt_board(1);
-	dt_node("chosen");
-	dt_cells("#address-cells", 1, 1);
-	dt_cells("#size-cells", 1, 1);
+	chosen_begin(1);
 	dt_str("xen,xen-bootargs", "loglvl=all");
 	dt_str("bootargs", "console=hvc0 root=/dev/vda");
 	dt_module("module@50000000", "xen,linux-zimage\0xen,multiboot-module",
@@ -313,11 +311,7 @@ TEST(dom0_command_line_precedence)
 	CHECK_STR(bi.cmdline, "loglvl=all");
 
 	/* Without xen,xen-bootargs, /chosen/bootargs is Domus's, not Dom0's. */
-	dt_begin(2, 2);
-	dt_board(1);
-	dt_node("chosen");
-	dt_cells("#address-cells", 1, 1);
-	dt_cells("#size-cells", 1, 1);
+	chosen_begin(1);
 	dt_str("bootargs", "loglvl=all");
 	dt_module("module@50000000", KERNEL_COMPAT, sizeof(KERNEL_COMPAT), 0x50000000, 0x1000, NULL);
 	dt_end_node();
@@ -431,11 +425,7 @@ TEST(not_a_device_tree)
 /* A malformed command line stops that domain with a message naming the property. */
 static const char *dom0_with_bootargs(const char *bytes, size_t len)
 {
-	dt_begin(2, 2);
-	dt_board(2);
-	dt_node("chosen");
-	dt_cells("#address-cells", 1, 1);
-	dt_cells("#size-cells", 1, 1);
+	chosen_begin(2);
 	dt_strs("xen,dom0-bootargs", bytes, len);
 	dt_module("module@50000000", KERNEL_COMPAT, sizeof(KERNEL_COMPAT), 0x50000000, 0x2000000,
 		  NULL);
