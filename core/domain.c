@@ -139,9 +139,24 @@ struct vcpu *domain_vcpu_by_hwid(struct domain *d, uint64_t hwid)
 	return NULL;
 }
 
+uint64_t domain_ram_end(const struct domain *d)
+{
+	uint64_t end = 0;
+
+	for (unsigned i = 0; i < d->nr_banks; i++)
+		end = MAX(end, d->bank[i].base + d->bank[i].size);
+	return end;
+}
+
 bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size)
 {
-	return ipa >= d->ram_base && size <= d->ram_size && ipa - d->ram_base <= d->ram_size - size;
+	for (unsigned i = 0; i < d->nr_banks; i++) {
+		const struct ram_bank *b = &d->bank[i];
+
+		if (ipa >= b->base && size <= b->size && ipa - b->base <= b->size - size)
+			return true;
+	}
+	return false;
 }
 
 /* ---- creation ---- */
@@ -207,8 +222,9 @@ static const char *build_begin(struct domain **out, const struct boot_domain *cf
 	snprintf(d->name, sizeof(d->name), "%s", cfg->name);
 	d->lock = (spinlock_t)SPINLOCK_INIT;
 	d->p2m_lock = (spinlock_t)SPINLOCK_INIT;
-	d->ram_base = GUEST_RAM0_BASE;
 	d->ram_size = cfg->mem_kib * KiB;
+	d->bank[0] = (struct ram_bank){ GUEST_RAM0_BASE, d->ram_size };
+	d->nr_banks = 1;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->hardware = cfg->dom0;
@@ -216,7 +232,7 @@ static const char *build_begin(struct domain **out, const struct boot_domain *cf
 	d->grant_window = GUEST_GNTTAB_BASE;
 	d->grant_window_size = GUEST_GNTTAB_SIZE;
 	if (cfg->dom0 && !domain_reserve_direct(d))
-		return "no free run of host memory that large for Dom0 (dom0_mem=)";
+		return "dom0_mem= is more than free host memory holds in " STR(DOMAIN_MAX_BANKS) " runs";
 	if ((err = create_vcpus(d, cfg)) || (err = arch_domain_create(d, cfg)))
 		return err;
 	return p2m_arch_init(d) ? NULL : "out of memory for guest RAM";

@@ -45,26 +45,53 @@ void domain_free_struct(void *p, size_t size)
 }
 
 /*
- * Dom0's RAM is one run of host memory mapped where it is (as Xen maps Dom0
- * without an IOMMU, so that its devices can DMA to what it calls physical):
- * taken whole here, populated (mapped) like any domain's RAM afterwards.
+ * Dom0's RAM is host memory mapped where it is (as Xen maps Dom0 without an
+ * IOMMU, so that its devices can DMA to what it calls physical): one run if
+ * free RAM has one that long, else the longest runs there are, in at most
+ * DOMAIN_MAX_BANKS banks of 2 MiB multiples.  Taken whole here, populated
+ * (mapped) like any domain's RAM afterwards.
  */
 bool domain_reserve_direct(struct domain *d)
 {
-	uint64_t pa = alloc_pages(d->ram_size / PAGE_SIZE, 2 * MiB / PAGE_SIZE);
+	uint64_t left = d->ram_size / PAGE_SIZE, align = 2 * MiB / PAGE_SIZE;
 
-	if (!pa)
-		return false;
-	d->ram_base = pa;
+	d->nr_banks = 0;
 	d->direct_map = true;
-	return true;
+	while (left && d->nr_banks < DOMAIN_MAX_BANKS) {
+		uint64_t nr = left, pa = alloc_pages(left, align);
+
+		if (!pa && !(pa = alloc_pages_largest(left, align, &nr)))
+			break;
+		d->bank[d->nr_banks++] = (struct ram_bank){ pa, nr * PAGE_SIZE };
+		left -= nr;
+	}
+	if (!left) {
+		pr_info("%s: 1:1 RAM, %lu MiB in %u bank(s):\n", d->name, d->ram_size / MiB, d->nr_banks);
+		for (unsigned i = 0; i < d->nr_banks; i++)
+			pr_info("  bank %u: %lx-%lx (%lu MiB)\n", i, d->bank[i].base,
+				d->bank[i].base + d->bank[i].size, d->bank[i].size / MiB);
+		return true;
+	}
+	d->populated = 0;
+	domain_release_unpopulated(d);
+	d->nr_banks = 0;
+	return false;
 }
 
 /* What a build that failed midway had reserved but not yet populated. */
 void domain_release_unpopulated(struct domain *d)
 {
-	if (d->direct_map && d->populated < d->ram_size)
-		free_pages(d->ram_base + d->populated, (d->ram_size - d->populated) / PAGE_SIZE);
+	uint64_t done = 0;
+
+	for (unsigned i = 0; d->direct_map && i < d->nr_banks; i++) {
+		const struct ram_bank *b = &d->bank[i];
+
+		if (d->populated < done + b->size) {
+			uint64_t from = d->populated > done ? d->populated - done : 0;
+			free_pages(b->base + from, (b->size - from) / PAGE_SIZE);
+		}
+		done += b->size;
+	}
 	d->populated = d->ram_size;
 }
 
@@ -85,11 +112,9 @@ static uint64_t ram_for(struct domain *d, uint64_t ipa, uint64_t end, uint64_t *
 	return pa;
 }
 
-/* Scrubbed RAM in 2 MiB blocks where possible, pages otherwise; from where the last call stopped. */
-int domain_populate_ram(struct domain *d, uint64_t deadline)
+/* Scrubbed RAM for [ipa, end) in 2 MiB blocks where possible, pages otherwise; 0 when done. */
+static int populate_range(struct domain *d, uint64_t ipa, uint64_t end, uint64_t deadline)
 {
-	uint64_t ipa = d->ram_base + d->populated, end = d->ram_base + d->ram_size;
-
 	while (ipa < end) {
 		uint64_t size, pa = ram_for(d, ipa, end, &size);
 
@@ -103,10 +128,28 @@ int domain_populate_ram(struct domain *d, uint64_t deadline)
 		}
 		page_assign(pa, size / PAGE_SIZE, d);
 		d->pages += size / PAGE_SIZE;
+		d->populated += size;
 		ipa += size;
-		d->populated = ipa - d->ram_base;
 		if (deadline && ipa < end && arch_counter() >= deadline)
-			return 0;
+			return 1;
+	}
+	return 0;
+}
+
+/* Its banks one after the other, from where the last call stopped; 1 when all are. */
+int domain_populate_ram(struct domain *d, uint64_t deadline)
+{
+	uint64_t done = 0;
+
+	for (unsigned i = 0; i < d->nr_banks; done += d->bank[i++].size) {
+		const struct ram_bank *b = &d->bank[i];
+		int r;
+
+		if (d->populated >= done + b->size)
+			continue;
+		r = populate_range(d, b->base + d->populated - done, b->base + b->size, deadline);
+		if (r)
+			return r < 0 ? -1 : 0;
 	}
 	d->ram_pages = d->max_pages = d->ram_size / PAGE_SIZE;
 	return 1;

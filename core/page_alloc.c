@@ -59,6 +59,11 @@ bool page_alloc_add_bank(uint64_t base, uint64_t size)
 	return true;
 }
 
+static uint64_t bit_of(const struct bank *b, uint64_t pa)
+{
+	return b->first_bit + (pa - b->base) / PAGE_SIZE;
+}
+
 static struct bank *bank_of(uint64_t pa)
 {
 	for (unsigned i = 0; i < nr_banks; i++)
@@ -75,7 +80,7 @@ void page_alloc_reserve(uint64_t base, uint64_t size)
 	for (uint64_t pa = ALIGN_DOWN(base, PAGE_SIZE); pa < end; pa += PAGE_SIZE) {
 		struct bank *b = bank_of(pa);
 		if (b)
-			set_bits(b->first_bit + (pa - b->base) / PAGE_SIZE, 1, true);
+			set_bits(bit_of(b, pa), 1, true);
 	}
 	spin_unlock(&lock);
 }
@@ -112,7 +117,7 @@ uint64_t alloc_pages(uint64_t nr, uint64_t align_pages)
 
 		for (uint64_t cand = first; cand + nr * PAGE_SIZE <= b->base + b->pages * PAGE_SIZE &&
 		     cand >= b->base; cand += align_pages * PAGE_SIZE) {
-			uint64_t bit = b->first_bit + (cand - b->base) / PAGE_SIZE;
+			uint64_t bit = bit_of(b, cand);
 
 			/* 64 pages in use at once: skip them in one step (the scan runs at EL2). */
 			if (bitmap[bit / 64] == ~0ull && align_pages < 64) {
@@ -131,6 +136,54 @@ uint64_t alloc_pages(uint64_t nr, uint64_t align_pages)
 	return pa;
 }
 
+/* The first bit at or after n, below end, whose state is used; end if none. */
+static uint64_t next_with(uint64_t n, uint64_t end, bool used)
+{
+	while (n < end) {
+		if (n % 64 == 0 && end - n >= 64 && bitmap[n / 64] == (used ? 0 : ~0ull))
+			n += 64;
+		else if (test_bit(n) == used)
+			return n;
+		else
+			n++;
+	}
+	return end;
+}
+
+uint64_t alloc_pages_largest(uint64_t max_nr, uint64_t align_pages, uint64_t *nr)
+{
+	const struct bank *best_bank = NULL;
+	uint64_t best = 0, best_nr = 0;
+
+	*nr = 0;
+	if (!max_nr || !align_pages || (align_pages & (align_pages - 1)))
+		return 0;
+	spin_lock(&lock);
+	for (unsigned i = 0; i < nr_banks && best_nr < max_nr; i++) {
+		const struct bank *b = &banks[i];
+		uint64_t end = b->first_bit + b->pages, n = b->first_bit;
+
+		while ((n = next_with(n, end, false)) < end) {
+			uint64_t stop = next_with(n, end, true);
+			uint64_t pa = ALIGN_UP(b->base + (n - b->first_bit) * PAGE_SIZE, align_pages * PAGE_SIZE);
+			uint64_t stop_pa = b->base + (stop - b->first_bit) * PAGE_SIZE;
+			uint64_t len = pa < stop_pa ? ALIGN_DOWN((stop_pa - pa) / PAGE_SIZE, align_pages) : 0;
+
+			if (MIN(len, max_nr) > best_nr) {
+				best_bank = b;
+				best = pa;
+				best_nr = MIN(len, max_nr);
+			}
+			n = stop;
+		}
+	}
+	if (best_nr)
+		set_bits(bit_of(best_bank, best), best_nr, true);
+	spin_unlock(&lock);
+	*nr = best_nr;
+	return best;
+}
+
 void free_pages(uint64_t pa, uint64_t nr)
 {
 	struct bank *b = bank_of(pa);
@@ -139,7 +192,7 @@ void free_pages(uint64_t pa, uint64_t nr)
 	    (pa - b->base) / PAGE_SIZE + nr > b->pages)
 		return;
 	spin_lock(&lock);
-	set_bits(b->first_bit + (pa - b->base) / PAGE_SIZE, nr, false);
+	set_bits(bit_of(b, pa), nr, false);
 	spin_unlock(&lock);
 }
 
@@ -149,7 +202,7 @@ bool page_index(uint64_t pa, uint64_t *index)
 
 	if (!b)
 		return false;
-	*index = b->first_bit + (pa - b->base) / PAGE_SIZE;
+	*index = bit_of(b, pa);
 	return true;
 }
 
@@ -165,7 +218,7 @@ bool page_is_free(uint64_t pa)
 {
 	struct bank *b = bank_of(pa);
 
-	return b && !test_bit(b->first_bit + (pa - b->base) / PAGE_SIZE);
+	return b && !test_bit(bit_of(b, pa));
 }
 
 uint64_t page_alloc_free_pages(void)

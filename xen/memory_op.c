@@ -387,7 +387,7 @@ static int64_t reservation_size(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	if (!(d = hypercall_domain(v, domid, &ret)))
 		return ret;
 	if ((cmd & XENMEM_SUBOP_MASK) == XENMEM_maximum_gpfn)
-		ret = (int64_t)((d->ram_base + d->ram_size) >> PAGE_SHIFT) - 1;
+		ret = (int64_t)(domain_ram_end(d) >> PAGE_SHIFT) - 1;
 	else
 		ret = (int64_t)((cmd & XENMEM_SUBOP_MASK) == XENMEM_current_reservation ?
 				d->ram_pages : d->max_pages);

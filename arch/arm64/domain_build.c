@@ -78,14 +78,14 @@ const char *arch_domain_create(struct domain *d, const struct boot_domain *cfg)
 static const char *plan_layout(const struct domain *d, const struct boot_domain *cfg,
 			       const struct arm64_image *img, struct layout *l)
 {
-	uint64_t ram_end = d->ram_base + d->ram_size;
+	uint64_t ram_base = d->bank[0].base, ram_end = ram_base + d->bank[0].size;
 	uint64_t mods = ALIGN_UP(cfg->ramdisk.size, 2 * MiB) + 2 * MiB;
 
-	l->kernel = d->ram_base + img->text_offset;
+	l->kernel = ram_base + img->text_offset;
 	l->kernel_end = l->kernel + MAX(img->image_size, cfg->kernel.size);
 	if (l->kernel_end > ram_end)
 		return "kernel does not fit in the domain's memory";
-	l->initrd = d->ram_base + GUEST_MODULES_OFFSET;
+	l->initrd = ram_base + GUEST_MODULES_OFFSET;
 	if (l->kernel_end > l->initrd || l->initrd + mods > ram_end)
 		l->initrd = ALIGN_DOWN(ram_end - mods, 2 * MiB);
 	if (l->initrd < ALIGN_UP(l->kernel_end, 2 * MiB))
@@ -157,8 +157,8 @@ static const char *load_images(struct domain *d, const struct boot_domain *cfg,
 {
 	struct guest_dt_params p = {
 		.nr_vcpus = d->nr_vcpus,
-		.ram_base = d->ram_base,
-		.ram_size = d->ram_size,
+		.banks = d->bank,
+		.nr_banks = d->nr_banks,
 		.bootargs = cfg->bootargs[0] ? cfg->bootargs : NULL,
 		.initrd_start = cfg->ramdisk.size ? l->initrd : 0,
 		.initrd_end = cfg->ramdisk.size ? l->initrd + cfg->ramdisk.size : 0,

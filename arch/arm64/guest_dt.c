@@ -27,8 +27,10 @@ static int prop_cells(void *fdt, const char *name, const uint32_t *cells, unsign
 
 static int prop_reg(void *fdt, const uint64_t *pairs, unsigned n_pairs)
 {
-	uint32_t cells[8];
+	uint32_t cells[4 * DOMAIN_MAX_BANKS];	/* the longest reg: a /memory node's */
 
+	if (n_pairs > ARRAY_SIZE(cells) / 4)
+		return -FDT_ERR_BADVALUE;
 	for (unsigned i = 0; i < n_pairs * 2; i++) {
 		cells[2 * i] = pairs[i] >> 32;
 		cells[2 * i + 1] = (uint32_t)pairs[i];
@@ -103,11 +105,17 @@ static int write_psci(void *fdt)
 
 static int write_memory(void *fdt, const struct guest_dt_params *p)
 {
-	uint64_t reg[] = { p->ram_base, p->ram_size };
+	uint64_t reg[2 * DOMAIN_MAX_BANKS];
 
-	TRY(node_name(fdt, "memory", p->ram_base));
+	if (!p->nr_banks || p->nr_banks > DOMAIN_MAX_BANKS)
+		return -FDT_ERR_BADVALUE;
+	for (unsigned i = 0; i < p->nr_banks; i++) {
+		reg[2 * i] = p->banks[i].base;
+		reg[2 * i + 1] = p->banks[i].size;
+	}
+	TRY(node_name(fdt, "memory", p->banks[0].base));
 	TRY(fdt_property_string(fdt, "device_type", "memory"));
-	TRY(prop_reg(fdt, reg, 1));
+	TRY(prop_reg(fdt, reg, p->nr_banks));
 	return fdt_end_node(fdt);
 }
 

@@ -43,9 +43,9 @@ const char *arch_domain_create(struct domain *d, const struct boot_domain *cfg)
 const char *arch_domain_load(struct domain *d, const struct boot_domain *cfg, uint64_t *entry,
 			     uint64_t *arg)
 {
-	if (!domain_copy_to_phys(d, d->ram_base, pa_to_va(cfg->kernel.base), cfg->kernel.size))
+	if (!domain_copy_to_phys(d, d->bank[0].base, pa_to_va(cfg->kernel.base), cfg->kernel.size))
 		return "cannot copy the kernel";
-	*entry = d->arch.entry = d->ram_base;
+	*entry = d->arch.entry = d->bank[0].base;
 	*arg = 0;
 	return NULL;
 }

@@ -38,6 +38,13 @@ struct vcpu {
 	bool hcall_continue;		/* ... which is to be issued again with them */
 };
 
+/* Dom0's RAM is where free host RAM is: in this many runs at most (a DomU's is one). */
+#define DOMAIN_MAX_BANKS 8
+
+struct ram_bank {
+	uint64_t base, size;
+};
+
 enum domain_state { DOMAIN_RUNNING, DOMAIN_DYING, DOMAIN_PRESERVED, DOMAIN_DEAD };
 
 struct domain {
@@ -58,8 +65,9 @@ struct domain {
 	uint32_t shutdown_code;		/* Xen's SHUTDOWN_* it gave first, or SHUTDOWN_CODE_INVALID */
 	unsigned nr_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS];
-	uint64_t ram_base;		/* guest physical */
-	uint64_t ram_size;
+	struct ram_bank bank[DOMAIN_MAX_BANKS];	/* its RAM, guest physical; the kernel's is bank[0] */
+	unsigned nr_banks;
+	uint64_t ram_size;		/* of all banks */
 	uint64_t pages;			/* host pages it holds, tables included */
 	uint64_t ram_pages;		/* guest RAM pages populated now */
 	uint64_t max_pages;		/* ... and the most it may have */
@@ -112,6 +120,8 @@ void domain_memory_baseline(void);
 /* The vCPU the guest knows by hardware id hwid (arch_vcpu_hwid()), or NULL. */
 struct vcpu *domain_vcpu_by_hwid(struct domain *d, uint64_t hwid);
 bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size);
+/* Where its highest bank of RAM ends (guest physical). */
+uint64_t domain_ram_end(const struct domain *d);
 struct domain *domain_next_alive(struct domain *after);
 struct domain *domain_by_id(unsigned id);
 /* The hardware domain (Dom0), held as domain_get() holds; NULL if there is none. */

@@ -14,6 +14,8 @@ bool page_alloc_add_bank(uint64_t base, uint64_t size);
 void page_alloc_reserve(uint64_t base, uint64_t size);
 /* nr contiguous pages aligned to align_pages pages; returns the physical address or 0. */
 uint64_t alloc_pages(uint64_t nr, uint64_t align_pages);
+/* The longest free aligned run, cut to max_nr pages: its address, its length in *nr (0: none). */
+uint64_t alloc_pages_largest(uint64_t max_nr, uint64_t align_pages, uint64_t *nr);
 void free_pages(uint64_t pa, uint64_t nr);
 bool page_is_free(uint64_t pa);
 /* The page's number among all the allocator's pages (0 .. total - 1); false if not RAM. */

@@ -392,12 +392,17 @@ def test_z_dom0_poweroff_halts_the_machine(dom0):
     assert dom0.wait_exit(60) == 0
 
 
+BIG_DOM0_MIB = 1800
+
+
 @pytest.fixture(scope="module")
 def dom0_c(cache_files, dom0_initramfs, request):
-    """Dom0 with the C xenstored (xenstored=c in its bootargs) and a PV DomU."""
+    """Dom0 with the C xenstored (xenstored=c in its bootargs) and a PV DomU;
+    more RAM than any free run of the host's (the boot modules split it)."""
     from conftest import Session, build_guests, guest_bin
     build_guests("sys_xenstore")
-    s = Session(["--dom0", DOM0 + " xenstored=c", "--xen-bootargs", XEN_BOOTARGS, "--smp", "2",
+    s = Session(["--dom0", DOM0 + " xenstored=c", "--xen-bootargs",
+                 XEN_BOOTARGS.replace("dom0_mem=512M", "dom0_mem=%dM" % BIG_DOM0_MIB), "--smp", "2",
                  "--mem", "2048M",
                  "--domain", "kernel=%s,memory=64,cpus=1,pv=1" % guest_bin("sys_xenstore")],
                 "dom0-c-xenstored", timeout=LINUX_BOOT, qemu_timeout=LINUX_BOOT + 300)
@@ -413,3 +418,15 @@ def test_the_c_xenstored_serves_dom0_and_a_domu_too(dom0_c):
     assert out.split("\n")[-1] == "1", out
     xenstore_round_trip(dom0_c, 1, "xenstored")
     xl_console(dom0_c, 1)
+
+
+def test_dom0_ram_comes_in_banks_when_no_free_run_is_long_enough(dom0_c):
+    """As Xen's 1:1 Dom0: the longest free runs, all in Dom0's /memory, all used by Linux."""
+    banks = [(int(b, 16), int(e, 16)) for b, e in
+             re.findall(r"\(domus\) \[[ .\d]+\]   bank \d+: ([0-9a-f]+)-([0-9a-f]+)", dom0_c.text())]
+    assert len(banks) >= 2 and sum(e - b for b, e in banks) == BIG_DOM0_MIB << 20, banks
+    status, out = dom0_c.shell("grep 'System RAM' /proc/iomem; grep MemTotal /proc/meminfo")
+    seen = [(int(b, 16), int(e, 16) + 1) for b, e in re.findall(r"([0-9a-f]+)-([0-9a-f]+) : System RAM", out)]
+    # Each bank as one range; the balloon driver may hot-add a section of its own elsewhere.
+    assert set(banks) <= set(seen), out
+    assert int(re.search(r"MemTotal:\s+(\d+) kB", out).group(1)) > (BIG_DOM0_MIB - 64) * 1024, out

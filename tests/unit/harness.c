@@ -214,14 +214,14 @@ struct domain *fake_domain(unsigned nr_vcpus)
 int64_t guest_reservation(struct domain *d, unsigned cmd, const uint64_t *gfns, unsigned nr,
 			  domid_t domid)
 {
-	struct xen_memory_reservation *r = guest_ptr(d, d->ram_base);
+	struct xen_memory_reservation *r = guest_ptr(d, d->bank[0].base);
 	struct vcpu *v = d->vcpu[0];
-	uint64_t args[HYPERCALL_MAX_ARGS] = { cmd, d->ram_base };
+	uint64_t args[HYPERCALL_MAX_ARGS] = { cmd, d->bank[0].base };
 	int64_t ret;
 
 	REQUIRE(r && nr <= RESERVATION_MAX);
 	memcpy((uint8_t *)r + RESERVATION_LIST, gfns, nr * sizeof(*gfns));
-	*r = (struct xen_memory_reservation){ .extent_start = d->ram_base + RESERVATION_LIST,
+	*r = (struct xen_memory_reservation){ .extent_start = d->bank[0].base + RESERVATION_LIST,
 					      .nr_extents = nr, .domid = domid };
 	/* As the guest does: again, while Domus continues it. */
 	do {
@@ -241,7 +241,7 @@ struct domain *fake_pv_domain(unsigned nr_vcpus)
 
 	/* What a balloon driver does: give back all but the first pages. */
 	for (uint64_t i = FAKE_PV_RAM_PAGES; i < d->ram_size / PAGE_SIZE; i++) {
-		gfns[n++] = (d->ram_base >> PAGE_SHIFT) + i;
+		gfns[n++] = (d->bank[0].base >> PAGE_SHIFT) + i;
 		if (n == RESERVATION_MAX || i + 1 == d->ram_size / PAGE_SIZE) {
 			REQUIRE(guest_reservation(d, XENMEM_decrease_reservation, gfns, n,
 						  DOMID_SELF) == n);

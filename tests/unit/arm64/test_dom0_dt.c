@@ -64,8 +64,12 @@ static const void *host_tree(void)
 	return dt_end();
 }
 
+static const struct ram_bank dom0_ram[] = {
+	{ 0x52200000, 512 * MiB }, { 0x42200000, 64 * MiB }, { 0x40800000, 20 * MiB },
+};
+
 static const struct guest_dt_params params = {
-	.nr_vcpus = 2, .ram_base = 0x52200000, .ram_size = 512 * MiB,
+	.nr_vcpus = 2, .banks = dom0_ram, .nr_banks = 3,
 	.bootargs = "console=hvc0", .xen = true, .gicd = 0x8000000, .gicr = 0x80a0000,
 	.gnttab_base = 0xc0000000, .gnttab_size = 16 * MiB,
 	.ext_base = 0xc1000000, .ext_size = 64 * GiB, .ipa_limit = 1ull << 39,
@@ -75,7 +79,7 @@ TEST(the_host_tree_rewritten_for_dom0)
 {
 	const void *fdt = dom0_buf;
 	const fdt32_t *reg;
-	int gic, len;
+	int gic, mem, len;
 
 	REQUIRE(dom0_dt_build(dom0_buf, sizeof(dom0_buf), host_tree(), 0x9000000, &params) == 0);
 	/* Domus's: its UART, the PMU, the firmware's PSCI. */
@@ -96,8 +100,18 @@ TEST(the_host_tree_rewritten_for_dom0)
 	CHECK(fdt_path_offset(fdt, "/pl031@9010000") >= 0);
 	CHECK(fdt_path_offset(fdt, "/virtio_mmio@a000000") >= 0);
 	CHECK(fdt_path_offset(fdt, "/timer") >= 0);
-	CHECK(fdt_path_offset(fdt, "/memory@52200000") >= 0);
+	mem = fdt_path_offset(fdt, "/memory@52200000");
+	REQUIRE(mem >= 0);
 	CHECK(fdt_path_offset(fdt, "/memory@40000000") < 0);
+	/* Every bank in the one node, the kernel's first, address and size in two cells each. */
+	reg = fdt_getprop(fdt, mem, "reg", &len);
+	REQUIRE(reg && len == 48);
+	CHECK_EQ(fdt32_to_cpu(reg[1]), 0x52200000);
+	CHECK_EQ(fdt32_to_cpu(reg[3]), 512 * MiB);
+	CHECK_EQ(fdt32_to_cpu(reg[5]), 0x42200000);
+	CHECK_EQ(fdt32_to_cpu(reg[7]), 64 * MiB);
+	CHECK_EQ(fdt32_to_cpu(reg[9]), 0x40800000);
+	CHECK_EQ(fdt32_to_cpu(reg[11]), 20 * MiB);
 	CHECK(fdt_path_offset(fdt, "/cpus/cpu@1") >= 0 && fdt_path_offset(fdt, "/cpus/cpu@2") < 0);
 	CHECK_STR(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "bootargs", NULL),
 		  "console=hvc0");

@@ -35,13 +35,15 @@ static const void *prop(const void *fdt, const char *path, const char *name, int
 	return p;
 }
 
+static const struct ram_bank ram512 = { GUEST_RAM0_BASE, 512 * MiB };
+static const struct ram_bank host_ram = { 0x50000000, 512 * MiB };
+
 static const void *build_guest(bool vpl011, uint64_t initrd_start, uint64_t initrd_end,
 			       unsigned nr_vcpus)
 {
 	struct guest_dt_params p = {
 		.nr_vcpus = nr_vcpus,
-		.ram_base = GUEST_RAM0_BASE,
-		.ram_size = 512 * MiB,
+		.banks = &ram512, .nr_banks = 1,
 		.bootargs = "console=ttyAMA0 earlycon",
 		.initrd_start = initrd_start,
 		.initrd_end = initrd_end,
@@ -192,7 +194,7 @@ TEST(guest_dt_eight_vcpus)
 TEST(guest_dt_buffer_too_small)
 {
 	struct guest_dt_params p = {
-		.nr_vcpus = 2, .ram_base = GUEST_RAM0_BASE, .ram_size = 512 * MiB,
+		.nr_vcpus = 2, .banks = &ram512, .nr_banks = 1,
 		.bootargs = "console=ttyAMA0", .vpl011 = true,
 		.gicd = GUEST_GICV3_GICD_BASE, .gicr = GUEST_GICV3_GICR0_BASE,
 	};
@@ -233,7 +235,7 @@ TEST(dom0_dt_has_the_hosts_gic_and_an_extended_region)
 {
 	static const char board[] = "linux,dummy-virt";
 	struct guest_dt_params p = {
-		.nr_vcpus = 2, .ram_base = 0x50000000, .ram_size = 512 * MiB,
+		.nr_vcpus = 2, .banks = &host_ram, .nr_banks = 1,
 		.bootargs = "console=hvc0", .xen = true,
 		.gicd = 0x8000000, .gicr = 0x80a0000,
 		.gnttab_base = 0xc0000000, .gnttab_size = 16 * MiB,

@@ -4,6 +4,7 @@
  * a vCPU, restart under the same id, kill, and every page back at the end.
  */
 #include "../unit.h"
+#include <domus/arch.h>
 #include <domus/boot_dt.h>
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
@@ -41,7 +42,7 @@ TEST(create_builds_registers_and_starts_vcpu0)
 	CHECK_EQ(d->vcpu[0]->pcpu, 0);
 	CHECK_EQ(d->vcpu[1]->pcpu, 1);
 	/* The kernel is in RAM where the port put it. */
-	CHECK_EQ(((uint8_t *)guest_ptr(d, d->ram_base))[56], 'A');
+	CHECK_EQ(((uint8_t *)guest_ptr(d, d->bank[0].base))[56], 'A');
 }
 
 TEST(poweroff_destroys_later_and_returns_every_page)
@@ -335,4 +336,92 @@ TEST(the_hardware_domains_end_is_the_machines)
 		domain_kill(d);
 		domain_reap();
 	}
+}
+
+/* Takes every free page; the runs it took go in runs[] (base, pages). */
+static unsigned hog_all(uint64_t runs[][2], unsigned max)
+{
+	unsigned n = 0;
+	uint64_t nr, pa;
+
+	while (n < max && (pa = alloc_pages_largest(UINT64_MAX / PAGE_SIZE, 1, &nr))) {
+		runs[n][0] = pa;
+		runs[n++][1] = nr;
+	}
+	REQUIRE(page_alloc_free_pages() == 0);
+	return n;
+}
+
+static void unhog(uint64_t runs[][2], unsigned n, uint64_t skip_base, uint64_t skip_size)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t b = runs[i][0], e = b + runs[i][1] * PAGE_SIZE;
+
+		if (b < skip_base)
+			free_pages(b, (MIN(e, skip_base) - b) / PAGE_SIZE);
+		if (e > skip_base + skip_size)
+			free_pages(MAX(b, skip_base + skip_size),
+				   (e - MAX(b, skip_base + skip_size)) / PAGE_SIZE);
+	}
+}
+
+/*
+ * With no free run as long as Dom0's RAM, it takes the longest ones, kernel's
+ * first, each mapped where it is; more runs than a domain may have is an
+ * error that says so, and takes nothing.
+ */
+TEST(dom0_ram_comes_in_the_fewest_runs_free_memory_allows)
+{
+	static const uint64_t holes[][2] = { { 4, 4 }, { 10, 6 }, { 18, 2 } };	/* MiB: offset, size */
+	struct domain *d = fake_domain(1);
+	struct boot_domain cfg = *fake_config(d);
+	uint64_t runs[8][2], base, pa, before;
+	unsigned n;
+
+	domain_kill(d);
+	domain_reap();
+	n = hog_all(runs, ARRAY_SIZE(runs));
+	base = ALIGN_UP(runs[0][0], 2 * MiB);
+	REQUIRE(runs[0][0] + runs[0][1] * PAGE_SIZE >= base + 48 * MiB);
+	free_pages(base, MiB / PAGE_SIZE);	/* for the structures: no 2 MiB block in it */
+	for (unsigned i = 0; i < ARRAY_SIZE(holes); i++)
+		free_pages(base + holes[i][0] * MiB, holes[i][1] * MiB / PAGE_SIZE);
+	before = page_alloc_free_pages();
+
+	cfg.dom0 = true;
+	cfg.mem_kib = 12 * MiB / KiB;
+	d = domain_create(&cfg, 7);
+	REQUIRE(d);
+	REQUIRE(d->nr_banks == 3);
+	CHECK_EQ(d->bank[0].base, base + 10 * MiB);
+	CHECK_EQ(d->bank[0].size, 6 * MiB);
+	CHECK_EQ(d->bank[1].base, base + 4 * MiB);
+	CHECK_EQ(d->bank[1].size, 4 * MiB);
+	CHECK_EQ(d->bank[2].base, base + 18 * MiB);
+	CHECK_EQ(d->bank[2].size, 2 * MiB);
+	CHECK_EQ(d->ram_pages, 12 * MiB / PAGE_SIZE);
+	for (unsigned i = 0; i < d->nr_banks; i++) {
+		uint64_t last = d->bank[i].base + d->bank[i].size - PAGE_SIZE;
+
+		CHECK(p2m_arch_lookup(d, last, &pa, NULL) && pa == last);
+		CHECK(domain_ipa_is_ram(d, d->bank[i].base, d->bank[i].size));
+	}
+	CHECK(!domain_ipa_is_ram(d, base + 8 * MiB, PAGE_SIZE));
+	CHECK(!domain_ipa_is_ram(d, base + 6 * MiB, 4 * MiB));	/* straddles a bank's end */
+	domain_kill(d);
+	domain_reap();
+	CHECK_EQ(page_alloc_free_pages(), before);
+
+	/* Six more 2 MiB runs: 24 MiB would take nine, one more than a domain has. */
+	for (unsigned i = 0; i < 6; i++)
+		free_pages(base + (22 + 4 * i) * MiB, 2 * MiB / PAGE_SIZE);
+	before = page_alloc_free_pages();
+	cfg.mem_kib = 24 * MiB / KiB;
+	CHECK(domain_create(&cfg, 7) == NULL);
+	CHECK(console_printed("(d7) not started: dom0_mem= is more than free host memory holds in 8 runs"));
+	CHECK_EQ(page_alloc_free_pages(), before);
+	unhog(runs, n, base, 48 * MiB);
+	for (unsigned i = 0; i < 48; i++)
+		if (!page_is_free(base + i * MiB))
+			free_pages(base + i * MiB, MiB / PAGE_SIZE);
 }

@@ -58,7 +58,7 @@ TEST(a_domains_ram_is_its_own_with_one_reference)
 	struct domain *d = fake_domain(1);
 
 	for (uint64_t off = 0; off < d->ram_size; off += PAGE_SIZE) {
-		uint64_t pa = va_to_pa(guest_ptr(d, d->ram_base + off));
+		uint64_t pa = va_to_pa(guest_ptr(d, d->bank[0].base + off));
 
 		REQUIRE(page_owned_by(pa, d));
 		REQUIRE(page_refs(pa) == 1);

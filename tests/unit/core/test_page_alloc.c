@@ -309,3 +309,28 @@ TEST(overlaps_tells_whether_a_range_touches_any_bank)
 	CHECK(!page_alloc_overlaps(BANK_A + BANK_A_SIZE, BANK_B - BANK_A - BANK_A_SIZE));
 	CHECK(!page_alloc_overlaps(0x9000000, 0x1000));	/* a device */
 }
+
+TEST(largest_takes_the_longest_aligned_free_run_cut_to_the_request)
+{
+	uint64_t nr;
+
+	two_banks();
+	CHECK_EQ(alloc_pages_largest(0, 1, &nr), 0);
+	CHECK_EQ(nr, 0);
+	CHECK_EQ(alloc_pages_largest(10, 3, &nr), 0);		/* alignment not a power of two */
+	page_alloc_reserve(BANK_A + 3 * MiB, PAGE_SIZE);	/* A: free [0, 3M) and [3M + 4K, 8M) */
+	/* 2 MiB aligned: A has [0, 2M) and [4M, 8M), B 4 MiB too: a tie goes to the first. */
+	CHECK_EQ(alloc_pages_largest(PAGES(16 * MiB), 512, &nr), BANK_A + 4 * MiB);
+	CHECK_EQ(nr, PAGES(4 * MiB));
+	CHECK_EQ(alloc_pages_largest(PAGES(1 * MiB), 512, &nr), BANK_A);	/* cut to the request */
+	CHECK_EQ(nr, PAGES(1 * MiB));
+	/* Unaligned: the longest is B's 5 MiB, then A's [3M + 4K, 4M). */
+	CHECK_EQ(alloc_pages_largest(PAGES(16 * MiB), 1, &nr), BANK_B);
+	CHECK_EQ(nr, PAGES(BANK_B_SIZE));
+	CHECK_EQ(alloc_pages_largest(PAGES(16 * MiB), 1, &nr), BANK_A + MiB);
+	CHECK_EQ(nr, PAGES(2 * MiB));
+	CHECK_EQ(alloc_pages_largest(PAGES(16 * MiB), 1, &nr), BANK_A + 3 * MiB + PAGE_SIZE);
+	CHECK_EQ(nr, PAGES(MiB) - 1);
+	CHECK_EQ(alloc_pages_largest(PAGES(16 * MiB), 1, &nr), 0);
+	CHECK_EQ(page_alloc_free_pages(), 0);
+}

@@ -37,7 +37,7 @@ static inline unsigned hypercall_finish(struct vcpu *v)
 /* Guest address of byte off of RAM page 0, where arguments go; and Domus's pointer to it. */
 static inline uint64_t arg_gva(struct domain *d, uint64_t off)
 {
-	return d->ram_base + off;
+	return d->bank[0].base + off;
 }
 
 static inline void *arg_ptr(struct domain *d, uint64_t off)

@@ -114,13 +114,13 @@ TEST(interface_version_and_bad_pointers_come_first)
 	op.interface_version = 0x18;	/* newer Xens' */
 	CHECK_EQ(domctl(dom0->vcpu[0], &op), -XEN_EACCES);
 	/* Beyond its RAM, and in a page it gave back (fake_pv_domain()). */
-	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_domctl, dom0->ram_base + dom0->ram_size, 0, 0),
+	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_domctl, dom0->bank[0].base + dom0->ram_size, 0, 0),
 		 -XEN_EFAULT);
 	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_domctl,
-			   dom0->ram_base + FAKE_PV_RAM_PAGES * PAGE_SIZE, 0, 0), -XEN_EFAULT);
+			   dom0->bank[0].base + FAKE_PV_RAM_PAGES * PAGE_SIZE, 0, 0), -XEN_EFAULT);
 	/* The structure across the end of its RAM that is there. */
 	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_domctl,
-			   dom0->ram_base + FAKE_PV_RAM_PAGES * PAGE_SIZE - 64, 0, 0), -XEN_EFAULT);
+			   dom0->bank[0].base + FAKE_PV_RAM_PAGES * PAGE_SIZE - 64, 0, 0), -XEN_EFAULT);
 }
 
 TEST(commands_domus_does_not_have_are_enosys)

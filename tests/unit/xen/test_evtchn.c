@@ -15,7 +15,7 @@
 static int64_t evop(struct vcpu *v, unsigned cmd, void *arg, size_t size)
 {
 	struct domain *d = v->dom;
-	uint64_t gva = d->ram_base + ARG_PAGE * PAGE_SIZE;
+	uint64_t gva = d->bank[0].base + ARG_PAGE * PAGE_SIZE;
 	void *g = guest_ptr(d, gva);
 	int64_t ret;
 
@@ -123,7 +123,7 @@ static void consume(struct domain *d, unsigned vcpu)
 /* Gives vCPU n a vcpu_info in guest page 1 + n, as VCPUOP_register_vcpu_info would. */
 static void register_vcpu_info(struct domain *d, unsigned n)
 {
-	d->pv->vcpu_info_pa[n] = va_to_pa(guest_ptr(d, d->ram_base + (1 + n) * PAGE_SIZE));
+	d->pv->vcpu_info_pa[n] = va_to_pa(guest_ptr(d, d->bank[0].base + (1 + n) * PAGE_SIZE));
 }
 
 /* Two PV domains, dom 1 and dom 2, each 2 vCPUs. */

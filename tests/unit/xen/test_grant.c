@@ -16,18 +16,18 @@ static struct domain *d1, *d2;	/* grantee, granter */
 
 static uint64_t gfn_of(struct domain *d, unsigned page)
 {
-	return (d->ram_base >> PAGE_SHIFT) + page;
+	return (d->bank[0].base >> PAGE_SHIFT) + page;
 }
 
 /* An empty slot of d's RAM (beyond the populated pages) for mappings. */
 static uint64_t slot(struct domain *d, unsigned n)
 {
-	return d->ram_base + (FAKE_PV_RAM_PAGES + n) * PAGE_SIZE;
+	return d->bank[0].base + (FAKE_PV_RAM_PAGES + n) * PAGE_SIZE;
 }
 
 static int64_t gop(struct domain *d, unsigned cmd, void *ops, size_t size, unsigned count)
 {
-	uint64_t gva = d->ram_base;	/* arguments in guest page 0 */
+	uint64_t gva = d->bank[0].base;	/* arguments in guest page 0 */
 	void *g = guest_ptr(d, gva);
 	int64_t ret;
 
@@ -76,7 +76,7 @@ static int16_t unmap(uint64_t host_addr, uint32_t handle)
 
 static uint64_t host_pa(struct domain *d, unsigned page)
 {
-	return va_to_pa(guest_ptr(d, d->ram_base + page * PAGE_SIZE));
+	return va_to_pa(guest_ptr(d, d->bank[0].base + page * PAGE_SIZE));
 }
 
 static void setup(void)
@@ -96,7 +96,7 @@ TEST(map_and_unmap)
 
 	setup();
 	grant(8, 1, 3, false);
-	page = guest_ptr(d2, d2->ram_base + 3 * PAGE_SIZE);
+	page = guest_ptr(d2, d2->bank[0].base + 3 * PAGE_SIZE);
 	page[100] = 0x5a;
 	m = map(slot(d1, 0), RW, 8, 2);
 	CHECK_EQ(m.status, GNTST_okay);
@@ -152,8 +152,8 @@ TEST(map_errors)
 	/* The slot: page aligned, in RAM, empty. */
 	CHECK_EQ(map(slot(d1, 0) + 8, RW, 11, 2).status, GNTST_bad_virt_addr);
 	CHECK_EQ(map(0x1000, RW, 11, 2).status, GNTST_bad_virt_addr);
-	CHECK_EQ(map(d1->ram_base + d1->ram_size, RW, 11, 2).status, GNTST_bad_virt_addr);
-	CHECK_EQ(map(d1->ram_base + 5 * PAGE_SIZE, RW, 11, 2).status, GNTST_bad_virt_addr);
+	CHECK_EQ(map(d1->bank[0].base + d1->ram_size, RW, 11, 2).status, GNTST_bad_virt_addr);
+	CHECK_EQ(map(d1->bank[0].base + 5 * PAGE_SIZE, RW, 11, 2).status, GNTST_bad_virt_addr);
 	/* No such domain, or our own. */
 	CHECK_EQ(map(slot(d1, 0), RW, 11, 5).status, GNTST_bad_domain);
 	CHECK_EQ(map(slot(d1, 0), RW, 11, 1).status, GNTST_bad_domain);
@@ -311,8 +311,8 @@ TEST(copy_both_ways)
 	setup();
 	grant(8, 1, 3, false);
 	grant(9, 1, 4, true);
-	theirs = guest_ptr(d2, d2->ram_base + 3 * PAGE_SIZE);
-	ours = guest_ptr(d1, d1->ram_base + 2 * PAGE_SIZE);
+	theirs = guest_ptr(d2, d2->bank[0].base + 3 * PAGE_SIZE);
+	ours = guest_ptr(d1, d1->bank[0].base + 2 * PAGE_SIZE);
 	memcpy(theirs + 1000, "from granter", 12);
 	CHECK_EQ(copy_op(GNTCOPY_source_gref, 8, 1000, gfn_of(d1, 2), 3000, 12).status, GNTST_okay);
 	CHECK(!memcmp(ours + 3000, "from granter", 12));
@@ -363,10 +363,10 @@ TEST(batches_report_per_element)
 	CHECK_EQ(m[0].status, GNTST_bad_virt_addr);
 	CHECK_EQ(m[1].status, GNTST_okay);
 	CHECK_EQ(m[1].dev_bus_addr, host_pa(d2, 3));
-	CHECK_EQ(do_grant_table_op(d1->vcpu[0], GNTTABOP_map_grant_ref, d1->ram_base, 0xffffffffu),
+	CHECK_EQ(do_grant_table_op(d1->vcpu[0], GNTTABOP_map_grant_ref, d1->bank[0].base, 0xffffffffu),
 		 -XEN_EINVAL);		/* negative as an int; any other count is fine */
-	CHECK_EQ(do_grant_table_op(d1->vcpu[0], 3 /* dump_table */, d1->ram_base, 1), -XEN_ENOSYS);
-	CHECK_EQ(do_grant_table_op(d1->vcpu[0], 4 /* transfer */, d1->ram_base, 1), -XEN_ENOSYS);
+	CHECK_EQ(do_grant_table_op(d1->vcpu[0], 3 /* dump_table */, d1->bank[0].base, 1), -XEN_ENOSYS);
+	CHECK_EQ(do_grant_table_op(d1->vcpu[0], 4 /* transfer */, d1->bank[0].base, 1), -XEN_ENOSYS);
 	CHECK_EQ(do_grant_table_op(d1->vcpu[0], GNTTABOP_map_grant_ref, 0x1000, 1), -XEN_EFAULT);
 }
 
@@ -490,7 +490,7 @@ TEST(domus_never_writes_through_a_foreign_or_read_only_mapping)
 
 	setup();
 	grant(9, 1, 4, true);
-	theirs = guest_ptr(d2, d2->ram_base + 4 * PAGE_SIZE);
+	theirs = guest_ptr(d2, d2->bank[0].base + 4 * PAGE_SIZE);
 	m = map(slot(d1, 0), RO, 9, 2);
 	REQUIRE(m.status == GNTST_okay);
 	/* A copy to the read-only mapping, as a local frame. */
@@ -502,9 +502,9 @@ TEST(domus_never_writes_through_a_foreign_or_read_only_mapping)
 	CHECK_EQ(do_xen_version(d1->vcpu[0], XENVER_extraversion, slot(d1, 0)), -XEN_EFAULT);
 	CHECK_EQ(theirs[0], 0x11);
 	/* vcpu_info placed there. */
-	r = guest_ptr(d1, d1->ram_base + 1024);
+	r = guest_ptr(d1, d1->bank[0].base + 1024);
 	*r = (struct vcpu_register_vcpu_info){ .mfn = slot(d1, 0) >> PAGE_SHIFT, .offset = 0 };
-	CHECK_EQ(do_vcpu_op(d1->vcpu[0], VCPUOP_register_vcpu_info, 0, d1->ram_base + 1024),
+	CHECK_EQ(do_vcpu_op(d1->vcpu[0], VCPUOP_register_vcpu_info, 0, d1->bank[0].base + 1024),
 		 -XEN_EINVAL);
 	CHECK_EQ(theirs[0], 0x11);
 	CHECK_EQ(unmap(slot(d1, 0), m.handle), GNTST_okay);

@@ -92,7 +92,7 @@ TEST(multicall_runs_each_entry_and_reports_each_result)
 	CHECK_EQ(calls[2].result, (uint64_t)-XEN_EINVAL);	/* no multicall inside a multicall */
 	CHECK_EQ(calls[3].result, PAGE_SIZE);
 	/* The list itself must be readable. */
-	CHECK_EQ(hypercall(v, __HYPERVISOR_multicall, d->ram_base + d->ram_size, 1, 0),
+	CHECK_EQ(hypercall(v, __HYPERVISOR_multicall, d->bank[0].base + d->ram_size, 1, 0),
 		 -XEN_EFAULT);
 }
 
@@ -118,7 +118,7 @@ static void decrease_args(struct domain *d, unsigned first, unsigned n, unsigned
 	uint64_t *gfns = arg_ptr(d, at + 64);
 
 	for (unsigned i = 0; i < n; i++)
-		gfns[i] = (d->ram_base >> PAGE_SHIFT) + first + i;
+		gfns[i] = (d->bank[0].base >> PAGE_SHIFT) + first + i;
 	*r = (struct xen_memory_reservation){ .extent_start = arg_gva(d, at + 64), .nr_extents = n,
 					      .domid = DOMID_SELF };
 }
@@ -270,7 +270,7 @@ TEST(platform_op_is_the_control_domains_with_xens_checks_in_order)
 	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_platform_op, arg_gva(d, 0), 0, 0), -XEN_EACCES);
 	op->interface_version = XENPF_INTERFACE_VERSION;
 	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_platform_op, arg_gva(d, 0), 0, 0), -XEN_EPERM);
-	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_platform_op, d->ram_base + d->ram_size, 0, 0),
+	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_platform_op, d->bank[0].base + d->ram_size, 0, 0),
 		 -XEN_EFAULT);
 }
 
@@ -299,6 +299,6 @@ TEST(hypfs_is_the_control_domains_and_checks_the_path)
 	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_read, arg_gva(dom0, 0), 10), -XEN_EINVAL);	/* no NUL */
 	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_read, arg_gva(dom0, 0), XEN_HYPFS_MAX_PATHLEN + 1),
 		 -XEN_EINVAL);
-	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_read, dom0->ram_base + dom0->ram_size, 11), -XEN_EFAULT);
+	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_read, dom0->bank[0].base + dom0->ram_size, 11), -XEN_EFAULT);
 	CHECK_EQ(hypfs(d->vcpu[0], XEN_HYPFS_OP_read, arg_gva(d, 0), 11), -XEN_EPERM);
 }

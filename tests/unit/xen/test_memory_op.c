@@ -14,7 +14,7 @@
 
 static uint64_t gfn(struct domain *d, unsigned page)
 {
-	return (d->ram_base >> PAGE_SHIFT) + page;
+	return (d->bank[0].base >> PAGE_SHIFT) + page;
 }
 
 static int64_t query(struct domain *d, unsigned cmd, domid_t domid)

@@ -71,7 +71,7 @@ TEST(shutdown_refuses_suspend_unknown_reasons_and_bad_pointers)
 	CHECK_EQ(shutdown(v, SCHEDOP_shutdown, SHUTDOWN_suspend), -XEN_EINVAL);
 	CHECK_EQ(shutdown(v, SCHEDOP_shutdown, 5), -XEN_EINVAL);
 	CHECK_EQ(shutdown(v, SCHEDOP_shutdown, ~0u), -XEN_EINVAL);
-	CHECK_EQ(sched_op(v, SCHEDOP_shutdown, d->ram_base + d->ram_size), -XEN_EFAULT);
+	CHECK_EQ(sched_op(v, SCHEDOP_shutdown, d->bank[0].base + d->ram_size), -XEN_EFAULT);
 	CHECK_EQ(sched_op(v, SCHEDOP_shutdown, GUEST_MAGIC_BASE), -XEN_EFAULT);	/* not RAM */
 	CHECK_EQ(d->state, DOMAIN_RUNNING);
 }
@@ -148,7 +148,7 @@ TEST(poll_refuses_bad_ports_and_lists)
 
 	CHECK_EQ(poll(v, bad, 1, 0), -XEN_EINVAL);
 	CHECK_EQ(poll(v, many, 129, 0), -XEN_EINVAL);
-	*p = (struct sched_poll){ d->ram_base + d->ram_size - 4, 2, 0, 0 };
+	*p = (struct sched_poll){ d->bank[0].base + d->ram_size - 4, 2, 0, 0 };
 	CHECK_EQ(sched_op(v, SCHEDOP_poll, arg_gva(d, 0)), -XEN_EFAULT);
 	CHECK_EQ(sched_op(v, SCHEDOP_poll, 0), -XEN_EFAULT);
 	CHECK(!v->blocked);

@@ -87,10 +87,10 @@ TEST(interface_version_and_bad_pointers_come_first)
 	CHECK_EQ(sysctl(d->vcpu[0], &op), -XEN_EACCES);
 	op.interface_version = 0x16;	/* newer Xens' */
 	CHECK_EQ(sysctl(dom0->vcpu[0], &op), -XEN_EACCES);
-	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_sysctl, dom0->ram_base + dom0->ram_size, 0, 0),
+	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_sysctl, dom0->bank[0].base + dom0->ram_size, 0, 0),
 		 -XEN_EFAULT);
 	CHECK_EQ(hypercall(dom0->vcpu[0], __HYPERVISOR_sysctl,
-			   dom0->ram_base + FAKE_PV_RAM_PAGES * PAGE_SIZE - 64, 0, 0), -XEN_EFAULT);
+			   dom0->bank[0].base + FAKE_PV_RAM_PAGES * PAGE_SIZE - 64, 0, 0), -XEN_EFAULT);
 }
 
 TEST(commands_domus_does_not_have_are_enosys)
@@ -172,7 +172,7 @@ TEST(readconsole_clear_forgets_what_was_read)
 	pr_info("kept\n");
 	op = op_for(XEN_SYSCTL_readconsole);
 	op.u.readconsole = (struct xen_sysctl_readconsole){
-		.clear = 1, .buffer = dom0->ram_base + FAKE_PV_RAM_PAGES * PAGE_SIZE, .count = 100 };
+		.clear = 1, .buffer = dom0->bank[0].base + FAKE_PV_RAM_PAGES * PAGE_SIZE, .count = 100 };
 	CHECK_EQ(sysctl(v, &op), -XEN_EFAULT);
 	CHECK_EQ(op.u.readconsole.count, 100);		/* not written back */
 	REQUIRE(readconsole(v, false, false, 0, 4 * PAGE_SIZE, &op) == 0);
@@ -266,7 +266,7 @@ TEST(getdomaininfolist_gives_the_domains_in_id_order)
 	/* A buffer it cannot write. */
 	op = op_for(XEN_SYSCTL_getdomaininfolist);
 	op.u.getdomaininfolist = (struct xen_sysctl_getdomaininfolist){
-		.max_domains = 10, .buffer = dom0->ram_base + FAKE_PV_RAM_PAGES * PAGE_SIZE - 100 };
+		.max_domains = 10, .buffer = dom0->bank[0].base + FAKE_PV_RAM_PAGES * PAGE_SIZE - 100 };
 	CHECK_EQ(sysctl(v, &op), -XEN_EFAULT);
 	for (unsigned id = 1; id <= 3; id++)
 		CHECK_EQ(domain_by_id(id)->refs, 0);

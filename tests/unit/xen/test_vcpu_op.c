@@ -24,7 +24,7 @@ static int64_t register_vcpu_info(struct vcpu *v, unsigned target, uint64_t gfn,
 
 static uint64_t gfn(struct domain *d, unsigned page)
 {
-	return (d->ram_base >> PAGE_SHIFT) + page;
+	return (d->bank[0].base >> PAGE_SHIFT) + page;
 }
 
 TEST(vcpu_info_moves_out_of_shared_info_with_an_upcall)
@@ -32,7 +32,7 @@ TEST(vcpu_info_moves_out_of_shared_info_with_an_upcall)
 	struct domain *d = fake_pv_domain(2);
 	struct vcpu *v = d->vcpu[0];
 	struct shared_info *si = pa_to_va(d->pv->shared_info_pa);
-	struct vcpu_info *vi = (struct vcpu_info *)((uint8_t *)guest_ptr(d, d->ram_base + PAGE_SIZE) + 64);
+	struct vcpu_info *vi = (struct vcpu_info *)((uint8_t *)guest_ptr(d, d->bank[0].base + PAGE_SIZE) + 64);
 
 	si->vcpu_info[0].evtchn_upcall_mask = 1;
 	si->vcpu_info[0].time.system_time = 0x1234;
@@ -66,7 +66,7 @@ TEST(vcpu_info_refuses_bad_places)
 	CHECK_EQ(register_vcpu_info(v, 0, GUEST_MAGIC_BASE >> PAGE_SHIFT, 0), -XEN_EINVAL);
 	CHECK_EQ(register_vcpu_info(v, 0, ~0ull, 0), -XEN_EINVAL);
 	CHECK_EQ(register_vcpu_info(v, 2, gfn(d, 1), 0), -XEN_ENOENT);	/* no vCPU 2 */
-	CHECK_EQ(vcpu_op(v, VCPUOP_register_vcpu_info, 0, d->ram_base + d->ram_size), -XEN_EFAULT);
+	CHECK_EQ(vcpu_op(v, VCPUOP_register_vcpu_info, 0, d->bank[0].base + d->ram_size), -XEN_EFAULT);
 	CHECK_EQ(d->pv->vcpu_info_pa[0], 0);
 	CHECK_EQ(v->arch.upcalls, 0);
 }

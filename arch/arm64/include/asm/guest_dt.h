@@ -2,12 +2,12 @@
 #ifndef DOMUS_GUEST_DT_H
 #define DOMUS_GUEST_DT_H
 
-#include <domus/lib.h>
+#include <domus/domain.h>
 
 struct guest_dt_params {
 	unsigned nr_vcpus;
-	uint64_t ram_base;
-	uint64_t ram_size;
+	const struct ram_bank *banks;	/* all in one /memory node */
+	unsigned nr_banks;
 	const char *bootargs;
 	uint64_t initrd_start;	/* guest physical; 0 when there is none */
 	uint64_t initrd_end;
