@@ -38,7 +38,10 @@
 
 #define REAP_SLICE_US  500	/* a CPU destroys or rebuilds until this is past, then stops */
 
-static struct domain *domains[MAX_DOMAINS + 1];	/* indexed by domain id */
+#define NR_SLOTS (MAX_DOMAINS + 1)	/* Dom0 and MAX_DOMAINS others */
+
+static struct domain *slots[NR_SLOTS];	/* the domains on the list, in no order */
+static unsigned rover;			/* the last id the toolstack was given (as Xen's) */
 static spinlock_t domains_lock = SPINLOCK_INIT;
 static unsigned nr_alive;		/* domains running or about to restart */
 static unsigned nr_dying;		/* shut down, not yet destroyed */
@@ -54,9 +57,30 @@ static bool unfinished;			/* the last slice ended with work left */
 static bool reap_wanted;		/* a CPU came to reap while another was at it */
 static uint64_t longest_slice;		/* ticks, reported at power-off */
 
+/* The listed domain with the lowest id at or above id; NULL if none. */
+static struct domain *find_from(unsigned id)
+{
+	struct domain *best = NULL;
+
+	for (unsigned i = 0; i < NR_SLOTS; i++) {
+		struct domain *d = slots[i];
+
+		if (d && d->id >= id && (!best || d->id < best->id))
+			best = d;
+	}
+	return best;
+}
+
+static struct domain *find(unsigned id)
+{
+	struct domain *d = find_from(id);
+
+	return d && d->id == id ? d : NULL;
+}
+
 struct domain *domain_by_id(unsigned id)
 {
-	return id <= MAX_DOMAINS ? domains[id] : NULL;
+	return find(id);
 }
 
 struct domain *domain_get(unsigned id)
@@ -64,7 +88,7 @@ struct domain *domain_get(unsigned id)
 	struct domain *d;
 
 	spin_lock(&domains_lock);
-	d = id <= MAX_DOMAINS ? domains[id] : NULL;
+	d = find(id);
 	if (d)
 		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQUIRE);
 	spin_unlock(&domains_lock);
@@ -76,9 +100,9 @@ struct domain *domain_get_hardware(void)
 	struct domain *d = NULL;
 
 	spin_lock(&domains_lock);
-	for (unsigned id = 0; id <= MAX_DOMAINS && !d; id++)
-		if (domains[id] && domains[id]->hardware)
-			d = domains[id];
+	for (unsigned i = 0; i < NR_SLOTS && !d; i++)
+		if (slots[i] && slots[i]->hardware)
+			d = slots[i];
 	if (d)
 		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQUIRE);
 	spin_unlock(&domains_lock);
@@ -90,8 +114,7 @@ struct domain *domain_get_from(unsigned id)
 	struct domain *d = NULL;
 
 	spin_lock(&domains_lock);
-	for (; id <= MAX_DOMAINS && !d; id++)
-		d = domains[id];
+	d = find_from(id);
 	if (d)
 		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQUIRE);
 	spin_unlock(&domains_lock);
@@ -125,10 +148,11 @@ void domain_unhold(struct domain *d)
 
 struct domain *domain_next_alive(struct domain *after)
 {
-	for (unsigned id = after ? after->id + 1 : 0; id <= MAX_DOMAINS; id++)
-		if (domains[id] && domains[id]->state == DOMAIN_RUNNING)
-			return domains[id];
-	return NULL;
+	struct domain *d = find_from(after ? after->id + 1 : 0);
+
+	while (d && d->state != DOMAIN_RUNNING)
+		d = find_from(d->id + 1);
+	return d;
 }
 
 struct vcpu *domain_vcpu_by_hwid(struct domain *d, uint64_t hwid)
@@ -166,6 +190,8 @@ static void free_structs(struct domain *d)
 	pv_domain_free(d);
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		domain_free_struct(d->vcpu[i], sizeof(struct vcpu));
+	if (d->cfg->toolstack)
+		domain_free_struct((void *)d->cfg, sizeof(*d->cfg));
 	domain_free_struct(d, sizeof(*d));
 }
 
@@ -198,12 +224,22 @@ static const char *add_to_scheduler(struct domain *d)
 	return NULL;
 }
 
-static void domain_register(struct domain *d)
+/* On the list, if its id is not taken and there is room; else false. */
+static bool domain_register(struct domain *d)
 {
+	unsigned i;
+	bool ok;
+
 	spin_lock(&domains_lock);
-	domains[d->id] = d;
-	nr_alive++;
+	for (i = 0; i < NR_SLOTS && slots[i]; i++)
+		;
+	ok = i < NR_SLOTS && !find(d->id);
+	if (ok) {
+		slots[i] = d;
+		nr_alive++;
+	}
 	spin_unlock(&domains_lock);
+	return ok;
 }
 
 /* A domain's structures, vCPUs, devices and empty p2m: the quick first step of a build. */
@@ -231,11 +267,30 @@ static const char *build_begin(struct domain **out, const struct boot_domain *cf
 	d->shutdown_code = SHUTDOWN_CODE_INVALID;
 	d->grant_window = GUEST_GNTTAB_BASE;
 	d->grant_window_size = GUEST_GNTTAB_SIZE;
+	if (cfg->toolstack)	/* RAM comes later, anywhere in Xen's first RAM window */
+		d->bank[0].size = GUEST_RAM0_SIZE;
 	if (cfg->dom0 && !domain_reserve_direct(d))
 		return "dom0_mem= is more than free host memory holds in " STR(DOMAIN_MAX_BANKS) " runs";
 	if ((err = create_vcpus(d, cfg)) || (err = arch_domain_create(d, cfg)))
 		return err;
 	return p2m_arch_init(d) ? NULL : "out of memory for guest RAM";
+}
+
+/* On the scheduler and the list: others see it from here on. */
+static const char *go_live(struct domain *d)
+{
+	const char *err = add_to_scheduler(d);
+
+	if (err)
+		return err;
+	d->state = DOMAIN_RUNNING;
+	d->alive = true;
+	if (!domain_register(d)) {
+		sched_remove_domain(d);
+		return "no room for another domain (" STR(MAX_DOMAINS) " besides Dom0)";
+	}
+	console_domain_add(d);
+	return NULL;
 }
 
 /* Once its RAM is populated: the PV interface, the images, and it runs. */
@@ -246,12 +301,8 @@ static const char *build_finish(struct domain *d)
 
 	if (d->cfg->xen_enhanced && (err = pv_domain_init(d)))
 		return err;
-	if ((err = arch_domain_load(d, d->cfg, &entry, &arg)) || (err = add_to_scheduler(d)))
+	if ((err = arch_domain_load(d, d->cfg, &entry, &arg)) || (err = go_live(d)))
 		return err;
-	d->state = DOMAIN_RUNNING;
-	d->alive = true;
-	console_domain_add(d);
-	domain_register(d);
 	vcpu_power_on(d->vcpu[0], entry, arg);
 	return NULL;
 }
@@ -267,6 +318,54 @@ static void build_failed(struct domain *d, const struct boot_domain *cfg, unsign
 		domain_release_unpopulated(d);
 		free_structs(d);
 	}
+}
+
+/* Whether a domain has this id: listed, being destroyed or rebuilt, or destroyed but held. */
+static bool id_taken(unsigned id)
+{
+	if (find(id) || (tearing && tearing->id == id) || (building && building->id == id))
+		return true;
+	for (struct domain *d = destroyed; d; d = d->next_dead)
+		if (d->id == id)
+			return true;
+	return false;
+}
+
+bool domain_pick_id(unsigned want, unsigned *id)
+{
+	bool ok = false;
+
+	spin_lock(&reap_lock);
+	spin_lock(&domains_lock);
+	if (want) {
+		ok = !id_taken(want);
+		*id = want;
+	} else {
+		for (unsigned n = 0; n < DOMAIN_ID_LIMIT - 1 && !ok; n++) {
+			rover = rover + 1 >= DOMAIN_ID_LIMIT ? 1 : rover + 1;
+			ok = !id_taken(rover);
+		}
+		*id = rover;
+	}
+	spin_unlock(&domains_lock);
+	spin_unlock(&reap_lock);
+	return ok;
+}
+
+struct domain *domain_create_empty(struct boot_domain *cfg, unsigned id)
+{
+	struct domain *d = NULL;
+	const char *err = build_begin(&d, cfg, id);
+
+	if (!err) {
+		d->controller_pause_count = 1;
+		if (!(err = pv_domain_init(d)) && !(err = go_live(d)))
+			return d;
+	}
+	build_failed(d, cfg, id, err);
+	if (!d)
+		domain_free_struct(cfg, sizeof(*cfg));
+	return NULL;
 }
 
 struct domain *domain_create(const struct boot_domain *cfg, unsigned id)
@@ -290,14 +389,13 @@ static const char *const action_names[] = { "destroying it", "restarting it", "p
 /* VIRQ_DOM_EXC: "some domain changed state", to every PV domain that listens. */
 static void announce_state_change(void)
 {
-	for (unsigned id = 0; id <= MAX_DOMAINS; id++) {
-		struct domain *o = domain_get(id);
+	for (struct domain *o = domain_get_from(0); o; ) {
+		struct domain *next = domain_get_from(o->id + 1);
 
-		if (!o)
-			continue;
 		if (o->pv && o->state == DOMAIN_RUNNING)
 			evtchn_raise_virq(o->vcpu[0], VIRQ_DOM_EXC);
 		domain_put(o);
+		o = next;
 	}
 }
 
@@ -519,12 +617,12 @@ static struct domain *take_dead(void)
 	struct domain *dead = NULL;
 
 	spin_lock(&domains_lock);
-	for (unsigned id = 0; id <= MAX_DOMAINS && !dead; id++) {
-		struct domain *d = domains[id];
+	for (unsigned i = 0; i < NR_SLOTS && !dead; i++) {
+		struct domain *d = slots[i];
 		if (d && d->state == DOMAIN_DYING && !still_loaded(d) &&
 		    !__atomic_load_n(&d->refs, __ATOMIC_ACQUIRE)) {
 			d->state = DOMAIN_DEAD;
-			domains[id] = NULL;
+			slots[i] = NULL;
 			dead = d;
 		}
 	}

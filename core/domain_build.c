@@ -19,6 +19,8 @@ const char *domain_check_config(const struct boot_domain *cfg)
 		return cfg->error;
 	if (cfg->cpus > MAX_VCPUS)
 		return "asks for more vCPUs than a domain may have (" STR(MAX_VCPUS) ")";
+	if (cfg->toolstack)
+		return NULL;	/* its RAM and images are the toolstack's to check */
 	if ((err = arch_domain_check(cfg)))
 		return err;
 	if (cfg->mem_kib * KiB / PAGE_SIZE > page_alloc_free_pages())

@@ -225,6 +225,8 @@ static const struct {
 	int64_t (*fn)(struct vcpu *v, struct domain *d, struct xen_domctl *op);
 	enum copyback copy;
 } domctls[] = {
+	[XEN_DOMCTL_createdomain] = { domctl_createdomain, COPY_ON_SUCCESS },
+	[XEN_DOMCTL_destroydomain] = { domctl_destroydomain, COPY_NEVER },
 	[XEN_DOMCTL_pausedomain] = { pausedomain, COPY_NEVER },
 	[XEN_DOMCTL_unpausedomain] = { unpausedomain, COPY_NEVER },
 	[XEN_DOMCTL_getdomaininfo] = { getdomaininfo, COPY_ON_SUCCESS },
@@ -233,6 +235,14 @@ static const struct {
 	[XEN_DOMCTL_getvcpuinfo] = { getvcpuinfo, COPY_ON_SUCCESS },
 	[XEN_DOMCTL_scheduler_op] = { scheduler_op, COPY_ALWAYS },
 	[XEN_DOMCTL_getvcpuaffinity] = { getvcpuaffinity, COPY_NEVER },	/* answers in the maps */
+	[XEN_DOMCTL_setvcpuaffinity] = { domctl_setvcpuaffinity, COPY_NEVER },	/* likewise */
+	[XEN_DOMCTL_max_vcpus] = { domctl_max_vcpus, COPY_NEVER },
+	[XEN_DOMCTL_setvcpucontext] = { domctl_setvcpucontext, COPY_NEVER },
+	[XEN_DOMCTL_set_address_size] = { domctl_set_address_size, COPY_NEVER },
+	[XEN_DOMCTL_setnodeaffinity] = { domctl_setnodeaffinity, COPY_NEVER },
+	[XEN_DOMCTL_cacheflush] = { domctl_cacheflush, COPY_NEVER },
+	[XEN_DOMCTL_get_paging_mempool_size] = { domctl_paging_mempool, COPY_ON_SUCCESS },
+	[XEN_DOMCTL_set_paging_mempool_size] = { domctl_paging_mempool, COPY_NEVER },
 };
 
 static int64_t run(struct vcpu *v, struct domain *d, struct xen_domctl *op, uint64_t arg)

@@ -9,6 +9,7 @@
 #include <domus/domain.h>
 #include <domus/sched.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <public/errno.h>
 
 /* One lock for every domain's ports: binding and closing touch two domains at once. */
@@ -117,17 +118,23 @@ static domid_t resolve(const struct domain *d, domid_t dom)
 	return dom == DOMID_SELF ? (domid_t)d->id : dom;
 }
 
-static int64_t alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *a)
+/* In the caller's domain, or (the toolstack) in another's; DOMID_SELF as remote is the caller. */
+static int64_t alloc_unbound(struct vcpu *v, struct evtchn_alloc_unbound *a)
 {
+	int64_t ret;
+	struct domain *d = hypercall_domain(v, a->dom, &ret);
 	uint32_t port;
 
-	if (resolve(d, a->dom) != d->id)
-		return -XEN_EPERM;	/* only privileged domains allocate for others */
-	port = alloc_unbound_port(d, resolve(d, a->remote_dom), false);
-	if (!port)
-		return -XEN_ENOSPC;
-	a->port = port;
-	return 0;
+	if (!d)
+		return ret;
+	ret = -XEN_EINVAL;
+	if (d->pv) {
+		port = alloc_unbound_port(d, resolve(v->dom, a->remote_dom), false);
+		ret = port ? 0 : -XEN_ENOSPC;
+		a->port = port;
+	}
+	domain_put(d);
+	return ret;
 }
 
 static int64_t bind_interdomain(struct domain *d, struct evtchn_bind_interdomain *b)
@@ -367,7 +374,7 @@ int64_t do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return 0;
 	case EVTCHNOP_send: return send(d, a.p.port);
 	case EVTCHNOP_status: ret = status(d, &a.st); break;
-	case EVTCHNOP_alloc_unbound: ret = alloc_unbound(d, &a.au); break;
+	case EVTCHNOP_alloc_unbound: ret = alloc_unbound(v, &a.au); break;
 	case EVTCHNOP_bind_ipi: ret = bind_ipi(d, &a.ip); break;
 	case EVTCHNOP_bind_vcpu: return bind_vcpu(d, &a.bc);
 	case EVTCHNOP_unmask: return unmask(d, a.p.port);

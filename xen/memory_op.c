@@ -17,6 +17,10 @@
 #include <asm/guest_abi.h>
 #include <public/errno.h>
 
+#define BLOCK_ORDER 9	/* the largest extent: a 2 MiB block (Xen's DomU limit) */
+#define BLOCK_PAGES (1ull << BLOCK_ORDER)
+#define BLOCK_SIZE  (BLOCK_PAGES * PAGE_SIZE)
+
 static bool gfn_in_ram(const struct domain *d, uint64_t gfn)
 {
 	return !(gfn >> (64 - PAGE_SHIFT)) && domain_ipa_is_ram(d, gfn << PAGE_SHIFT, PAGE_SIZE);
@@ -330,7 +334,36 @@ bool memory_populate(struct domain *d, uint64_t gfn)
  * Extents from `start` on (cmd >> XENMEM_EXTENT_SHIFT: a continued call
  * resumes there); returns how many of all the extents are done.
  */
-/* One extent of d's; the toolstack may also populate a magic page of another domain's. */
+/*
+ * A whole 2 MiB block of fresh RAM at an aligned extent where nothing is
+ * mapped yet (the toolstack populates a guest so); false if it cannot be.
+ */
+static bool populate_block(struct domain *d, uint64_t gfn)
+{
+	uint64_t ipa = gfn << PAGE_SHIFT, pa;
+	bool ok = false;
+
+	if (ipa & (BLOCK_SIZE - 1) || !gfn_in_ram(d, gfn + BLOCK_PAGES - 1) || d->direct_map)
+		return false;
+	spin_lock(&d->p2m_lock);
+	for (uint64_t i = 0; i < BLOCK_PAGES; i++)
+		if (p2m_arch_lookup(d, ipa + i * PAGE_SIZE, &pa, NULL))
+			goto out;
+	if (d->ram_pages + BLOCK_PAGES > d->max_pages || !(pa = alloc_pages(BLOCK_PAGES, BLOCK_PAGES)))
+		goto out;
+	arch_zero_pages(pa, BLOCK_SIZE);
+	page_assign(pa, BLOCK_PAGES, d);
+	if (!(ok = p2m_arch_map_ram(d, ipa, pa, BLOCK_SIZE)))
+		for (uint64_t i = 0; i < BLOCK_PAGES; i++)
+			page_put(pa + i * PAGE_SIZE);
+	if (ok)
+		d->ram_pages += BLOCK_PAGES;
+out:
+	spin_unlock(&d->p2m_lock);
+	return ok;
+}
+
+/* One page of an extent of d's; the toolstack may also populate another domain's magic pages. */
 static bool reserve_one(struct vcpu *v, struct domain *d, unsigned op, uint64_t gfn)
 {
 	if (op == XENMEM_decrease_reservation)
@@ -338,12 +371,26 @@ static bool reserve_one(struct vcpu *v, struct domain *d, unsigned op, uint64_t 
 	return (gfn_in_ram(d, gfn) || (d != v->dom && gfn_in_magic(gfn))) && memory_populate(d, gfn);
 }
 
+/* An extent of 2^order pages from gfn (aligned to its size, as Xen's populate wants). */
+static bool reserve_extent(struct vcpu *v, struct domain *d, unsigned op, uint64_t gfn,
+			   unsigned order)
+{
+	if (gfn & ((1ull << order) - 1))
+		return false;
+	if (op == XENMEM_populate_physmap && order == BLOCK_ORDER && populate_block(d, gfn))
+		return true;
+	for (uint64_t i = 0; i < 1ull << order; i++)
+		if (!reserve_one(v, d, op, gfn + i))
+			return false;
+	return true;
+}
+
 static int64_t extents(struct vcpu *v, struct domain *d, uint64_t cmd, unsigned op, uint64_t arg,
 		       const struct xen_memory_reservation *r)
 {
 	uint64_t start = cmd >> XENMEM_EXTENT_SHIFT, done;
 
-	if (r->extent_order != 0 || r->nr_extents >> (64 - XENMEM_EXTENT_SHIFT))
+	if (r->extent_order > BLOCK_ORDER || r->nr_extents >> (64 - XENMEM_EXTENT_SHIFT))
 		return -XEN_EINVAL;
 	if (start >= r->nr_extents)
 		return (int64_t)start;
@@ -355,7 +402,7 @@ static int64_t extents(struct vcpu *v, struct domain *d, uint64_t cmd, unsigned 
 						  done << XENMEM_EXTENT_SHIFT, arg, 0);
 		if (copy_from_guest(v, &gfn, r->extent_start + done * 8, 8))
 			return done ? (int64_t)done : -XEN_EFAULT;
-		if (!reserve_one(v, d, op, gfn))
+		if (!reserve_extent(v, d, op, gfn, r->extent_order))
 			break;
 	}
 	return (int64_t)done;

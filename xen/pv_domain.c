@@ -7,6 +7,7 @@
  * a Dom0 both are Dom0's, as for a domain Xen's toolstack builds.
  */
 #include <xen/pv.h>
+#include <domus/boot_dt.h>
 #include <domus/domain.h>
 #include <domus/page.h>
 #include <domus/page_alloc.h>
@@ -120,8 +121,9 @@ const char *pv_domain_init(struct domain *d)
 	memset(((struct shared_info *)pa_to_va(pv->shared_info_pa))->evtchn_mask, 0xff,
 	       sizeof(((struct shared_info *)0)->evtchn_mask));
 	pv->params[HVM_PARAM_CALLBACK_IRQ] = evtchn_arch_callback_via();
-	/* Dom0's console is console_io (hvc0 on Xen's console), not a ring. */
-	return d->hardware ? NULL : console_and_store(d);
+	/* Dom0's console is console_io (hvc0 on Xen's console), not a ring; the
+	 * toolstack sets up the console and store of the domains it builds. */
+	return d->hardware || d->cfg->toolstack ? NULL : console_and_store(d);
 }
 
 bool pv_page_pinned(const struct domain *d, uint64_t gfn)

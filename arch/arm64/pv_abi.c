@@ -39,3 +39,21 @@ uint64_t evtchn_arch_callback_via(void)
 {
 	return 2ull << 56 | 2ull << 8 | GUEST_EVTCHN_PPI;
 }
+
+/* Xen's is_guest_pv64_psr(): AArch64 at EL1 (either stack pointer) or EL0. */
+static bool guest64_psr(uint64_t psr)
+{
+	unsigned mode = psr & 0x1f;
+
+	return mode == PSR_MODE_EL1h || mode == PSR_MODE_EL1t || mode == PSR_MODE_EL0t;
+}
+
+bool arch_vcpu_boot_context(const struct vcpu_guest_context *c, uint64_t *pc, uint64_t *arg)
+{
+	if (!guest64_psr(c->user_regs.cpsr) ||
+	    (c->user_regs.spsr_el1 && !guest64_psr(c->user_regs.spsr_el1)))
+		return false;
+	*pc = c->user_regs.pc64;
+	*arg = c->user_regs.x[0];
+	return true;
+}

@@ -93,3 +93,11 @@ uint64_t evtchn_arch_callback_via(void)
 {
 	return FAKE_CALLBACK_VIA;
 }
+
+/* The fake port's one boot mode is 1. */
+bool arch_vcpu_boot_context(const struct vcpu_guest_context *c, uint64_t *pc, uint64_t *arg)
+{
+	*pc = c->pc;
+	*arg = c->arg;
+	return c->mode == 1;
+}

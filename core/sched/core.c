@@ -164,6 +164,12 @@ void vcpu_power_off(struct vcpu *v)
 	v->power = VCPU_OFF;
 }
 
+void sched_set_affinity(struct vcpu *v, uint64_t cpus)
+{
+	__atomic_store_n(&v->sched.affinity, cpus, __ATOMIC_RELEASE);
+	vcpu_kick(v);
+}
+
 void sched_unload(struct pcpu *c)
 {
 	struct vcpu *v = c->loaded;

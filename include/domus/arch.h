@@ -111,6 +111,13 @@ const char *arch_domain_load(struct domain *d, const struct boot_domain *cfg, ui
 			     uint64_t *arg);
 /* The hardware id the guest sees for vCPU n (MPIDR affinity on Arm). */
 uint64_t arch_vcpu_hwid(unsigned n);
+struct vcpu_guest_context;
+/*
+ * The entry point and argument of a vCPU the toolstack boots (domctl
+ * setvcpucontext); false if the registers are not a state a guest of this
+ * architecture may start in (Xen's -EINVAL).
+ */
+bool arch_vcpu_boot_context(const struct vcpu_guest_context *c, uint64_t *pc, uint64_t *arg);
 /* Puts the vCPU in the state a CPU power-on gives it. */
 void arch_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t arg);
 void arch_vcpu_load(struct vcpu *v);

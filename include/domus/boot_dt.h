@@ -24,6 +24,7 @@ struct boot_domain {
 	bool vpl011;
 	bool xen_enhanced;	/* a PV guest: Xen hypercalls, /hypervisor node */
 	bool dom0;		/* the privileged domain: id 0, RAM mapped 1:1 */
+	bool toolstack;		/* made by XEN_DOMCTL_createdomain: no images, RAM later */
 	struct boot_module kernel;
 	struct boot_module ramdisk;
 	char bootargs[BOOTARGS_MAX];

@@ -74,6 +74,7 @@ struct domain {
 	uint64_t populated;		/* while built: bytes of its RAM given so far */
 	bool direct_map;		/* Dom0: guest physical = host physical for its RAM */
 	bool hardware;			/* Dom0: privileged, console_io's reader (Xen's hardware domain) */
+	uint64_t paging_mempool_size;	/* what the toolstack asked for its p2m (bytes) */
 	uint64_t grant_window;		/* where its DT says the grant table goes (guest physical) */
 	uint64_t grant_window_size;
 	struct mmio_region mmio[8];
@@ -100,6 +101,20 @@ enum shutdown_reason { SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_CRASH, SHUTD
  * its policy says restart.
  */
 struct domain *domain_create(const struct boot_domain *cfg, unsigned id);
+/* Ids the toolstack may give a domain: 1 .. this - 1 (Xen's DOMID_FIRST_RESERVED). */
+#define DOMAIN_ID_LIMIT 0x7ff0u
+/*
+ * An id for a new domain: want if no domain has it, or (want 0) the next
+ * free one after the last given, as Xen's rover.  False if there is none.
+ */
+bool domain_pick_id(unsigned want, unsigned *id);
+/*
+ * A domain the toolstack builds (cfg->toolstack, owned by the domain from
+ * here on): structures, vCPUs (all off), virtual devices, PV interface and
+ * an empty p2m, listed and paused once by the toolstack.  Its RAM, images,
+ * vCPU 0's registers, console and store come from the toolstack afterwards.
+ */
+struct domain *domain_create_empty(struct boot_domain *cfg, unsigned id);
 /* The guest powered off, rebooted or crashed; destruction comes later, in domain_reap(). */
 void domain_shutdown(struct domain *d, enum shutdown_reason why);
 /* Xen's SHUTDOWN_* code of the shutdown, unless one was given before (SCHEDOP_shutdown_code). */

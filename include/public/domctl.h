@@ -34,6 +34,7 @@
 #define XEN_DOMCTL_vm_event_op             56
 #define XEN_DOMCTL_setnodeaffinity         68
 #define XEN_DOMCTL_cacheflush              71
+#define XEN_DOMCTL_get_paging_mempool_size 85
 #define XEN_DOMCTL_set_paging_mempool_size 86
 
 /* A bitmap the caller owns: a guest pointer to bytes, and how many bits it holds. */
@@ -85,6 +86,66 @@ struct xen_domctl_getdomaininfo {
 	uint8_t gpaddr_bits;
 	uint8_t pad2[7];
 	struct xen_arch_domainconfig arch_config;
+};
+
+/* XEN_DOMCTL_createdomain */
+#define XEN_DOMCTL_CDF_hvm       (1u << 0)
+#define XEN_DOMCTL_CDF_hap       (1u << 1)
+#define XEN_DOMCTL_CDF_s3_integrity (1u << 2)
+#define XEN_DOMCTL_CDF_oos_off   (1u << 3)
+#define XEN_DOMCTL_CDF_xs_domain (1u << 4)
+#define XEN_DOMCTL_CDF_iommu     (1u << 5)
+#define XEN_DOMCTL_CDF_nested_virt (1u << 6)
+#define XEN_DOMCTL_CDF_vpmu      (1u << 7)
+#define XEN_DOMCTL_CDF_MAX       XEN_DOMCTL_CDF_vpmu
+#define XEN_DOMCTL_IOMMU_MAX     (1u << 0)
+#define XEN_DOMCTL_GRANT_version_mask 0xf
+#define XEN_DOMCTL_GRANT_MAX     0xf	/* 4.17 has no other grant option bit */
+
+struct xen_domctl_createdomain {
+	uint32_t ssidref;
+	uint8_t handle[16];
+	uint32_t flags;			/* XEN_DOMCTL_CDF_* */
+	uint32_t iommu_opts;
+	uint32_t max_vcpus;
+	uint32_t max_evtchn_port;
+	int32_t max_grant_frames;	/* < 0: Xen's default */
+	int32_t max_maptrack_frames;
+	uint32_t grant_opts;		/* low 4 bits: grant table version */
+	uint32_t vmtrace_size;
+	uint32_t cpupool_id;
+	struct xen_arch_domainconfig arch;
+};
+
+/* XEN_DOMCTL_max_vcpus */
+struct xen_domctl_max_vcpus {
+	uint32_t max;
+};
+
+/* XEN_DOMCTL_setvcpucontext: ctxt points to the architecture's struct vcpu_guest_context. */
+struct xen_domctl_vcpucontext {
+	uint32_t vcpu;
+	uint64_t ctxt;			/* guest handle: struct vcpu_guest_context */
+};
+
+/* XEN_DOMCTL_set_address_size */
+struct xen_domctl_address_size {
+	uint32_t size;
+};
+
+/* XEN_DOMCTL_setnodeaffinity */
+struct xen_domctl_nodeaffinity {
+	struct xenctl_bitmap nodemap;
+};
+
+/* XEN_DOMCTL_cacheflush */
+struct xen_domctl_cacheflush {
+	uint64_t start_pfn, nr_pfns;
+};
+
+/* XEN_DOMCTL_{get,set}_paging_mempool_size */
+struct xen_domctl_paging_mempool {
+	uint64_t size;			/* bytes */
 };
 
 /* XEN_DOMCTL_max_mem */
@@ -154,7 +215,14 @@ struct xen_domctl {
 	domid_t domain;
 	uint16_t pad[3];
 	union {
+		struct xen_domctl_createdomain createdomain;
 		struct xen_domctl_getdomaininfo getdomaininfo;
+		struct xen_domctl_max_vcpus max_vcpus;
+		struct xen_domctl_vcpucontext vcpucontext;
+		struct xen_domctl_address_size address_size;
+		struct xen_domctl_nodeaffinity nodeaffinity;
+		struct xen_domctl_cacheflush cacheflush;
+		struct xen_domctl_paging_mempool paging_mempool;
 		struct xen_domctl_max_mem max_mem;
 		struct xen_domctl_setdomainhandle setdomainhandle;
 		struct xen_domctl_getvcpuinfo getvcpuinfo;
@@ -169,6 +237,10 @@ _Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 120, "xen_domctl_getdo
 _Static_assert(offsetof(struct xen_domctl_getdomaininfo, handle) == 76, "getdomaininfo handle");
 _Static_assert(offsetof(struct xen_domctl_getdomaininfo, arch_config) == 104,
 	       "getdomaininfo arch_config");
+_Static_assert(sizeof(struct xen_domctl_createdomain) == 68 &&
+	       offsetof(struct xen_domctl_createdomain, arch) == 56, "xen_domctl_createdomain layout");
+_Static_assert(sizeof(struct xen_domctl_vcpucontext) == 16, "xen_domctl_vcpucontext layout");
+_Static_assert(sizeof(struct xen_domctl_nodeaffinity) == 16, "xen_domctl_nodeaffinity layout");
 _Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "xen_domctl_getvcpuinfo layout");
 _Static_assert(sizeof(struct xen_domctl_vcpuaffinity) == 40, "xen_domctl_vcpuaffinity layout");
 _Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "xen_domctl_scheduler_op layout");

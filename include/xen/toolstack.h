@@ -27,4 +27,15 @@ void domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info);
  */
 int64_t cpumask_to_guest(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t cpus);
 
+/* The domctls that build and end a domain (xen/domctl_build.c). */
+int64_t domctl_createdomain(struct vcpu *v, struct domain *d, struct xen_domctl *op);
+int64_t domctl_max_vcpus(struct vcpu *v, struct domain *d, struct xen_domctl *op);
+int64_t domctl_destroydomain(struct vcpu *v, struct domain *d, struct xen_domctl *op);
+int64_t domctl_setvcpuaffinity(struct vcpu *v, struct domain *d, struct xen_domctl *op);
+int64_t domctl_setnodeaffinity(struct vcpu *v, struct domain *d, struct xen_domctl *op);
+int64_t domctl_set_address_size(struct vcpu *v, struct domain *d, struct xen_domctl *op);
+int64_t domctl_paging_mempool(struct vcpu *v, struct domain *d, struct xen_domctl *op);
+int64_t domctl_cacheflush(struct vcpu *v, struct domain *d, struct xen_domctl *op);
+int64_t domctl_setvcpucontext(struct vcpu *v, struct domain *d, struct xen_domctl *op);
+
 #endif

@@ -14,6 +14,14 @@
 #define GUEST_RAM0_BASE   0x10000000ull
 #define GUEST_RAM0_SIZE   0x10000000ull
 
+/* What setvcpucontext gives: the fake port boots a vCPU at pc with arg, in "mode" 1. */
+#define VGCF_online (1u << 0)
+struct vcpu_guest_context {
+	uint32_t flags;
+	uint32_t mode;
+	uint64_t pc, arg;
+};
+
 #define GUEST_PADDR_BITS  36
 #define XEN_CAPABILITIES  "xen-3.0-fake "
 #define XEN_FEATURES      (1u << XENFEAT_auto_translated_physmap)
