@@ -27,6 +27,9 @@ OTHERS = ["usr/sbin/xl", "usr/sbin/oxenstored", "usr/lib/xen-common/bin/xen-util
 XENSTORE_LINKS = ("ls", "read", "write", "rm", "list", "exists", "chmod", "watch", "control")
 LIB_DIRS = ["lib/aarch64-linux-gnu", "usr/lib/aarch64-linux-gnu"]
 LOADER = "lib/ld-linux-aarch64.so.1"
+# Loaded with dlopen, so in no DT_NEEDED: glibc's pthread_cancel needs
+# libgcc_s (xl's console client cancels a thread when it detaches).
+DLOPENED = {"libgcc_s.so.1": "glibc's pthread_cancel"}
 
 
 def die(msg):
@@ -80,6 +83,11 @@ def main(argv):
             copy(root, rel, out)
         for name in XENSTORE_LINKS:
             os.symlink("xenstore", os.path.join(out, f"usr/bin/xenstore-{name}"))
+        for soname, user in DLOPENED.items():
+            lib = library(root, soname)
+            if not lib:
+                die(f"{user} loads {soname}, which none of the packages has")
+            copy(root, lib, out)
         todo, seen = [(p, p) for p in PROGRAMS], set()
         while todo:
             rel, program = todo.pop()

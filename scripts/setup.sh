@@ -272,11 +272,11 @@ fetch_libfdt() {
 # (scripts/dom0_tools.py checks the closure).
 XEN_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17 libxenstore4 libxencall1
           libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxentoollog1 libxentoolcore1
-          libxenhypfs1 libxendevicemodel1 libyajl2 libc6 libncurses6 libtinfo6 zlib1g libuuid1 libfdt1"
+          libxenhypfs1 libxendevicemodel1 libyajl2 libc6 libgcc-s1 libncurses6 libtinfo6 zlib1g libuuid1 libfdt1"
 check_xentools() {
     local f
     for f in usr/lib/xen-4.17/bin/xl usr/lib/xen-4.17/bin/oxenstored usr/lib/xen-4.17/bin/xenconsoled \
-             usr/bin/xenstore lib/ld-linux-aarch64.so.1 .complete; do
+             usr/bin/xenstore lib/ld-linux-aarch64.so.1 lib/aarch64-linux-gnu/libgcc_s.so.1 .complete; do
         [ -e "$1/$f" ] || { echo "$f missing"; return 1; }
     done
 }
@@ -310,21 +310,6 @@ obtain "libfdt"   check_libfdt  "$CACHE/libfdt"       fetch_libfdt
 obtain "modules"  check_modules "$CACHE/modules"      fetch_modules
 obtain "Xen tools" check_xentools "$CACHE/xentools"   fetch_xentools
 
-# Dom0's disk in `make run`: an ext2 file system with a note in it.
-check_disk() {
-    [ -s "$1" ] || { echo "missing or empty"; return 1; }
-    [ "$(bytes_at "$1" 1080 2)" = 53ef ] || { echo "no ext2 superblock"; return 1; }
-}
-make_disk() {
-    local tmp="$CACHE/disk.tmp"
-    rm -rf "$tmp" && mkdir -p "$tmp/files"
-    printf 'This is Dom0'"'"'s virtio disk (cache/dom0-disk.img, made by scripts/setup.sh).\nMount it with: mount /dev/vda /mnt\n' > "$tmp/files/README"
-    /sbin/mke2fs -q -F -t ext2 -L domus-disk -d "$tmp/files" "$tmp/disk.img" 64M \
-        >/dev/null || { rm -rf "$tmp"; FETCH_ERR="mke2fs failed"; return 1; }
-    mv -f "$tmp/disk.img" "$CACHE/dom0-disk.img"
-    rm -rf "$tmp"
-}
-obtain "Dom0's disk" check_disk "$CACHE/dom0-disk.img" make_disk
 
 # The initramfs is rebuilt when missing, bad, or older than its inputs.
 INITRD="$CACHE/initramfs.cpio.gz"
@@ -338,5 +323,29 @@ if ! why="$(check_initramfs "$INITRD")"; then
     build_initramfs || die "$FETCH_ERR"
     why="$(check_initramfs "$INITRD")" || die "cache/initramfs.cpio.gz is corrupt ($why)"
 fi
+
+# Dom0's disk in `make run`: an ext2 file system with a Linux DomU on it for
+# xl (the guests' kernel and initramfs, dom0/guest.cfg), remade when they change.
+check_disk() {
+    [ -s "$1" ] || { echo "missing or empty"; return 1; }
+    [ "$(bytes_at "$1" 1080 2)" = 53ef ] || { echo "no ext2 superblock"; return 1; }
+    local f
+    for f in "$CACHE/Image" "$CACHE/initramfs.cpio.gz" "$ROOT/dom0/guest.cfg"; do
+        [ "$1" -nt "$f" ] || { echo "older than $f"; return 1; }
+    done
+}
+make_disk() {
+    local tmp="$CACHE/disk.tmp"
+    rm -rf "$tmp" && mkdir -p "$tmp/files"
+    printf 'This is Dom0'"'"'s virtio disk (cache/dom0-disk.img, made by scripts/setup.sh).\nMount it with: mount /dev/vda /mnt\nthen start a Linux DomU with: xl create -c /mnt/guest.cfg\n' > "$tmp/files/README"
+    cp "$CACHE/Image" "$tmp/files/Image"
+    cp "$CACHE/initramfs.cpio.gz" "$tmp/files/initrd.img"
+    cp "$ROOT/dom0/guest.cfg" "$tmp/files/guest.cfg"
+    /sbin/mke2fs -q -F -t ext2 -L domus-disk -d "$tmp/files" "$tmp/disk.img" 128M \
+        >/dev/null || { rm -rf "$tmp"; FETCH_ERR="mke2fs failed"; return 1; }
+    mv -f "$tmp/disk.img" "$CACHE/dom0-disk.img"
+    rm -rf "$tmp"
+}
+obtain "Dom0's disk" check_disk "$CACHE/dom0-disk.img" make_disk
 
 say "ok: cache/Image, cache/busybox, cache/modules, cache/xentools, cache/dom0-disk.img, cache/initramfs.cpio.gz, cache/libfdt are present"

@@ -164,10 +164,52 @@ void vcpu_power_off(struct vcpu *v)
 	v->power = VCPU_OFF;
 }
 
+/*
+ * A vCPU on the queue of a CPU its affinity no longer allows moves to the
+ * allowed CPU with the shortest queue (credit only: null gives each CPU
+ * one vCPU for good).  Not while a CPU holds its state.  With sched_lock.
+ */
+static void rehome(struct vcpu *v)
+{
+	struct pcpu *best = NULL;
+
+	if (policy != &sched_credit_ops || v->loaded_on >= 0 ||
+	    v->sched.affinity & BIT(v->pcpu))
+		return;
+	for (unsigned i = 0; i < nr_pcpus; i++)
+		if (v->sched.affinity & BIT(i) && (!best || pcpus[i].nr_runq < best->nr_runq))
+			best = &pcpus[i];
+	if (!best)
+		return;
+	if (pcpus[v->pcpu].current == v)
+		pcpus[v->pcpu].current = NULL;
+	sched_runq_remove(&pcpus[v->pcpu], v);
+	sched_runq_add(best, v);
+	best->resched = true;
+	if (best != arch_this_cpu())
+		arch_kick_cpu(best->id);
+}
+
 void sched_set_affinity(struct vcpu *v, uint64_t cpus)
 {
-	__atomic_store_n(&v->sched.affinity, cpus, __ATOMIC_RELEASE);
+	spin_lock(&sched_lock);
+	v->sched.affinity = cpus;
+	rehome(v);
+	spin_unlock(&sched_lock);
 	vcpu_kick(v);
+}
+
+/* A CPU keeps the last vCPU's state while idle: not one that may no longer run here. */
+static void let_go_if_unwelcome(struct pcpu *c, const struct vcpu *chosen)
+{
+	struct vcpu *u = c->loaded;
+
+	if (!u || u == chosen || u->sched.affinity & BIT(c->id))
+		return;
+	sched_unload(c);
+	spin_lock(&sched_lock);
+	rehome(u);
+	spin_unlock(&sched_lock);
 }
 
 void sched_unload(struct pcpu *c)
@@ -299,6 +341,7 @@ void sched_run(void)
 			kick_idle_cpus();
 		spin_unlock(&sched_lock);
 		/* After the switch: a vCPU unloaded now has its timer deadline only from here on. */
+		let_go_if_unwelcome(c, v);
 		if (v)
 			switch_to(c, v);
 		spin_lock(&sched_lock);
