@@ -1,0 +1,226 @@
+"""Debian's own xl (xen-utils-4.17, unmodified) in Dom0 creates, watches,
+changes and ends Linux DomUs on Domus, as on Xen 4.17: the stock Debian
+kernel boots as a DomU to its shell on hvc0 through xenconsoled, with
+xenstore and xenbus working in it.  Dom0 is the judged configuration (2
+CPUs, 2 GiB, dom0_mem=512M); its disk is the set-up's (cache/dom0-disk.img,
+opened read-only): the guests' kernel and initramfs and dom0/guest.cfg."""
+import re
+import subprocess
+import time
+
+import pytest
+
+from conftest import PROMPT
+from test_dom0 import DOM0, LINUX_BOOT, REPO, XEN_BOOTARGS, qemu
+
+pytestmark = pytest.mark.hv
+
+GUEST_PROMPT = re.compile(r"domus-guest:[^\r\n#]*# ")
+CFG = "/mnt/guest.cfg"          # dom0/guest.cfg: memory 128, vcpus 1, maxvcpus 2
+DOMU_BOOT = 240
+
+
+@pytest.fixture(scope="module")
+def dom0(cache_files, request):
+    from conftest import Session
+    r = subprocess.run(["make", "-s", "-C", str(REPO), "dom0"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if r.returncode:
+        pytest.fail("make dom0 failed:\n" + r.stdout[-3000:])
+    s = Session(["--dom0", DOM0, "--xen-bootargs", XEN_BOOTARGS, "--smp", "2", "--mem", "2048M"]
+                + qemu("-drive", "file=%s/cache/dom0-disk.img,if=none,id=hd0,format=raw,"
+                       "snapshot=on" % REPO, "-device", "virtio-blk-device,drive=hd0"),
+                "dom0-xl", timeout=LINUX_BOOT, qemu_timeout=LINUX_BOOT + 1200)
+    request.addfinalizer(s.kill)
+    s.expect(PROMPT, LINUX_BOOT, what="Dom0's shell prompt on hvc0")
+    status, out = s.shell("mount -o ro /dev/vda /mnt && ls /mnt")
+    assert status == 0 and "guest.cfg" in out.split(), out
+    return s
+
+
+def xl(s, cmd, timeout=120):
+    status, out = s.shell("xl " + cmd, timeout=timeout)
+    assert status == 0, "xl %s: exit %d\n%s" % (cmd, status, out)
+    return out
+
+
+def domains(s):
+    """xl list as {name: (id, mem MiB, vcpus, state)}."""
+    rows = re.findall(r"(?m)^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([-rbpscd]{6})\s+[\d.]+\s*$",
+                      xl(s, "list"))
+    return {n: (int(i), int(m), int(v), st) for n, i, m, v, st in rows}
+
+
+def wait_for(s, what, check, timeout=60):
+    end = time.monotonic() + timeout
+    while True:
+        got = domains(s)
+        if check(got):
+            return got
+        if time.monotonic() > end:
+            s.fail("timeout waiting for %s: xl list says %r" % (what, got))
+        time.sleep(1)
+
+
+def free_memory(s):
+    return int(re.search(r"(?m)^free_memory\s+:\s+(\d+)$", xl(s, "info")).group(1))
+
+
+def in_console(s, name, cmd):
+    """Attaches to name's console, runs cmd at its shell, detaches (Ctrl-])."""
+    s.child.sendline("xl console %s" % name)
+    time.sleep(1)
+    s.child.sendline("")
+    s.expect(GUEST_PROMPT, 60, what="%s's shell through xl console" % name)
+    status, out = s.shell(cmd, prompt=GUEST_PROMPT)
+    s.child.send("\x1d")
+    detached = s.shell("echo detached", timeout=30)
+    assert detached == (0, "detached"), detached
+    return status, out
+
+
+def create(s, name, memory=128):
+    """xl create (not attached); waits for the DomU's shell through its console."""
+    xl(s, "create %s 'name=\"%s\"' memory=%d" % (CFG, name, memory))
+    status, out = in_console(s, name, "cat /sys/hypervisor/type")
+    assert (status, out) == (0, "xen"), out
+
+
+def test_xl_create_c_boots_a_linux_domu_to_its_shell(dom0):
+    """xl create -c: libxl builds it (createdomain, populate, foreign maps,
+    setvcpucontext, grant seeding, unpause) and attaches its console."""
+    free = free_memory(dom0)
+    dom0.child.sendline("xl create -c %s 'name=\"alpha\"' memory=256" % CFG)
+    dom0.expect(GUEST_PROMPT, DOMU_BOOT, what="alpha's shell prompt through xl create -c")
+    status, out = dom0.shell("cat /sys/hypervisor/type; grep MemTotal /proc/meminfo; "
+                             "cat /sys/hypervisor/properties/features; "
+                             "ls /sys/bus/xen/drivers", prompt=GUEST_PROMPT)
+    lines = out.split("\n")
+    assert status == 0 and lines[0] == "xen", out
+    # 256 MiB less the kernel's own.
+    assert 200 * 1024 < int(re.search(r"MemTotal:\s+(\d+)", out).group(1)) <= 256 * 1024, out
+    features = int(lines[2], 16)
+    assert not features & (1 << 11), hex(features)         # not dom0
+    dom0.child.send("\x1d")
+    assert dom0.shell("echo detached", timeout=30) == (0, "detached")
+    assert free - free_memory(dom0) >= 256
+
+
+def test_xl_list_domid_domname_and_rename(dom0):
+    got = domains(dom0)
+    domid, mem, vcpus, state = got["alpha"]
+    assert domid >= 1 and mem == 256 and vcpus == 1 and state in ("r-----", "-b----"), got
+    assert xl(dom0, "domid alpha") == str(domid)
+    assert xl(dom0, "domname %d" % domid) == "alpha"
+    out = xl(dom0, "list -l alpha")
+    assert '"name": "alpha"' in out and '"type": "pvh"' in out, out
+    xl(dom0, "rename alpha renamed")
+    got = domains(dom0)
+    assert "renamed" in got and "alpha" not in got and got["renamed"][0] == domid, got
+    xl(dom0, "rename renamed alpha")
+    assert "alpha" in domains(dom0)
+
+
+def test_xl_console_attaches_and_detaches_again_and_again(dom0):
+    for i in range(3):
+        status, out = in_console(dom0, "alpha", "echo round-$((%d + 1))" % i)
+        assert (status, out) == (0, "round-%d" % (i + 1)), out
+
+
+def test_xl_pause_and_unpause(dom0):
+    xl(dom0, "pause alpha")
+    assert domains(dom0)["alpha"][3] == "--p---"
+    xl(dom0, "unpause alpha")
+    assert "p" not in domains(dom0)["alpha"][3]
+
+
+def test_xl_mem_set_balloons_the_guest_down(dom0):
+    """The target goes through xenstore; the guest's balloon driver gives the
+    pages back and xl list follows."""
+    status, before = in_console(dom0, "alpha", "grep MemTotal /proc/meminfo")
+    xl(dom0, "mem-set alpha 192m")
+    wait_for(dom0, "alpha at 192 MiB", lambda d: d["alpha"][1] == 192, 90)
+    status, after = in_console(dom0, "alpha", "grep MemTotal /proc/meminfo")
+    kib = [int(re.search(r"(\d+) kB", t).group(1)) for t in (before, after)]
+    assert kib[0] - kib[1] >= 60 * 1024, (before, after)
+    out = xl(dom0, "list -l alpha")
+    assert re.search(r'"target_memkb": 196608', out), out
+
+
+def test_xl_vcpu_pin_set_and_list(dom0):
+    xl(dom0, "vcpu-pin alpha 0 1")
+    out = xl(dom0, "vcpu-list alpha")
+    assert re.search(r"(?m)^alpha\s+\d+\s+0\s+1\s+[-rb]{2}-\s+[\d.]+\s+1 / all$", out), out
+    status, out = in_console(dom0, "alpha", "echo pinned")      # it still runs, on CPU 1
+    assert out == "pinned"
+    # Up to maxvcpus: the guest sees cpu/1 available and onlines it (PSCI CPU_ON).
+    xl(dom0, "vcpu-set alpha 2")
+    status, out = in_console(dom0, "alpha", "sleep 1; echo 1 > /sys/devices/system/cpu/cpu1/online;"
+                             " cat /sys/devices/system/cpu/online")
+    assert out == "0-1", out
+    out = xl(dom0, "vcpu-list alpha")
+    assert re.search(r"(?m)^alpha\s+\d+\s+1\s+\d\s+[-rb]{2}-\s", out), out
+    assert domains(dom0)["alpha"][2] == 2
+    xl(dom0, "vcpu-set alpha 1")
+    wait_for(dom0, "alpha back at 1 vCPU", lambda d: d["alpha"][2] == 1, 60)
+
+
+def test_xl_sched_credit_sets_and_reads_back(dom0):
+    xl(dom0, "sched-credit -d alpha -w 512 -c 50")
+    out = xl(dom0, "sched-credit -d alpha")
+    assert re.search(r"(?m)^alpha\s+\d+\s+512\s+50$", out), out
+    out = xl(dom0, "sched-credit")
+    assert re.search(r"(?m)^Domain-0\s+0\s+256\s+0$", out), out
+
+
+def test_xl_shutdown_waits_for_the_guest_to_power_off(dom0):
+    """Through the guest's PV shutdown watch; on_poweroff=destroy."""
+    out = xl(dom0, "shutdown -w alpha", timeout=120)
+    assert re.search(r"Domain \d+ has been shut down, reason code 0", out), out
+    wait_for(dom0, "alpha gone", lambda d: "alpha" not in d, 30)
+
+
+def test_xl_reboot_restarts_the_domain(dom0):
+    create(dom0, "beta")
+    old = domains(dom0)["beta"][0]
+    xl(dom0, "reboot beta")
+    got = wait_for(dom0, "beta back under a new id",
+                   lambda d: "beta" in d and d["beta"][0] != old, DOMU_BOOT)
+    status, out = in_console(dom0, "beta", "echo rebooted")
+    assert out == "rebooted"
+    xl(dom0, "destroy beta")
+    wait_for(dom0, "beta gone", lambda d: "beta" not in d, 30)
+
+
+def test_three_domus_at_once_and_destroy(dom0):
+    free = free_memory(dom0)
+    for name in ("one", "two", "three"):
+        create(dom0, name)
+    got = domains(dom0)
+    ids = {got[n][0] for n in ("one", "two", "three")}
+    assert len(ids) == 3 and all(got[n][1] == 128 for n in ("one", "two", "three")), got
+    for name in ("one", "two", "three"):
+        xl(dom0, "destroy %s" % name)
+    wait_for(dom0, "all three gone", lambda d: set(d) == {"Domain-0"}, 30)
+    time.sleep(2)
+    assert free_memory(dom0) == free
+
+
+def test_twenty_create_destroy_cycles_give_all_memory_back(dom0):
+    free = free_memory(dom0)
+    seen = set()
+    for i in range(20):
+        xl(dom0, "create %s 'name=\"cycle\"'" % CFG)
+        seen.add(domains(dom0)["cycle"][0])
+        xl(dom0, "destroy cycle")
+    wait_for(dom0, "cycle gone", lambda d: "cycle" not in d, 30)
+    time.sleep(2)
+    assert len(seen) == 20, seen        # ids are not reused soon, as Xen's rover
+    assert free_memory(dom0) == free
+
+
+def test_xl_dmesg_and_uptime(dom0):
+    out = xl(dom0, "dmesg")
+    assert "created by the toolstack" in out, out[-2000:]
+    out = xl(dom0, "uptime")
+    assert re.search(r"(?m)^Domain-0\s+0\s+", out), out
