@@ -74,6 +74,7 @@ void domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
 		      d->shutdown_code << XEN_DOMINF_shutdownshift;
 	info->tot_pages = d->ram_pages;
 	info->max_pages = d->max_pages;
+	info->outstanding_pages = d->outstanding_pages;
 	/* On Arm, Xen gives the machine frame: its gfn-from-mfn is the identity there. */
 	info->shared_info_frame = d->pv ? d->pv->shared_info_pa >> PAGE_SHIFT : 0;
 	info->max_vcpu_id = d->nr_vcpus ? d->nr_vcpus - 1 : XEN_INVALID_MAX_VCPU_ID;

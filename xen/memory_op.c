@@ -14,6 +14,7 @@
 #include <domus/page_alloc.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
+#include <xen/toolstack.h>
 #include <asm/guest_abi.h>
 #include <public/errno.h>
 
@@ -299,10 +300,91 @@ static bool own_page_back(struct domain *d, uint64_t gfn)
 	       p2m_arch_set_page(d, ipa, ipa, P2M_RAM, NULL);
 }
 
+/*
+ * Claims, as Xen's: the toolstack stakes a domain's memory before it
+ * populates it.  Memory that others claimed goes to nobody else; a domain
+ * populating uses up its own claim first.
+ */
+static spinlock_t claim_lock = SPINLOCK_INIT;
+static uint64_t outstanding_claims;	/* pages, all domains' */
+
+uint64_t memory_outstanding_claims(void)
+{
+	return __atomic_load_n(&outstanding_claims, __ATOMIC_RELAXED);
+}
+
+/* Whether d may take n more pages now; if so they count against its claim. */
+static bool claim_allows(struct domain *d, uint64_t n)
+{
+	bool ok;
+
+	spin_lock(&claim_lock);
+	ok = d->outstanding_pages >= n || outstanding_claims + n <= page_alloc_free_pages();
+	if (ok) {
+		uint64_t used = MIN(d->outstanding_pages, n);
+		d->outstanding_pages -= used;
+		outstanding_claims -= used;
+	}
+	spin_unlock(&claim_lock);
+	return ok;
+}
+
+void memory_release_claim(struct domain *d)
+{
+	spin_lock(&claim_lock);
+	outstanding_claims -= d->outstanding_pages;
+	d->outstanding_pages = 0;
+	spin_unlock(&claim_lock);
+}
+
+/* Xen's domain_set_outstanding_pages(): 0 ends the claim; one claim at a time, above what it has. */
+static int64_t set_claim(struct domain *d, uint64_t pages)
+{
+	int64_t ret = 0;
+
+	if (!pages) {
+		memory_release_claim(d);
+		return 0;
+	}
+	spin_lock(&claim_lock);
+	if (d->outstanding_pages || pages <= d->ram_pages || pages > d->max_pages)
+		ret = -XEN_EINVAL;
+	else if (pages - d->ram_pages > page_alloc_free_pages() - MIN(outstanding_claims,
+									 page_alloc_free_pages()))
+		ret = -XEN_ENOMEM;
+	else {
+		d->outstanding_pages = pages - d->ram_pages;
+		outstanding_claims += d->outstanding_pages;
+	}
+	spin_unlock(&claim_lock);
+	return ret;
+}
+
+static int64_t claim_pages(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	struct xen_memory_reservation r;
+	struct domain *d;
+	int64_t ret;
+
+	if (cmd >> XENMEM_EXTENT_SHIFT)
+		return -XEN_EINVAL;
+	if (copy_from_guest(v, &r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if (r.extent_start || r.extent_order || r.mem_flags)
+		return -XEN_EINVAL;
+	if (!(d = domain_get(r.domid)))
+		return -XEN_EINVAL;
+	ret = xsm_control(v->dom);
+	if (!ret)
+		ret = set_claim(d, r.nr_extents);
+	domain_put(d);
+	return ret;
+}
+
 /* A fresh scrubbed page of d's at gfn; with the p2m lock. */
 static bool fresh_page(struct domain *d, uint64_t gfn)
 {
-	uint64_t pa = alloc_pages(1, 1);
+	uint64_t pa = claim_allows(d, 1) ? alloc_pages(1, 1) : 0;
 
 	if (!pa)
 		return false;
@@ -349,7 +431,8 @@ static bool populate_block(struct domain *d, uint64_t gfn)
 	for (uint64_t i = 0; i < BLOCK_PAGES; i++)
 		if (p2m_arch_lookup(d, ipa + i * PAGE_SIZE, &pa, NULL))
 			goto out;
-	if (d->ram_pages + BLOCK_PAGES > d->max_pages || !(pa = alloc_pages(BLOCK_PAGES, BLOCK_PAGES)))
+	if (d->ram_pages + BLOCK_PAGES > d->max_pages || !claim_allows(d, BLOCK_PAGES) ||
+	    !(pa = alloc_pages(BLOCK_PAGES, BLOCK_PAGES)))
 		goto out;
 	arch_zero_pages(pa, BLOCK_SIZE);
 	page_assign(pa, BLOCK_PAGES, d);
@@ -376,6 +459,9 @@ static bool reserve_extent(struct vcpu *v, struct domain *d, unsigned op, uint64
 			   unsigned order)
 {
 	if (gfn & ((1ull << order) - 1))
+		return false;
+	/* Whole or not at all, as Xen allocates an extent (pages there already count twice: fine). */
+	if (op == XENMEM_populate_physmap && d->ram_pages + (1ull << order) > d->max_pages && order)
 		return false;
 	if (op == XENMEM_populate_physmap && order == BLOCK_ORDER && populate_block(d, gfn))
 		return true;
@@ -453,6 +539,11 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return remove_from_physmap(v, arg);
 	case XENMEM_acquire_resource:
 		return acquire_resource(v, arg);
+	case XENMEM_claim_pages:
+		return claim_pages(v, cmd, arg);
+	case XENMEM_get_sharing_freed_pages:
+	case XENMEM_get_sharing_shared_pages:
+		return 0;	/* no memory sharing on Arm */
 	case XENMEM_increase_reservation:
 	case XENMEM_populate_physmap:
 		return reservation(v, cmd, XENMEM_populate_physmap, arg);

@@ -138,6 +138,7 @@ void pv_domain_relinquish(struct domain *d)
 {
 	struct xen_pv *pv = d->pv;
 
+	memory_release_claim(d);
 	if (!pv)
 		return;
 	gnttab_release_mappings(d);

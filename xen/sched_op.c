@@ -5,10 +5,17 @@
 #include <domus/sched.h>
 #include <public/errno.h>
 #include <domus/arch.h>
+#include <xen/toolstack.h>
 
-static int64_t shutdown(struct vcpu *v, uint64_t arg, bool code_only)
+/* Xen's codes Domus acts on (no suspend: it has no save and restore). */
+static bool known_reason(uint32_t reason)
 {
-	struct sched_shutdown s;
+	return reason <= SHUTDOWN_watchdog && reason != SHUTDOWN_suspend;
+}
+
+/* As Xen: a code given before decides what the shutdown is. */
+static void shut_down(struct domain *d, uint32_t reason, bool code_only)
+{
 	static const enum shutdown_reason reasons[] = {
 		[SHUTDOWN_poweroff] = SHUTDOWN_POWEROFF,
 		[SHUTDOWN_reboot] = SHUTDOWN_REBOOT,
@@ -16,15 +23,41 @@ static int64_t shutdown(struct vcpu *v, uint64_t arg, bool code_only)
 		[SHUTDOWN_watchdog] = SHUTDOWN_CRASH,
 	};
 
+	domain_shutdown_code(d, reason);
+	if (!code_only)
+		domain_shutdown(d, reasons[d->shutdown_code]);
+}
+
+static int64_t shutdown(struct vcpu *v, uint64_t arg, bool code_only)
+{
+	struct sched_shutdown s;
+
 	if (copy_from_guest(v, &s, arg, sizeof(s)))
 		return -XEN_EFAULT;
-	if (s.reason > SHUTDOWN_watchdog || s.reason == SHUTDOWN_suspend)
+	if (!known_reason(s.reason))
 		return -XEN_EINVAL;
-	/* As Xen: a code given before decides what the shutdown is. */
-	domain_shutdown_code(v->dom, s.reason);
-	if (!code_only)
-		domain_shutdown(v->dom, reasons[v->dom->shutdown_code]);
+	shut_down(v->dom, s.reason, code_only);
 	return 0;
+}
+
+/* Another domain's shutdown, as its guest would ask it: the toolstack's (Dom0's) to ask. */
+static int64_t remote_shutdown(struct vcpu *v, uint64_t arg)
+{
+	struct sched_remote_shutdown r;
+	struct domain *d;
+	int64_t ret;
+
+	if (copy_from_guest(v, &r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if (!(d = domain_get(r.domain_id)))
+		return -XEN_ESRCH;
+	ret = xsm_control(v->dom);
+	if (!ret && !known_reason(r.reason))
+		ret = -XEN_EINVAL;
+	if (!ret)
+		shut_down(d, r.reason, false);
+	domain_put(d);
+	return ret;
 }
 
 #define POLL_MAX_PORTS 128
@@ -77,6 +110,8 @@ int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return shutdown(v, arg, false);
 	case SCHEDOP_shutdown_code:
 		return shutdown(v, arg, true);
+	case SCHEDOP_remote_shutdown:
+		return remote_shutdown(v, arg);
 	case SCHEDOP_poll:
 		return poll(v, arg);
 	default:

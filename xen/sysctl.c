@@ -85,6 +85,7 @@ static int64_t physinfo(struct vcpu *v, struct xen_sysctl *op)
 			   XEN_SYSCTL_PHYSCAP_gnttab_v1;
 	pi->total_pages = page_alloc_total_pages();
 	pi->free_pages = page_alloc_free_pages();
+	pi->outstanding_pages = memory_outstanding_claims();
 	pi->max_mfn = (end >> PAGE_SHIFT) - 1;
 	return 0;
 }

@@ -71,6 +71,7 @@ struct domain {
 	uint64_t pages;			/* host pages it holds, tables included */
 	uint64_t ram_pages;		/* guest RAM pages populated now */
 	uint64_t max_pages;		/* ... and the most it may have */
+	uint64_t outstanding_pages;	/* claimed (XENMEM_claim_pages), not yet populated */
 	uint64_t populated;		/* while built: bytes of its RAM given so far */
 	bool direct_map;		/* Dom0: guest physical = host physical for its RAM */
 	bool hardware;			/* Dom0: privileged, console_io's reader (Xen's hardware domain) */

@@ -87,6 +87,9 @@ struct xen_compile_info {
 #define XENMAPSPACE_grant_table     1
 #define XENMAPSPACE_gmfn_foreign    4	/* another domain's page: the toolstack's mappings */
 #define XENMEM_add_to_physmap_batch 23	/* Linux's add_to_physmap_range */
+#define XENMEM_get_sharing_freed_pages  18
+#define XENMEM_get_sharing_shared_pages 19
+#define XENMEM_claim_pages          24
 #define XENMEM_acquire_resource     28
 
 /* XENMEM_acquire_resource: frames of another domain's resource, for the toolstack. */
@@ -204,6 +207,7 @@ struct vcpu_runstate_info {
 #define SCHEDOP_block         1
 #define SCHEDOP_shutdown      2
 #define SCHEDOP_poll          3
+#define SCHEDOP_remote_shutdown 4
 #define SCHEDOP_shutdown_code 5
 
 #define SHUTDOWN_poweroff  0
@@ -216,6 +220,11 @@ struct vcpu_runstate_info {
 
 struct sched_shutdown {
 	uint32_t reason;
+};
+
+struct sched_remote_shutdown {
+	domid_t domain_id;
+	uint32_t reason;		/* SHUTDOWN_* */
 };
 
 struct sched_poll {

@@ -96,6 +96,10 @@ bool pv_page_pinned(const struct domain *d, uint64_t gfn);
  * scrubbed one, or a direct-mapped domain's own; true if it has one now.
  */
 bool memory_populate(struct domain *d, uint64_t gfn);
+/* Pages claimed (XENMEM_claim_pages) and not yet populated, all domains'. */
+uint64_t memory_outstanding_claims(void);
+/* What is left of d's claim goes back (d is destroyed). */
+void memory_release_claim(struct domain *d);
 
 /* Event channels. */
 void evtchn_set_pending(struct domain *d, uint32_t port);

@@ -327,23 +327,22 @@ static void reset_machine(void)
 
 static void destroy_domains(void)
 {
-	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
-		struct domain *d = domain_by_id(id);
+	/* Every domain, the toolstack's (any id) included. */
+	for (struct domain *d = domain_get_from(0); d; ) {
+		struct domain *next = domain_get_from(d->id + 1);
 
-		if (d) {
-			for (unsigned i = 0; i < d->nr_vcpus; i++)
-				d->vcpu[i]->loaded_on = -1;
-			domain_kill(d);
-		}
+		domain_put(d);
+		for (unsigned i = 0; i < d->nr_vcpus; i++)
+			d->vcpu[i]->loaded_on = -1;
+		domain_kill(d);
+		d = next;
 	}
 	domain_reap();
-	for (unsigned id = 1; id <= MAX_DOMAINS; id++) {
-		if (domain_by_id(id)) {
-			/* Later tests would share its memory with the allocator: stop here. */
-			printf("FAIL %s: d%u could not be destroyed; no further test runs\n",
-			       current_test, id);
-			exit(1);
-		}
+	if (domain_get_from(0)) {
+		/* Later tests would share its memory with the allocator: stop here. */
+		printf("FAIL %s: d%u could not be destroyed; no further test runs\n", current_test,
+		       domain_get_from(0)->id);
+		exit(1);
 	}
 	if (free_before_domains && page_alloc_free_pages() != free_before_domains) {
 		char detail[96];

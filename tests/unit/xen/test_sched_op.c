@@ -26,7 +26,6 @@ TEST(yield_and_unknown_commands)
 
 	CHECK_EQ(sched_op(v, SCHEDOP_yield, 0), 0);
 	CHECK(!v->blocked);
-	CHECK_EQ(sched_op(v, 4, 0), -XEN_ENOSYS);	/* SCHEDOP_remote_shutdown: not offered */
 	CHECK_EQ(sched_op(v, 99, 0), -XEN_ENOSYS);
 }
 
@@ -74,6 +73,29 @@ TEST(shutdown_refuses_suspend_unknown_reasons_and_bad_pointers)
 	CHECK_EQ(sched_op(v, SCHEDOP_shutdown, d->bank[0].base + d->ram_size), -XEN_EFAULT);
 	CHECK_EQ(sched_op(v, SCHEDOP_shutdown, GUEST_MAGIC_BASE), -XEN_EFAULT);	/* not RAM */
 	CHECK_EQ(d->state, DOMAIN_RUNNING);
+}
+
+/* The toolstack's: Dom0 may shut another domain down, a DomU may not. */
+TEST(remote_shutdown_is_dom0s)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *d = fake_pv_domain(1);
+	struct domain *e = fake_pv_domain(1);
+	struct sched_remote_shutdown *r = arg_ptr(dom0, 0), *re = arg_ptr(e, 0);
+
+	*re = (struct sched_remote_shutdown){ (domid_t)d->id, SHUTDOWN_poweroff };
+	CHECK_EQ(sched_op(e->vcpu[0], SCHEDOP_remote_shutdown, arg_gva(e, 0)), -XEN_EPERM);
+	CHECK_EQ(d->state, DOMAIN_RUNNING);
+	*r = (struct sched_remote_shutdown){ 99, SHUTDOWN_poweroff };
+	CHECK_EQ(sched_op(dom0->vcpu[0], SCHEDOP_remote_shutdown, arg_gva(dom0, 0)), -XEN_ESRCH);
+	*r = (struct sched_remote_shutdown){ (domid_t)d->id, SHUTDOWN_suspend };
+	CHECK_EQ(sched_op(dom0->vcpu[0], SCHEDOP_remote_shutdown, arg_gva(dom0, 0)), -XEN_EINVAL);
+	CHECK_EQ(sched_op(dom0->vcpu[0], SCHEDOP_remote_shutdown, GUEST_MAGIC_BASE), -XEN_EFAULT);
+	CHECK_EQ(d->state, DOMAIN_RUNNING);
+	*r = (struct sched_remote_shutdown){ (domid_t)d->id, SHUTDOWN_reboot };
+	CHECK_EQ(sched_op(dom0->vcpu[0], SCHEDOP_remote_shutdown, arg_gva(dom0, 0)), 0);
+	CHECK(d->shut_down);
+	CHECK_EQ(d->shutdown_code, SHUTDOWN_reboot);
+	CHECK_EQ(e->state, DOMAIN_RUNNING);
 }
 
 TEST(shutdown_code_is_recorded_and_nothing_stops)
