@@ -6,8 +6,9 @@
  * -ESRCH first (Xen looks it up before asking XSM); a wrong interface version is
  * -EACCES; xsm_op is -ENOSYS.  Then 20000 calls with random contents: none
  * may succeed.  The memory and parameter operations only the toolstack may
- * make on another domain (what init-dom0less and xl do through privcmd) are
- * -EPERM on the peer too.  The peer's heartbeat (its own PASS) shows nothing
+ * make on another domain (what init-dom0less and xl do through privcmd:
+ * populate, claims, acquire_resource, HVM params, a port in it, its
+ * remote shutdown) are -EPERM on the peer too.  The peer's heartbeat (its own PASS) shows nothing
  * happened to it: no pause, no destruction, no change of its scheduling.
  */
 #include "guest.h"
@@ -57,6 +58,12 @@ static struct xen_hvm_param prm __attribute__((aligned(64)));
 static u64 one_gfn __attribute__((aligned(64)));
 static u16 peer_id __attribute__((aligned(64))) = PEER;
 static struct xen_memory_reservation res __attribute__((aligned(64)));
+#define XENMEM_claim_pages      24
+#define SCHEDOP_remote_shutdown 4
+struct evtchn_alloc_unbound_op { u16 dom, remote_dom; u32 port; };
+struct remote_shutdown { u16 domid; u32 reason; };
+static struct remote_shutdown rsd __attribute__((aligned(64)));
+static struct evtchn_alloc_unbound_op au __attribute__((aligned(64)));
 
 static s64 reservation(u64 cmd, u16 domid, u64 gfn)
 {
@@ -80,6 +87,18 @@ static void foreign_memory_ops(void)
 	      "populate of its own magic page");
 	CHECK(HYPERCALL2(HYP_memory_op, XENMEM_current_reservation, &peer_id) == -XEN_EPERM,
 	      "the peer's reservation");
+	res = (struct xen_memory_reservation){ .nr_extents = 1024, .domid = PEER };
+	CHECK(HYPERCALL2(HYP_memory_op, XENMEM_claim_pages, &res) == -XEN_EPERM, "claim for the peer");
+	res.domid = 1;
+	CHECK(HYPERCALL2(HYP_memory_op, XENMEM_claim_pages, &res) == -XEN_EPERM, "claim for itself");
+	res.domid = DOMID_SELF;		/* as Xen, claims name a domain by its id only */
+	CHECK(HYPERCALL2(HYP_memory_op, XENMEM_claim_pages, &res) == -XEN_EINVAL, "claim for DOMID_SELF");
+	rsd = (struct remote_shutdown){ PEER, 0 };
+	CHECK(HYPERCALL2(HYP_sched_op, SCHEDOP_remote_shutdown, &rsd) == -XEN_EPERM,
+	      "shut the peer down");
+	au = (struct evtchn_alloc_unbound_op){ .dom = PEER, .remote_dom = DOMID_SELF };
+	CHECK(HYPERCALL2(HYP_event_channel_op, EVTCHNOP_alloc_unbound, &au) == -XEN_EPERM,
+	      "a port in the peer");
 	acq = (struct acquire){ .domid = PEER, .type = 1, .nr_frames = 1, .frame_list = (u64)frames };
 	frames[0] = 0x50000;
 	CHECK(HYPERCALL2(HYP_memory_op, XENMEM_acquire_resource, &acq) == -XEN_EPERM,
