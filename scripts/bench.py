@@ -2,7 +2,7 @@
 """Domus benchmarks against bare QEMU (and, when available, real Xen 4.17).
 
     make bench                  # = scripts/bench.py after setup, all, guests, dom0
-    scripts/bench.py [--iterations N] [--settle S] [--no-xen] [--only boot|cpu|dom0]
+    scripts/bench.py [--iterations N] [--settle S] [--no-xen] [--only boot|cpu|dom0|xl]
 
 Everything is measured in the same run, N iterations (default 3), each
 iteration running every variant once in a rotating order, with a pause of
@@ -100,6 +100,8 @@ BANNER = re.compile(r"Enter 'help' for a list of built-in commands\.[^\n]*\n")
 PROMPT = re.compile(r"domus-guest:[^\r\n#]*# ")     # see scripts/mkinitramfs.py
 POWERING_OFF = re.compile(r"going down|Power down|reboot: ")
 DOM0_READY = re.compile(r"domus-dom0: xen services started")     # dom0/rc.local
+DOM0_DISK = os.path.join(CACHE, "dom0-disk.img")    # with a DomU for xl (scripts/setup.sh)
+MARK = re.compile(r"\r\n(MOUNTED|DETACHED|DESTROYED)\r*\n")   # echo MOUN""TED and so on
 # Dom0 as the project is judged with (the Makefile's DOM0_RUN), without Domus's
 # logging options, which Xen would take differently.
 DOM0_XEN_BOOTARGS = "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=2"
@@ -317,6 +319,13 @@ def dom0_variants(xen):
     return v
 
 
+def xl_variants(xen):
+    """Dom0 as for the dom0 benchmark, with the set-up's disk (read-only) holding the DomU."""
+    disk = ["-drive", "file=%s,if=none,id=hd0,format=raw,snapshot=on" % DOM0_DISK,
+            "-device", "virtio-blk-device,drive=hd0"]
+    return {name: argv + disk for name, argv in dom0_variants(xen).items()}
+
+
 def check_no_panic(r, log_path):
     """A Domus panic anywhere in a run's console log makes it a failed run."""
     try:
@@ -387,6 +396,31 @@ def dom0_once(variant, argv, timeout, log_path):
     def steps(run, r):
         r["linux_start_s"] = run.expect(LINUX_START, "the kernel's first line")
         r["ready_s"] = run.expect(DOM0_READY, "Dom0's Xen services started")
+        r["other_load"] = run.measure_other_load()
+        r["ok"] = True
+    return measured(variant, argv, timeout, log_path, steps)
+
+
+def xl_once(variant, argv, timeout, log_path):
+    """In Dom0: `xl create -c` of dom0/guest.cfg until the DomU's shell prompt,
+    then (detached) `xl destroy` until it returns; each timed from the command."""
+    def say(run, line, mark, what):
+        run.child.sendline(line)
+        run.expect(mark, what)
+        if run.child.match.group(1) != what.split()[0]:
+            raise RuntimeError("expected %s, saw %s" % (what, run.child.match.group(1)))
+
+    def steps(run, r):
+        r["ready_s"] = run.expect(DOM0_READY, "Dom0's Xen services started")
+        say(run, 'mount -o ro /dev/vda /mnt && echo "MOUN""TED"', MARK, "MOUNTED disk")
+        t0 = run.elapsed()
+        run.child.sendline("xl create -c /mnt/guest.cfg")
+        r["create_s"] = run.expect(PROMPT, "the DomU's shell prompt", limit=180) - t0
+        run.child.send("\x1d")
+        say(run, 'echo "DETA""CHED"', MARK, "DETACHED from the console")
+        t0 = run.elapsed()
+        say(run, 'xl destroy guest && echo "DESTR""OYED"', MARK, "DESTROYED guest")
+        r["destroy_s"] = run.elapsed() - t0
         r["other_load"] = run.measure_other_load()
         r["ok"] = True
     return measured(variant, argv, timeout, log_path, steps)
@@ -501,7 +535,7 @@ def main(argv=None):
     ap.add_argument("--retries", type=int, default=2, metavar="K",
                     help="extra iterations allowed to replace ones that found the host busy "
                          "(default 2)")
-    ap.add_argument("--only", choices=("boot", "cpu", "dom0"), help="run one benchmark only")
+    ap.add_argument("--only", choices=("boot", "cpu", "dom0", "xl"), help="run one benchmark only")
     ap.add_argument("--no-xen", action="store_true", help="leave out the Xen 4.17 reference")
     ap.add_argument("--output", default=os.path.join(OUT_DIR, "results.json"), metavar="FILE",
                     help="raw results (default build/bench/results.json)")
@@ -509,14 +543,16 @@ def main(argv=None):
     if args.iterations < 1:
         ap.error("--iterations must be at least 1")
 
-    benches = ["boot", "cpu", "dom0"] if not args.only else [args.only]
+    benches = ["boot", "cpu", "dom0", "xl"] if not args.only else [args.only]
     need = [HV]
     if "boot" in benches:
         need += [IMAGE, INITRAMFS]
     if "cpu" in benches:
         need += [os.path.join(GUESTS, CPU_GUEST + s) for s in (".bin", "-bare.bin")]
-    if "dom0" in benches:
+    if "dom0" in benches or "xl" in benches:
         need += [IMAGE, DOM0_INITRAMFS]
+    if "xl" in benches:
+        need += [DOM0_DISK]
     missing = [os.path.relpath(p, REPO) for p in need if not os.path.isfile(p)]
     if missing:
         log("bench.py: missing %s: run 'make setup all guests' (or 'make bench')" % ", ".join(missing))
@@ -537,6 +573,8 @@ def main(argv=None):
             plans["cpu"] = cpu_variants(xen_reason is None)
         if "dom0" in benches:
             plans["dom0"] = dom0_variants(xen_reason is None)
+        if "xl" in benches:
+            plans["xl"] = xl_variants(xen_reason is None)
     except domus_run.DomusRunError as e:
         log("bench.py: %s" % e)
         return 2
@@ -553,7 +591,7 @@ def main(argv=None):
         log("xen: skipped (%s)" % xen_reason)
     log()
 
-    runner = {"boot": boot_once, "cpu": cpu_once, "dom0": dom0_once}
+    runner = {"boot": boot_once, "cpu": cpu_once, "dom0": dom0_once, "xl": xl_once}
     results = {b: [] for b in benches}
     xen_dead = {}            # bench -> reason Xen stopped being run
     noisy = []               # runs started while the host was not quiet
@@ -587,6 +625,9 @@ def main(argv=None):
                         r["shell_s"], r["linux_start_s"], r["init_done_s"],
                         ", exit %.2f s" % r["exit_s"] if r.get("exit_s") else "")
                         if r["ok"] else "FAILED: %s" % r.get("error"))
+                elif bench == "xl":
+                    what = ("xl create -c to the DomU's shell %.2f s, xl destroy %.2f s" % (
+                        r["create_s"], r["destroy_s"]) if r["ok"] else "FAILED: %s" % r.get("error"))
                 elif bench == "dom0":
                     what = ("Xen services up at %.2f s (kernel start %.2f s)" % (
                         r["ready_s"], r["linux_start_s"]) if r["ok"] else "FAILED: %s" % r.get("error"))
@@ -682,6 +723,19 @@ def main(argv=None):
                      "-", "", fmt(start_med.get("xen", {}).get("median"), ".2f") if has_xen else None,
                      ""))
 
+    if "xl" in benches:
+        runs = results["xl"]
+        for key, label, value in (("xl_create_to_shell_s", "xl create -c to DomU shell (s)",
+                                   lambda r: r["create_s"]),
+                                  ("xl_destroy_s", "xl destroy (s)", lambda r: r["destroy_s"])):
+            med, by_iter = summarize(runs, plans["xl"], value)
+            rx = iteration_ratios(by_iter, "domus", "xen", value, value)
+            summary[key] = {"variants": med, "ratio_domus_xen": {"median": median(rx),
+                                                                 "per_iteration": rx}}
+            rows.append((label, fmt(med["domus"]["median"], ".2f"), "-", "",
+                         fmt(med.get("xen", {}).get("median"), ".2f") if has_xen else None,
+                         fmt(median(rx), ".3f") if has_xen else None))
+
     log()
     head = "%-34s %11s %11s %7s" % ("benchmark", "domus", "bare", "ratio")
     if has_xen:
@@ -707,6 +761,10 @@ def main(argv=None):
         log("Dom0: QEMU start until Dom0's init has started oxenstored, xen-init-dom0 and"
             " xenconsoled (dom0/rc.local), same kernel, initramfs and command lines under"
             " Domus and Xen (%s)." % DOM0_XEN_BOOTARGS)
+    if "xl" in benches:
+        log("xl: in Dom0 (as above, with cache/dom0-disk.img), Debian's xl create -c of"
+            " dom0/guest.cfg (the guests' kernel and initramfs, 128 MiB, 1 vCPU) until the"
+            " DomU's prompt, then xl destroy until it returns; target Domus/Xen <= 0.7.")
     if "cpu" in benches:
         log("cpu loop: CNTVCT ticks of tests/bench/guests/bench_cpu.c's loop (1 vCPU domain vs bare EL1);"
             " wall = host time between its start and result lines.")
