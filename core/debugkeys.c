@@ -14,11 +14,7 @@ static void show_domains(void)
 {
 	static const char *const states[] = { "running", "shutting down", "preserved", "dead" };
 
-	for (unsigned id = 0; id <= MAX_DOMAINS; id++) {
-		struct domain *d = domain_by_id(id);
-
-		if (!d)
-			continue;
+	for (struct domain *d = domain_get_from(0); d; d = domain_get_next(d)) {
 		pr_info("%s (d%u): %s, %lu MiB RAM, weight %u, cap %u%%%s\n", d->name, d->id,
 			states[d->state], d->ram_size / MiB, d->weight, d->cap, d->pv ? ", PV" : "");
 		for (unsigned i = 0; i < d->nr_vcpus; i++) {
@@ -34,11 +30,8 @@ static void show_memory(void)
 {
 	pr_info("free: %lu KiB of %lu KiB\n", page_alloc_free_pages() * (PAGE_SIZE / KiB),
 		page_alloc_total_pages() * (PAGE_SIZE / KiB));
-	for (unsigned id = 0; id <= MAX_DOMAINS; id++) {
-		struct domain *d = domain_by_id(id);
-		if (d)
-			pr_info("%s (d%u): %lu KiB\n", d->name, d->id, d->pages * (PAGE_SIZE / KiB));
-	}
+	for (struct domain *d = domain_get_from(0); d; d = domain_get_next(d))
+		pr_info("%s (d%u): %lu KiB\n", d->name, d->id, d->pages * (PAGE_SIZE / KiB));
 }
 
 static void show_runqueues(void)

@@ -126,6 +126,14 @@ void domain_put(struct domain *d)
 	__atomic_sub_fetch(&d->refs, 1, __ATOMIC_RELEASE);
 }
 
+struct domain *domain_get_next(struct domain *d)
+{
+	struct domain *next = domain_get_from(d->id + 1);
+
+	domain_put(d);
+	return next;
+}
+
 /* In map_refs beside the count: the domain is on the destroyed list (destroy_end()). */
 #define MAP_REFS_DESTROYED (1u << 31)
 
@@ -389,14 +397,9 @@ static const char *const action_names[] = { "destroying it", "restarting it", "p
 /* VIRQ_DOM_EXC: "some domain changed state", to every PV domain that listens. */
 static void announce_state_change(void)
 {
-	for (struct domain *o = domain_get_from(0); o; ) {
-		struct domain *next = domain_get_from(o->id + 1);
-
+	for (struct domain *o = domain_get_from(0); o; o = domain_get_next(o))
 		if (o->pv && o->state == DOMAIN_RUNNING)
 			evtchn_raise_virq(o->vcpu[0], VIRQ_DOM_EXC);
-		domain_put(o);
-		o = next;
-	}
 }
 
 static enum domain_action action_for(const struct domain *d, enum shutdown_reason why)

@@ -111,15 +111,9 @@ static bool take_deferred(struct domain *d)
 
 void pv_console_poll(void)
 {
-	for (unsigned id = 0; id <= MAX_DOMAINS; id++) {
-		struct domain *d = domain_get(id);
-
-		if (!d)
-			continue;
+	for (struct domain *d = domain_get_from(0); d; d = domain_get_next(d))
 		if (d->pv && take_deferred(d))
 			kick(d, false);	/* on nobody's time: the printing waits for the loops */
-		domain_put(d);
-	}
 }
 
 void pv_console_destroy(struct domain *d)

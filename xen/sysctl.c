@@ -164,8 +164,8 @@ static uint32_t nr_domains(void)
 {
 	uint32_t n = 0;
 
-	for (unsigned id = 0; id <= MAX_DOMAINS; id++)
-		n += domain_by_id(id) != NULL;
+	for (struct domain *d = domain_get_from(0); d; d = domain_get_next(d))
+		n++;
 	return n;
 }
 

@@ -84,10 +84,45 @@ static uint64_t *new_table(struct domain *d)
 	return pa_to_va(pa);
 }
 
+/*
+ * VMIDs are 8 bits wide (VTCR_EL2.VS is 0), fewer than domain ids: each
+ * domain takes a free one, 1..255 (0 is what an idle CPU leaves loaded),
+ * and gives it back once its tables are gone and their TLB entries flushed,
+ * so no two live domains ever share cached translations.
+ */
+#define NR_VMIDS 256
+static uint64_t vmids_used[NR_VMIDS / 64] = { 1 };	/* VMID 0: never a domain's */
+static spinlock_t vmid_lock = SPINLOCK_INIT;
+
+static uint16_t vmid_take(void)
+{
+	uint16_t vmid = 0;
+
+	spin_lock(&vmid_lock);
+	for (unsigned i = 1; i < NR_VMIDS && !vmid; i++)
+		if (!(vmids_used[i / 64] & BIT(i % 64))) {
+			vmids_used[i / 64] |= BIT(i % 64);
+			vmid = (uint16_t)i;
+		}
+	spin_unlock(&vmid_lock);
+	return vmid;
+}
+
+static void vmid_give_back(uint16_t vmid)
+{
+	spin_lock(&vmid_lock);
+	vmids_used[vmid / 64] &= ~BIT(vmid % 64);
+	spin_unlock(&vmid_lock);
+}
+
 bool p2m_arch_init(struct domain *d)
 {
-	d->arch.p2m_root = new_table(d);
-	d->arch.vmid = (uint16_t)(d->id + 1);	/* VMID 0 is what an idle CPU leaves loaded */
+	if (!(d->arch.vmid = vmid_take()))
+		return false;
+	if (!(d->arch.p2m_root = new_table(d))) {
+		vmid_give_back(d->arch.vmid);
+		d->arch.vmid = 0;
+	}
 	return d->arch.p2m_root != NULL;
 }
 
@@ -310,6 +345,7 @@ bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 	free_pages(va_to_pa(root), 1);
 	d->arch.p2m_root = NULL;
 	flush_domain_tlbs(d);
+	vmid_give_back(d->arch.vmid);
 	return true;
 }
 

@@ -234,7 +234,7 @@ static void release_if_dead(struct pcpu *c)
 /* Blocked vCPUs whose timer state is not in the registers are woken by deadline. */
 static void wake_expired_timers(struct pcpu *c, uint64_t now)
 {
-	struct vcpu *due[MAX_DOMAINS * MAX_VCPUS];
+	struct vcpu *due[(MAX_DOMAINS + 1) * MAX_VCPUS];
 	unsigned n = 0;
 
 	spin_lock(&sched_lock);

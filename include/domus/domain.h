@@ -140,6 +140,13 @@ bool domain_ipa_is_ram(const struct domain *d, uint64_t ipa, uint64_t size);
 uint64_t domain_ram_end(const struct domain *d);
 struct domain *domain_next_alive(struct domain *after);
 struct domain *domain_by_id(unsigned id);
+/*
+ * The listed domain after d in id order, held; d is let go (domain_put).
+ * With domain_get_from(0), a walk over every domain:
+ *   for (d = domain_get_from(0); d; d = domain_get_next(d))
+ * (leaving the loop early, put the one in hand).
+ */
+struct domain *domain_get_next(struct domain *d);
 /* The hardware domain (Dom0), held as domain_get() holds; NULL if there is none. */
 struct domain *domain_get_hardware(void);
 /*

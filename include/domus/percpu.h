@@ -12,7 +12,7 @@ struct pcpu {
 	unsigned id;
 	volatile bool online;
 	struct vcpu *loaded;		/* whose guest state is in the registers */
-	struct vcpu *runq[MAX_DOMAINS * MAX_VCPUS];
+	struct vcpu *runq[(MAX_DOMAINS + 1) * MAX_VCPUS];	/* Dom0 and MAX_DOMAINS others, all here */
 	unsigned nr_runq;
 	struct vcpu *current;		/* what the scheduler chose to run */
 	uint64_t run_start;		/* when current was chosen */

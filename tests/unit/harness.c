@@ -328,14 +328,10 @@ static void reset_machine(void)
 static void destroy_domains(void)
 {
 	/* Every domain, the toolstack's (any id) included. */
-	for (struct domain *d = domain_get_from(0); d; ) {
-		struct domain *next = domain_get_from(d->id + 1);
-
-		domain_put(d);
+	for (struct domain *d = domain_get_from(0); d; d = domain_get_next(d)) {
 		for (unsigned i = 0; i < d->nr_vcpus; i++)
 			d->vcpu[i]->loaded_on = -1;
 		domain_kill(d);
-		d = next;
 	}
 	domain_reap();
 	if (domain_get_from(0)) {
