@@ -339,6 +339,16 @@ static bool id_taken(unsigned id)
 	return false;
 }
 
+bool domain_destroy_pending(unsigned id)
+{
+	bool pending;
+
+	spin_lock(&domains_lock);
+	pending = find(id) || (tearing && tearing->id == id);
+	spin_unlock(&domains_lock);
+	return pending;
+}
+
 bool domain_pick_id(unsigned want, unsigned *id)
 {
 	bool ok = false;
@@ -614,7 +624,7 @@ static void free_destroyed(struct domain *d)
 	free_structs(d);
 }
 
-/* The next dying domain that no CPU and no other domain holds, off the list; or NULL. */
+/* The next dying domain that no CPU and no other domain holds, off the list and tearing; or NULL. */
 static struct domain *take_dead(void)
 {
 	struct domain *dead = NULL;
@@ -626,7 +636,7 @@ static struct domain *take_dead(void)
 		    !__atomic_load_n(&d->refs, __ATOMIC_ACQUIRE)) {
 			d->state = DOMAIN_DEAD;
 			slots[i] = NULL;
-			dead = d;
+			dead = tearing = d;
 		}
 	}
 	spin_unlock(&domains_lock);
@@ -664,7 +674,6 @@ static bool work_slice(uint64_t deadline)
 			destroy_end(d);
 		} else if ((d = take_dead())) {
 			destroy_begin(d);
-			tearing = d;
 		} else if ((d = take_unheld())) {
 			free_destroyed(d);
 		} else {

@@ -10,6 +10,7 @@
 #include <domus/percpu.h>
 #include <domus/sched.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/pv.h>
 #include <xen/runstate.h>
 #include <public/errno.h>
@@ -278,8 +279,22 @@ static bool names_no_domain(const struct xen_domctl *op)
 	}
 }
 
+/*
+ * destroydomain returns once the domain is taken apart and its memory is
+ * back but for pages others still map (Xen's -ERESTART loop): the reaper
+ * does it in slices, and the call continues -- the same domctl again, its
+ * second argument marking it as the destroy of that id -- until then.
+ */
+#define DESTROYING (1ull << 32)
+
+static int64_t destroy_continues(struct vcpu *v, uint64_t arg, domid_t id)
+{
+	return domain_destroy_pending(id) ? hypercall_continue(v, arg, DESTROYING | id, 0) : 0;
+}
+
 int64_t do_domctl(struct vcpu *v, uint64_t arg)
 {
+	bool continued_destroy = v->hcall_args[1] >> 32 == DESTROYING >> 32;
 	struct xen_domctl op;
 	struct domain *d = NULL;
 	int64_t ret;
@@ -288,6 +303,9 @@ int64_t do_domctl(struct vcpu *v, uint64_t arg)
 		return -XEN_EFAULT;
 	if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
 		return -XEN_EACCES;
+	if (op.cmd == XEN_DOMCTL_destroydomain && continued_destroy &&
+	    (uint16_t)v->hcall_args[1] == op.domain && !xsm_control(v->dom))
+		return destroy_continues(v, arg, op.domain);
 	if (!names_no_domain(&op) && !(d = domain_get(op.domain)) &&
 	    op.cmd != XEN_DOMCTL_getdomaininfo)
 		return -XEN_ESRCH;
@@ -296,5 +314,7 @@ int64_t do_domctl(struct vcpu *v, uint64_t arg)
 		ret = run(v, d, &op, arg);
 	if (d)
 		domain_put(d);
+	if (!ret && op.cmd == XEN_DOMCTL_destroydomain)
+		ret = destroy_continues(v, arg, op.domain);
 	return ret;
 }

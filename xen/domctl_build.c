@@ -98,7 +98,7 @@ int64_t domctl_max_vcpus(struct vcpu *v, struct domain *d, struct xen_domctl *op
 	return d == v->dom || op->u.max_vcpus.max != d->nr_vcpus ? -XEN_EINVAL : 0;
 }
 
-/* As Xen's domain_kill(): at once, its memory back before long (the reaper's slices). */
+/* As Xen's domain_kill(); do_domctl() continues the call until the reaper is done with it. */
 int64_t domctl_destroydomain(struct vcpu *v, struct domain *d, struct xen_domctl *op)
 {
 	(void)op;

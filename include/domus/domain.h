@@ -109,6 +109,8 @@ struct domain *domain_create(const struct boot_domain *cfg, unsigned id);
  * free one after the last given, as Xen's rover.  False if there is none.
  */
 bool domain_pick_id(unsigned want, unsigned *id);
+/* Whether the domain of that id is still listed or being taken apart (not whether others still map its pages). */
+bool domain_destroy_pending(unsigned id);
 /*
  * A domain the toolstack builds (cfg->toolstack, owned by the domain from
  * here on): structures, vCPUs (all off), virtual devices, PV interface and
