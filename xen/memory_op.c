@@ -254,28 +254,73 @@ static int64_t add_to_physmap_batch(struct vcpu *v, uint64_t cmd, uint64_t arg)
  * unmap with grant_table_op, and Domus's pages, a registered vcpu_info
  * included, stay).
  */
+struct taken {
+	uint64_t pa;		/* the page whose reference the p2m held; 0: none */
+	bool own;		/* d's RAM, or another domain's page mapped */
+};
+
+/* The p2m side of take_out(), with d's p2m lock. */
+static int64_t unmap_locked(struct domain *d, uint64_t gfn, bool foreign, struct taken *t)
+{
+	uint64_t ipa = gfn << PAGE_SHIFT, pa;
+	enum p2m_type type;
+
+	t->pa = 0;
+	if (gfn >> (64 - PAGE_SHIFT) || !p2m_arch_lookup(d, ipa, &pa, &type))
+		return -XEN_ENOENT;
+	if ((type != P2M_RAM && (type != P2M_FOREIGN_MAP || !foreign)) || pv_page_pinned(d, gfn))
+		return -XEN_EBUSY;
+	if (!p2m_arch_set_page(d, ipa, 0, type, &t->pa))
+		return -XEN_ENOMEM;	/* a block to split, and no page for the table */
+	t->own = type == P2M_RAM;
+	d->ram_pages -= t->own;
+	return 0;
+}
+
+/* Lets go of what unmap_locked() took, once no TLB holds it any more. */
+static void release(struct domain *d, const struct taken *t)
+{
+	if (t->pa && t->own)
+		give_back(d, t->pa);
+	else if (t->pa)
+		page_put(t->pa);	/* another domain's: the mapping's reference */
+}
+
 static int64_t take_out(struct domain *d, uint64_t gfn, bool foreign)
 {
-	uint64_t ipa = gfn << PAGE_SHIFT, pa, old = 0;
-	enum p2m_type type;
-	int64_t ret = 0;
+	struct taken t;
+	int64_t ret;
 
 	spin_lock(&d->p2m_lock);
-	if (gfn >> (64 - PAGE_SHIFT) || !p2m_arch_lookup(d, ipa, &pa, &type))
-		ret = -XEN_ENOENT;
-	else if ((type != P2M_RAM && (type != P2M_FOREIGN_MAP || !foreign)) ||
-		 pv_page_pinned(d, gfn))
-		ret = -XEN_EBUSY;
-	else if (!p2m_arch_set_page(d, ipa, 0, type, &old))
-		ret = -XEN_ENOMEM;	/* a block to split, and no page for the table */
-	else if (type == P2M_RAM)
-		d->ram_pages--;
+	ret = unmap_locked(d, gfn, foreign, &t);
 	spin_unlock(&d->p2m_lock);
-	if (old && type == P2M_RAM)
-		give_back(d, old);
-	else if (old)
-		page_put(old);		/* another domain's: the mapping's reference */
+	release(d, &t);
 	return ret;
+}
+
+#define DECREASE_BATCH 64	/* pages given back under one lock and one TLB flush */
+
+/*
+ * decrease_reservation of n of d's pages: taken out together, one TLB
+ * flush for them all, then given back.  How many, from the first, were
+ * (fewer if v's time is up: it continues the call).
+ */
+static unsigned decrease_batch(struct vcpu *v, struct domain *d, const uint64_t *gfns,
+			       unsigned n)
+{
+	struct taken t[DECREASE_BATCH];
+	unsigned done = 0;
+
+	spin_lock(&d->p2m_lock);
+	p2m_arch_batch_begin(d);
+	while (done < n && !(done && hypercall_preempt_check(v)) && gfn_in_ram(d, gfns[done]) &&
+	       !unmap_locked(d, gfns[done], false, &t[done]))
+		done++;
+	p2m_arch_batch_end(d);
+	spin_unlock(&d->p2m_lock);
+	for (unsigned i = 0; i < done; i++)
+		release(d, &t[i]);
+	return done;
 }
 
 static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
@@ -480,16 +525,29 @@ static int64_t extents(struct vcpu *v, struct domain *d, uint64_t cmd, unsigned 
 		return -XEN_EINVAL;
 	if (start >= r->nr_extents)
 		return (int64_t)start;
-	for (done = start; done < r->nr_extents; done++) {
-		uint64_t gfn;
+	for (done = start; done < r->nr_extents;) {
+		uint64_t gfns[DECREASE_BATCH];
+		unsigned n = 1, k;
 
 		if (done > start && hypercall_preempt_check(v))
 			return hypercall_continue(v, (cmd & XENMEM_SUBOP_MASK) |
 						  done << XENMEM_EXTENT_SHIFT, arg, 0);
-		if (copy_from_guest(v, &gfn, r->extent_start + done * 8, 8))
+		/* Single pages given back go in batches; a list that faults midway, one by one. */
+		if (op == XENMEM_decrease_reservation && !r->extent_order)
+			n = (unsigned)MIN((uint64_t)DECREASE_BATCH, r->nr_extents - done);
+		if (n > 1 && copy_from_guest(v, gfns, r->extent_start + done * 8, n * 8))
+			n = 1;
+		if (n == 1 && copy_from_guest(v, gfns, r->extent_start + done * 8, 8))
 			return done ? (int64_t)done : -XEN_EFAULT;
-		if (!reserve_extent(v, d, op, gfn, r->extent_order))
+		if (op == XENMEM_decrease_reservation && !r->extent_order) {
+			done += (k = decrease_batch(v, d, gfns, n));
+			if (!k)
+				break;
+		} else if (reserve_extent(v, d, op, gfns[0], r->extent_order)) {
+			done++;
+		} else {
 			break;
+		}
 	}
 	return (int64_t)done;
 }

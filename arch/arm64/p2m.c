@@ -179,6 +179,19 @@ static uint64_t *walk_create(struct domain *d, uint64_t ipa, int level)
 	return &table[index_at(ipa, level)];
 }
 
+void p2m_arch_batch_begin(struct domain *d)
+{
+	d->arch.flush_batched = true;
+}
+
+void p2m_arch_batch_end(struct domain *d)
+{
+	d->arch.flush_batched = false;
+	if (d->arch.flush_pending)
+		flush_domain_tlbs(d);
+	d->arch.flush_pending = false;
+}
+
 bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_type type,
 		  uint64_t *old_pa)
 {
@@ -194,7 +207,10 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 		*old_pa = (old & S2_VALID) && counted(entry_type(old)) ? old & ADDR_MASK : 0;
 	if (old & S2_VALID) {
 		*e = 0;
-		flush_domain_tlbs(d);
+		if (d->arch.flush_batched)
+			d->arch.flush_pending = true;
+		else
+			flush_domain_tlbs(d);
 	}
 	if (pa)
 		*e = pa | ram_attrs() | S2_TABLE | (type == P2M_FOREIGN_RO ? 0 : S2_AP_W) |
