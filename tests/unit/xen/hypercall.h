@@ -45,4 +45,16 @@ static inline void *arg_ptr(struct domain *d, uint64_t off)
 	return guest_ptr(d, arg_gva(d, off));
 }
 
+/* A hypercall whose one argument is a structure: it goes at the start of v's
+ * page 0, and *s becomes what v then reads there. */
+static inline int64_t hypercall_with(struct vcpu *v, uint64_t nr, void *s, size_t size)
+{
+	int64_t ret;
+
+	memcpy(arg_ptr(v->dom, 0), s, size);
+	ret = hypercall(v, nr, arg_gva(v->dom, 0), 0, 0);
+	memcpy(s, arg_ptr(v->dom, 0), size);
+	return ret;
+}
+
 #endif

@@ -4,7 +4,7 @@
  * privilege, command), getdomaininfo's record and its ">= the id asked"
  * walk, vCPU information and affinity, credit's weight and cap.
  */
-#include "hypercall.h"
+#include "domctl_call.h"
 #include <domus/boot_dt.h>
 #include <domus/percpu.h>
 #include <domus/sched.h>
@@ -50,22 +50,7 @@ _Static_assert(offsetof(struct xenctl_bitmap, nr_bits) == 8 && sizeof(struct xen
 _Static_assert(offsetof(struct xen_domctl_scheduler_op, u) == 8, "");
 _Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "");
 
-static struct xen_domctl op_for(uint32_t cmd, domid_t domain)
-{
-	return (struct xen_domctl){ .cmd = cmd, .interface_version = XEN_DOMCTL_INTERFACE_VERSION,
-				    .domain = domain };
-}
 
-/* A domctl by v, its structure at the start of its page 0; *op becomes what v then reads there. */
-static int64_t domctl(struct vcpu *v, struct xen_domctl *op)
-{
-	int64_t ret;
-
-	memcpy(arg_ptr(v->dom, 0), op, sizeof(*op));
-	ret = hypercall(v, __HYPERVISOR_domctl, arg_gva(v->dom, 0), 0, 0);
-	memcpy(op, arg_ptr(v->dom, 0), sizeof(*op));
-	return ret;
-}
 
 static int64_t getdomaininfo(struct vcpu *v, domid_t domain, struct xen_domctl *op)
 {

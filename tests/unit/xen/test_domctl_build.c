@@ -4,7 +4,7 @@
  * ids, an empty paused domain, max_vcpus, setvcpucontext, affinities, the
  * paging pool, cacheflush, populate in 2 MiB extents, claims, destroy.
  */
-#include "hypercall.h"
+#include "domctl_call.h"
 #include <domus/arch.h>
 #include <domus/page.h>
 #include <domus/percpu.h>
@@ -26,21 +26,7 @@ _Static_assert(offsetof(struct xen_domctl_cacheflush, nr_pfns) == 8, "");
 
 #define CTX_OFF 1024	/* where in page 0 a vcpu_guest_context goes */
 
-static struct xen_domctl op_for(uint32_t cmd, domid_t domain)
-{
-	return (struct xen_domctl){ .cmd = cmd, .interface_version = XEN_DOMCTL_INTERFACE_VERSION,
-				    .domain = domain };
-}
 
-static int64_t domctl(struct vcpu *v, struct xen_domctl *op)
-{
-	int64_t ret;
-
-	memcpy(arg_ptr(v->dom, 0), op, sizeof(*op));
-	ret = hypercall(v, __HYPERVISOR_domctl, arg_gva(v->dom, 0), 0, 0);
-	memcpy(op, arg_ptr(v->dom, 0), sizeof(*op));
-	return ret;
-}
 
 /* What Debian's libxl asks for a PV guest on Arm (Table 2 of the toolstack notes). */
 static struct xen_domctl create_op(uint32_t max_vcpus)

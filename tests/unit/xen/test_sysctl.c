@@ -58,12 +58,7 @@ static struct xen_sysctl op_for(uint32_t cmd)
 /* A sysctl by v, its structure at the start of its page 0; *op becomes what v then reads there. */
 static int64_t sysctl(struct vcpu *v, struct xen_sysctl *op)
 {
-	int64_t ret;
-
-	memcpy(arg_ptr(v->dom, 0), op, sizeof(*op));
-	ret = hypercall(v, __HYPERVISOR_sysctl, arg_gva(v->dom, 0), 0, 0);
-	memcpy(op, arg_ptr(v->dom, 0), sizeof(*op));
-	return ret;
+	return hypercall_with(v, __HYPERVISOR_sysctl, op, sizeof(*op));
 }
 
 TEST(a_domu_gets_eperm_for_every_command)
