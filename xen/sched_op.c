@@ -60,6 +60,99 @@ static int64_t remote_shutdown(struct vcpu *v, uint64_t arg)
 	return ret;
 }
 
+/*
+ * Watchdogs, as Xen's domain_watchdog(): a guest holds up to two; SCHEDOP_watchdog
+ * with id 0 takes a free one (its id back, 1-based) and arms it, with an id
+ * re-arms it, or stops and frees it with a timeout of 0.  One that runs out
+ * shuts its domain down with SHUTDOWN_watchdog, and stays taken.
+ */
+#define NR_WATCHDOGS 2
+static spinlock_t watchdog_lock = SPINLOCK_INIT;
+static uint64_t watchdogs_next;		/* no armed deadline is earlier; 0: none */
+
+static void arm(struct domain *d, unsigned i, uint32_t seconds)
+{
+	uint64_t at = arch_counter() + (uint64_t)seconds * arch_counter_freq();
+
+	d->watchdog_deadline[i] = at ? at : 1;
+	watchdogs_next = watchdogs_next ? MIN(watchdogs_next, at) : at;
+}
+
+static int64_t watchdog(struct vcpu *v, uint64_t arg)
+{
+	struct domain *d = v->dom;
+	struct sched_watchdog w;
+	int64_t ret = 0;
+	unsigned i;
+
+	if (copy_from_guest(v, &w, arg, sizeof(w)))
+		return -XEN_EFAULT;
+	if (w.id > NR_WATCHDOGS)
+		return -XEN_EINVAL;
+	spin_lock(&watchdog_lock);
+	if (!w.id) {
+		for (i = 0; i < NR_WATCHDOGS && d->watchdogs_used & BIT(i); i++)
+			;
+		if (i == NR_WATCHDOGS) {
+			ret = -XEN_ENOSPC;
+		} else {
+			d->watchdogs_used |= (uint8_t)BIT(i);
+			arm(d, i, w.timeout);
+			ret = i + 1;
+		}
+	} else if (!(d->watchdogs_used & BIT(w.id - 1))) {
+		ret = -XEN_EINVAL;
+	} else if (!w.timeout) {
+		d->watchdogs_used &= (uint8_t)~BIT(w.id - 1);
+		d->watchdog_deadline[w.id - 1] = 0;
+	} else {
+		arm(d, w.id - 1, w.timeout);
+	}
+	spin_unlock(&watchdog_lock);
+	return ret;
+}
+
+uint64_t pv_watchdogs_next(void)
+{
+	return __atomic_load_n(&watchdogs_next, __ATOMIC_RELAXED);
+}
+
+/* Disarms d's expired watchdogs and says whether there was one; the others count for the next look. */
+static bool expired(struct domain *d, uint64_t now, uint64_t *next)
+{
+	bool fired = false;
+
+	for (unsigned i = 0; i < NR_WATCHDOGS; i++) {
+		uint64_t at = d->watchdog_deadline[i];
+
+		if (at && at <= now) {
+			d->watchdog_deadline[i] = 0;
+			fired = true;
+		} else if (at) {
+			*next = *next ? MIN(*next, at) : at;
+		}
+	}
+	return fired;
+}
+
+void pv_watchdogs_check(uint64_t now)
+{
+	uint64_t next = 0;
+
+	if (!pv_watchdogs_next() || now < pv_watchdogs_next())
+		return;
+	spin_lock(&watchdog_lock);
+	for (struct domain *d = domain_get_from(0); d; d = domain_get_next(d)) {
+		if (!expired(d, now, &next))
+			continue;
+		pr_info("Watchdog timer fired for domain %u\n", d->id);
+		domain_shutdown_code(d, SHUTDOWN_watchdog);
+		domain_shutdown(d, SHUTDOWN_CRASH);
+	}
+	watchdogs_next = next;
+	spin_unlock(&watchdog_lock);
+}
+
 #define POLL_MAX_PORTS 128
 
 /*
@@ -112,6 +205,8 @@ int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		return shutdown(v, arg, true);
 	case SCHEDOP_remote_shutdown:
 		return remote_shutdown(v, arg);
+	case SCHEDOP_watchdog:
+		return watchdog(v, arg);
 	case SCHEDOP_poll:
 		return poll(v, arg);
 	default:

@@ -329,6 +329,7 @@ void sched_run(void)
 		struct vcpu *v;
 		uint64_t now = arch_counter(), deadline;
 
+		pv_watchdogs_check(now);	/* first: a domain it stops is let go of just below */
 		release_if_dead(c);
 		domain_reap();
 		console_poll();
@@ -346,7 +347,7 @@ void sched_run(void)
 			switch_to(c, v);
 		spin_lock(&sched_lock);
 		deadline = earliest(earliest(next_event(c, c->slice_end), console_deadline()),
-				    reap_deadline(now));
+				    earliest(reap_deadline(now), pv_watchdogs_next()));
 		spin_unlock(&sched_lock);
 		arch_set_cpu_timer(deadline);
 		if (v) {

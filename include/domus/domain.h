@@ -75,6 +75,8 @@ struct domain {
 	uint64_t populated;		/* while built: bytes of its RAM given so far */
 	bool direct_map;		/* Dom0: guest physical = host physical for its RAM */
 	bool hardware;			/* Dom0: privileged, console_io's reader (Xen's hardware domain) */
+	uint64_t watchdog_deadline[2];	/* SCHEDOP_watchdog's timers (counter ticks; 0: not armed) */
+	uint8_t watchdogs_used;		/* ... which of them the guest holds */
 	uint64_t paging_mempool_size;	/* what the toolstack asked for its p2m (bytes) */
 	uint64_t grant_window;		/* where its DT says the grant table goes (guest physical) */
 	uint64_t grant_window_size;

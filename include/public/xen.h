@@ -209,6 +209,7 @@ struct vcpu_runstate_info {
 #define SCHEDOP_poll          3
 #define SCHEDOP_remote_shutdown 4
 #define SCHEDOP_shutdown_code 5
+#define SCHEDOP_watchdog      6
 
 #define SHUTDOWN_poweroff  0
 #define SHUTDOWN_reboot    1
@@ -220,6 +221,11 @@ struct vcpu_runstate_info {
 
 struct sched_shutdown {
 	uint32_t reason;
+};
+
+struct sched_watchdog {
+	uint32_t id;			/* 0: a new one; else the one SCHEDOP_watchdog gave */
+	uint32_t timeout;		/* seconds; 0 with an id: that one stops */
 };
 
 struct sched_remote_shutdown {

@@ -130,6 +130,13 @@ uint64_t gnttab_frame(struct domain *d, uint64_t idx);
 int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg);
 int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 int64_t do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg);
+/*
+ * Domains' watchdogs (SCHEDOP_watchdog): those past their deadline shut
+ * their domain down as Xen does (SHUTDOWN_watchdog); and when to look next
+ * (0: none armed).  Every CPU's scheduler loop calls both.
+ */
+void pv_watchdogs_check(uint64_t now);
+uint64_t pv_watchdogs_next(void);
 int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 int64_t do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 int64_t do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t count);

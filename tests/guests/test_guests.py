@@ -58,6 +58,7 @@ LAUNCH = {
     "xen_version": dict(pv=True),
     "xen_shared_info": dict(pv=True),
     "xen_bad_args": dict(pv=True),
+    "xen_watchdog": dict(pv=True),
     "evtchn_ping": dict(pv=True, peers=["evtchn_pong"]),
     "grant_map": dict(pv=True, peers=["grant_give"]),
     "grant_copy": dict(pv=True, peers=["grant_give"]),

@@ -79,8 +79,8 @@ static void fuzz(void)
         }
         if (nr == HYP_console_io)
             a[1] %= 2;      /* at most one byte of binary junk on the console per call */
-        if (nr == HYP_sched_op && (a[0] == 1 || a[0] == 2 || a[0] == 3 || a[0] == 5))
-            continue;       /* block, shutdown, poll, shutdown_code: would stop us */
+        if (nr == HYP_sched_op && (a[0] == 1 || a[0] == 2 || a[0] == 3 || a[0] == 5 || a[0] == 6))
+            continue;       /* block, shutdown, poll, shutdown_code, watchdog: would stop us */
         for (unsigned int k = 0; k < ARRAY_SIZE(argbuf); k++)
             argbuf[k] = value();
         s64 ret = hypercall(nr, a[0], a[1], a[2], a[3], a[4]);

@@ -98,6 +98,40 @@ TEST(remote_shutdown_is_dom0s)
 	CHECK_EQ(e->state, DOMAIN_RUNNING);
 }
 
+static int64_t watchdog(struct domain *d, uint32_t id, uint32_t timeout)
+{
+	*(struct sched_watchdog *)arg_ptr(d, 0) = (struct sched_watchdog){ id, timeout };
+	return sched_op(d->vcpu[0], SCHEDOP_watchdog, arg_gva(d, 0));
+}
+
+/* Xen's two watchdogs a domain: taken, re-armed, stopped; one that runs out shuts it down. */
+TEST(watchdog_timers_as_xens)
+{
+	struct domain *d = fake_pv_domain(1), *other = fake_pv_domain(1);
+
+	CHECK_EQ(watchdog(d, 0, 10), 1);
+	CHECK_EQ(watchdog(d, 0, 20), 2);
+	CHECK_EQ(watchdog(d, 0, 10), -XEN_ENOSPC);
+	CHECK_EQ(watchdog(d, 3, 10), -XEN_EINVAL);
+	CHECK_EQ(watchdog(d, 2, 0), 0);			/* stopped and free */
+	CHECK_EQ(watchdog(d, 2, 5), -XEN_EINVAL);
+	CHECK_EQ(watchdog(other, 1, 5), -XEN_EINVAL);	/* each domain's own */
+	CHECK_EQ(watchdog(d, 0, 30), 2);
+	CHECK_EQ(sched_op(d->vcpu[0], SCHEDOP_watchdog, GUEST_MAGIC_BASE), -XEN_EFAULT);
+	CHECK(pv_watchdogs_next() != 0);
+	/* Re-armed before it runs out: nothing happens at its first deadline. */
+	fake_counter = 9 * FAKE_COUNTER_FREQ;
+	CHECK_EQ(watchdog(d, 1, 10), 0);
+	pv_watchdogs_check(fake_counter + 2 * FAKE_COUNTER_FREQ);
+	CHECK_EQ(d->state, DOMAIN_RUNNING);
+	pv_watchdogs_check(fake_counter + 11 * FAKE_COUNTER_FREQ);
+	CHECK(d->shut_down);
+	CHECK_EQ(d->shutdown_code, SHUTDOWN_watchdog);
+	CHECK(console_printed("Watchdog timer fired for domain"));
+	CHECK_EQ(other->state, DOMAIN_RUNNING);
+	fake_counter = 0;
+}
+
 TEST(shutdown_code_is_recorded_and_nothing_stops)
 {
 	struct domain *d = fake_pv_domain(1);
