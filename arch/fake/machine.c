@@ -197,7 +197,7 @@ bool p2m_arch_init(struct domain *d)
 	return true;
 }
 
-/* The fake machine has no TLBs: a batch only checks it is closed before it ends (in tests). */
+/* The fake machine has no TLBs: a batch has nothing to flush. */
 void p2m_arch_batch_begin(struct domain *d)
 {
 	(void)d;
