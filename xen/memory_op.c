@@ -426,18 +426,19 @@ static int64_t claim_pages(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	return ret;
 }
 
-/* A fresh scrubbed page of d's at gfn; with the p2m lock. */
-static bool fresh_page(struct domain *d, uint64_t gfn)
+/* Fresh scrubbed RAM of d's, pages (a power of two) from gfn, in one run; with the p2m lock. */
+static bool fresh_ram(struct domain *d, uint64_t gfn, uint64_t pages)
 {
-	uint64_t pa = claim_allows(d, 1) ? alloc_pages(1, 1) : 0;
+	uint64_t pa = claim_allows(d, pages) ? alloc_pages(pages, pages) : 0;
 
 	if (!pa)
 		return false;
-	arch_zero_pages(pa, PAGE_SIZE);
-	page_assign(pa, 1, d);
-	if (p2m_arch_set_page(d, gfn << PAGE_SHIFT, pa, P2M_RAM, NULL))
+	arch_zero_pages(pa, pages * PAGE_SIZE);
+	page_assign(pa, pages, d);
+	if (p2m_arch_map_ram(d, gfn << PAGE_SHIFT, pa, pages * PAGE_SIZE))
 		return true;
-	page_put(pa);
+	for (uint64_t i = 0; i < pages; i++)
+		page_put(pa + i * PAGE_SIZE);
 	return false;
 }
 
@@ -449,7 +450,7 @@ bool memory_populate(struct domain *d, uint64_t gfn)
 	spin_lock(&d->p2m_lock);
 	if (!p2m_arch_lookup(d, gfn << PAGE_SHIFT, &pa, NULL)) {
 		ok = d->ram_pages < d->max_pages &&
-		     (d->direct_map ? own_page_back(d, gfn) : fresh_page(d, gfn));
+		     (d->direct_map ? own_page_back(d, gfn) : fresh_ram(d, gfn, 1));
 		if (ok)
 			d->ram_pages++;
 	}
@@ -476,15 +477,7 @@ static bool populate_block(struct domain *d, uint64_t gfn)
 	for (uint64_t i = 0; i < BLOCK_PAGES; i++)
 		if (p2m_arch_lookup(d, ipa + i * PAGE_SIZE, &pa, NULL))
 			goto out;
-	if (d->ram_pages + BLOCK_PAGES > d->max_pages || !claim_allows(d, BLOCK_PAGES) ||
-	    !(pa = alloc_pages(BLOCK_PAGES, BLOCK_PAGES)))
-		goto out;
-	arch_zero_pages(pa, BLOCK_SIZE);
-	page_assign(pa, BLOCK_PAGES, d);
-	if (!(ok = p2m_arch_map_ram(d, ipa, pa, BLOCK_SIZE)))
-		for (uint64_t i = 0; i < BLOCK_PAGES; i++)
-			page_put(pa + i * PAGE_SIZE);
-	if (ok)
+	if (d->ram_pages + BLOCK_PAGES <= d->max_pages && (ok = fresh_ram(d, gfn, BLOCK_PAGES)))
 		d->ram_pages += BLOCK_PAGES;
 out:
 	spin_unlock(&d->p2m_lock);
