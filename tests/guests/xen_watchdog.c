@@ -1,9 +1,10 @@
 /*
  * xen_watchdog (PV): SCHEDOP_watchdog as Xen's.  Two timers a domain: id 0
  * takes a free one (ids 1 and 2, then -ENOSPC), a wrong or free id is
- * -EINVAL, a timeout of 0 stops and frees one.  A watchdog kept re-armed
- * for 3 s never fires; a stopped one never fires.  Then it prints its
- * verdict without powering off and lets a 1 s watchdog run out: Domus must
+ * -EINVAL, a timeout of 0 stops and frees one.  A 2 s watchdog re-armed
+ * every 0.3 s for 6 s never fires (a stall of 1.7 s would be needed); a
+ * stopped one never fires.  Then it prints its verdict without powering
+ * off and lets a 1 s watchdog run out: Domus must
  * shut the domain down (SHUTDOWN_watchdog, destroy by default), so the run
  * ends; if the watchdog did not fire, the run times out and the test fails.
  */
@@ -28,9 +29,10 @@ void test_main(void)
     CHECK(watchdog(3, 60) == -XEN_EINVAL, "watchdog 3");
     CHECK(watchdog(2, 0) == 0, "stop watchdog 2");
     CHECK(watchdog(2, 60) == -XEN_EINVAL, "re-arm a stopped watchdog");
-    for (unsigned int i = 0; i < 10; i++) {     /* 3 s of a 1 s watchdog, kept re-armed */
+    CHECK(watchdog(1, 2) == 0, "re-arm watchdog 1");
+    for (unsigned int i = 0; i < 20; i++) {     /* 6 s of a 2 s watchdog, re-armed every 0.3 s */
         udelay(300000);
-        CHECK(watchdog(1, 1) == 0, "re-arm watchdog 1");
+        CHECK(watchdog(1, 2) == 0, "re-arm watchdog 1");
     }
     CHECK(watchdog(1, 0) == 0, "stop watchdog 1");
     udelay(2000000);                            /* stopped: it must not fire */
