@@ -29,6 +29,7 @@
 #include <domus/boot_dt.h>
 #include <domus/console.h>
 #include <domus/domain_build.h>
+#include <domus/page.h>
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <domus/sched.h>
@@ -51,7 +52,8 @@ static uint64_t free_before_domains;	/* free pages before the first domain was b
 static struct domain *destroyed;	/* off the list, structures kept while held */
 static bool unheld;			/* one of them may be held no more */
 static spinlock_t reap_lock = SPINLOCK_INIT;	/* one CPU at a time destroys and rebuilds */
-static struct domain *tearing;		/* being destroyed, a slice at a time (reap_lock) */
+static struct domain *tearing;		/* being destroyed, a slice at a time (reap_lock; set
+					   and cleared with domains_lock too) */
 static struct domain *building;		/* a restart being built, likewise */
 static bool unfinished;			/* the last slice ended with work left */
 static bool reap_wanted;		/* a CPU came to reap while another was at it */
@@ -136,6 +138,85 @@ struct domain *domain_get_next(struct domain *d)
 
 /* In map_refs beside the count: the domain is on the destroyed list (destroy_end()). */
 #define MAP_REFS_DESTROYED (1u << 31)
+
+/* A destroyed (or tearing) domain that others still map, for the toolstack's lists. */
+static bool zombie(const struct domain *d)
+{
+	return __atomic_load_n(&d->map_refs, __ATOMIC_ACQUIRE) != MAP_REFS_DESTROYED;
+}
+
+/*
+ * The lowest id at or above id among the listed domains, the one being torn
+ * down and the destroyed ones still mapped (a listed domain first where two
+ * share an id, as a restart under the same id does); with domains_lock.
+ */
+static struct domain *find_listed_from(unsigned id)
+{
+	struct domain *best = find_from(id);
+
+	if (tearing && tearing->id >= id && (!best || tearing->id < best->id))
+		best = tearing;
+	for (struct domain *d = destroyed; d; d = d->next_dead)
+		if (d->id >= id && (!best || d->id < best->id) && zombie(d))
+			best = d;
+	return best;
+}
+
+struct domain *domain_get_listed_from(unsigned id)
+{
+	struct domain *d;
+
+	spin_lock(&domains_lock);
+	d = find_listed_from(id);
+	if (d)
+		__atomic_add_fetch(d->state == DOMAIN_DEAD ? &d->list_refs : &d->refs, 1,
+				   __ATOMIC_ACQUIRE);
+	spin_unlock(&domains_lock);
+	return d;
+}
+
+void domain_put_listed(struct domain *d)
+{
+	if (d->state != DOMAIN_DEAD) {
+		domain_put(d);
+	} else {
+		__atomic_sub_fetch(&d->list_refs, 1, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&unheld, true, __ATOMIC_SEQ_CST);
+	}
+}
+
+uint64_t domain_pages_mapped_after_death(const struct domain *d)
+{
+	return __atomic_load_n(&d->map_refs, __ATOMIC_ACQUIRE) & ~MAP_REFS_DESTROYED;
+}
+
+/* The domain whose pages carry that serial, wherever it is in its life; with domains_lock. */
+static struct domain *find_serial(uint32_t serial)
+{
+	for (unsigned i = 0; i < NR_SLOTS; i++)
+		if (slots[i] && slots[i]->serial == serial)
+			return slots[i];
+	if (tearing && tearing->serial == serial)
+		return tearing;
+	for (struct domain *d = destroyed; d; d = d->next_dead)
+		if (d->serial == serial)
+			return d;
+	return NULL;
+}
+
+void domain_foreign_put(uint64_t pa)
+{
+	uint32_t serial = page_owner_serial(pa);
+	struct domain *owner;
+
+	spin_lock(&domains_lock);
+	owner = find_serial(serial);
+	spin_unlock(&domains_lock);
+	if (!owner)
+		panic("foreign mapping of %lx held no domain", pa);
+	page_put(pa);
+	domain_unhold(owner);
+}
 
 void domain_hold(struct domain *d)
 {
@@ -575,6 +656,7 @@ static void destroy_end(struct domain *d)
 	if (d->kept)
 		pr_info("d%u: other domains still map its pages: kept until they let go\n", d->id);
 	spin_lock(&domains_lock);
+	tearing = NULL;		/* and on the destroyed list in one step: always found */
 	d->next_dead = destroyed;
 	destroyed = d;
 	unheld = true;
@@ -607,7 +689,7 @@ static struct domain *take_unheld(void)
 	unheld = false;		/* before looking: a later domain_unhold() raises it again */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (p = &destroyed; *p; p = &(*p)->next_dead)
-		if (__atomic_load_n(&(*p)->map_refs, __ATOMIC_ACQUIRE) == MAP_REFS_DESTROYED) {
+		if (!zombie(*p) && !__atomic_load_n(&(*p)->list_refs, __ATOMIC_ACQUIRE)) {
 			d = *p;
 			*p = d->next_dead;
 			break;
@@ -670,7 +752,6 @@ static bool work_slice(uint64_t deadline)
 			d->build_ticks += arch_counter() - start;
 			if (!done)
 				return false;
-			tearing = NULL;
 			destroy_end(d);
 		} else if ((d = take_dead())) {
 			destroy_begin(d);

@@ -81,6 +81,13 @@ void page_put(uint64_t pa)
 	}
 }
 
+uint32_t page_owner_serial(uint64_t pa)
+{
+	uint64_t *w = word_of(pa);
+
+	return w ? (uint32_t)(__atomic_load_n(w, __ATOMIC_ACQUIRE) >> 32) : 0;
+}
+
 uint32_t page_refs(uint64_t pa)
 {
 	uint64_t *w = word_of(pa);

@@ -61,19 +61,22 @@ static uint32_t vcpu_flags(struct domain *d, struct xen_domctl_getdomaininfo *in
 /*
  * Every Arm domain is an HVM guest with hardware paging to Xen.  The whole
  * shutdown code goes above bit 16, so bits 16-31 are ones while the domain
- * has none (SHUTDOWN_CODE_INVALID).  Dying: destroyed once nothing holds it.
+ * has none (SHUTDOWN_CODE_INVALID).  Dying: destroyed once nothing holds it;
+ * a destroyed one is listed while others map its pages, which it then counts.
  */
 void domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
+	bool dead = d->state == DOMAIN_DEAD;
+
 	memset(info, 0, sizeof(*info));
 	info->domain = (domid_t)d->id;
 	info->flags = vcpu_flags(d, info) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
-		      (d->state == DOMAIN_DYING ? XEN_DOMINF_dying : 0) |
+		      (d->state == DOMAIN_DYING || dead ? XEN_DOMINF_dying : 0) |
 		      (d->shut_down ? XEN_DOMINF_shutdown : 0) |
 		      (__atomic_load_n(&d->controller_pause_count, __ATOMIC_RELAXED) ?
 		       XEN_DOMINF_paused : 0) |
 		      d->shutdown_code << XEN_DOMINF_shutdownshift;
-	info->tot_pages = d->ram_pages;
+	info->tot_pages = dead ? domain_pages_mapped_after_death(d) : d->ram_pages;
 	info->max_pages = d->max_pages;
 	info->outstanding_pages = d->outstanding_pages;
 	/* On Arm, Xen gives the machine frame: its gfn-from-mfn is the identity there. */
@@ -145,12 +148,12 @@ static int64_t getdomaininfo(struct vcpu *v, struct domain *d, struct xen_domctl
 	(void)v;
 	if (!found && op->domain >= DOMID_FIRST_RESERVED)
 		return -XEN_EINVAL;
-	if (!found && !(found = domain_get_from(op->domain)))
+	if (!found && !(found = domain_get_listed_from(op->domain)))
 		return -XEN_ESRCH;
 	domain_info(found, &op->u.getdomaininfo);
 	op->domain = (domid_t)found->id;
 	if (found != d)
-		domain_put(found);
+		domain_put_listed(found);
 	return 0;
 }
 
@@ -292,6 +295,17 @@ static int64_t destroy_continues(struct vcpu *v, uint64_t arg, domid_t id)
 	return domain_destroy_pending(id) ? hypercall_continue(v, arg, DESTROYING | id, 0) : 0;
 }
 
+/* Destroyed while others map its pages: destroying it again succeeds, as on Xen. */
+static bool destroyed_but_listed(domid_t id)
+{
+	struct domain *d = domain_get_listed_from(id);
+	bool dead = d && d->id == id && d->state == DOMAIN_DEAD;
+
+	if (d)
+		domain_put_listed(d);
+	return dead;
+}
+
 int64_t do_domctl(struct vcpu *v, uint64_t arg)
 {
 	bool continued_destroy = v->hcall_args[1] >> 32 == DESTROYING >> 32;
@@ -308,7 +322,8 @@ int64_t do_domctl(struct vcpu *v, uint64_t arg)
 		return destroy_continues(v, arg, op.domain);
 	if (!names_no_domain(&op) && !(d = domain_get(op.domain)) &&
 	    op.cmd != XEN_DOMCTL_getdomaininfo)
-		return -XEN_ESRCH;
+		return op.cmd == XEN_DOMCTL_destroydomain && destroyed_but_listed(op.domain) ?
+		       xsm_control(v->dom) : -XEN_ESRCH;
 	ret = xsm_control(v->dom);
 	if (!ret)
 		ret = run(v, d, &op, arg);

@@ -109,7 +109,8 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
  * fdom may (Xen's dummy XSM: the hardware domain).  What was at gpfn goes,
  * but a grant's or another foreign mapping must be unmapped first (-EBUSY).
  */
-static int32_t place_foreign(struct domain *d, uint64_t gpfn, uint64_t pa);
+static int32_t place_foreign(struct domain *d, uint64_t gpfn, struct domain *owner,
+			     uint64_t pa);
 
 static int32_t map_foreign(struct domain *d, domid_t fdom, uint64_t idx, uint64_t gpfn)
 {
@@ -125,21 +126,27 @@ static int32_t map_foreign(struct domain *d, domid_t fdom, uint64_t idx, uint64_
 		ret = -XEN_EPERM;
 	else if (!guest_page_get(od, idx, &pa))
 		ret = -XEN_EINVAL;	/* not a RAM page of fdom's */
+	else
+		ret = place_foreign(d, gpfn, od, pa);
 	domain_put(od);
-	return ret ? ret : place_foreign(d, gpfn, pa);
+	return ret;
 }
 
 /*
- * Maps pa, another domain's page the caller holds a reference on, at gpfn
- * of d; the reference stays with the mapping (take_out() drops it).  d's
+ * Maps pa, a page of owner's (held by the caller with domain_get()) that
+ * the caller holds a reference on, at gpfn of d; the reference stays with
+ * the mapping, which also holds owner (domain_hold()): a destroyed owner
+ * stays listed, dying, until the mapping goes (domain_foreign_put()).  d's
  * own page there is given back; anything else there stays (-EBUSY).
  */
-static int32_t place_foreign(struct domain *d, uint64_t gpfn, uint64_t pa)
+static int32_t place_foreign(struct domain *d, uint64_t gpfn, struct domain *owner,
+			     uint64_t pa)
 {
 	uint64_t cur, old = 0;
 	enum p2m_type type;
 	int32_t ret = 0;
 
+	domain_hold(owner);	/* before the mapping exists: an unmap may come at once */
 	spin_lock(&d->p2m_lock);
 	if (gpfn >> (64 - PAGE_SHIFT) || pv_page_pinned(d, gpfn) ||
 	    (p2m_arch_lookup(d, gpfn << PAGE_SHIFT, &cur, &type) && type != P2M_RAM))
@@ -152,7 +159,7 @@ static int32_t place_foreign(struct domain *d, uint64_t gpfn, uint64_t pa)
 	if (old)
 		give_back(d, old);
 	if (ret)
-		page_put(pa);
+		domain_foreign_put(pa);
 	return ret;
 }
 
@@ -187,7 +194,7 @@ static int64_t acquire_grant_frames(struct vcpu *v, struct domain *d,
 			return i ? -XEN_EIO : -XEN_EFAULT;
 		if (!page_get(pa, d))
 			return i ? -XEN_EIO : -XEN_EINVAL;
-		if ((err = place_foreign(v->dom, gfn, pa)))
+		if ((err = place_foreign(v->dom, gfn, d, pa)))
 			return i ? -XEN_EIO : err;
 	}
 	return 0;
@@ -283,7 +290,7 @@ static void release(struct domain *d, const struct taken *t)
 	if (t->pa && t->own)
 		give_back(d, t->pa);
 	else if (t->pa)
-		page_put(t->pa);	/* another domain's: the mapping's reference */
+		domain_foreign_put(t->pa);	/* another domain's: the mapping's reference */
 }
 
 static int64_t take_out(struct domain *d, uint64_t gfn, bool foreign)

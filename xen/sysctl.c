@@ -105,10 +105,10 @@ static int64_t getdomaininfolist(struct vcpu *v, struct xen_sysctl *op)
 	struct domain *d;
 	uint32_t n = 0;
 
-	for (unsigned id = l->first_domain; n < l->max_domains && (d = domain_get_from(id));) {
+	for (unsigned id = l->first_domain; n < l->max_domains && (d = domain_get_listed_from(id));) {
 		domain_info(d, &info);
 		id = d->id + 1;
-		domain_put(d);
+		domain_put_listed(d);
 		if (copy_to_guest(v, l->buffer + n * sizeof(info), &info, sizeof(info)))
 			return -XEN_EFAULT;
 		n++;

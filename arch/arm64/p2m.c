@@ -302,7 +302,9 @@ static void release_in(uint64_t *e, int level, uint64_t ipa)
 	for (uint64_t *l3 = pa_to_va(*e & ADDR_MASK), a = ipa; a < ipa + CHUNK; a += PAGE_SIZE) {
 		uint64_t e3 = l3[index_at(a, 3)];
 
-		if ((e3 & S2_VALID) && counted(entry_type(e3)))
+		if ((e3 & S2_VALID) && entry_type(e3) == P2M_FOREIGN_MAP)
+			domain_foreign_put(e3 & ADDR_MASK);
+		else if ((e3 & S2_VALID) && counted(entry_type(e3)))
 			put_pages(e3 & ADDR_MASK, PAGE_SIZE);
 	}
 }

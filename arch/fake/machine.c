@@ -265,7 +265,9 @@ bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 		struct p2m_slot *s = &p2m[d->arch.released++];
 
 		if (s->d == d) {
-			if (s->type == P2M_RAM || s->type == P2M_FOREIGN_MAP)
+			if (s->type == P2M_FOREIGN_MAP)
+				domain_foreign_put(s->pa);
+			else if (s->type == P2M_RAM)
 				page_put(s->pa);
 			*s = (struct p2m_slot){ .pa = 1 };
 		}

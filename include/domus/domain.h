@@ -52,6 +52,7 @@ struct domain {
 	uint32_t serial;		/* no other domain had it: owns its pages (core/page.c) */
 	unsigned refs;			/* domain_get()s not yet put: it is not destroyed before */
 	unsigned map_refs;		/* other domains' mappings of its pages (domain_hold()) */
+	unsigned list_refs;		/* when destroyed: domain_get_listed_from()s not yet put */
 	struct domain *next_dead;	/* destroyed, its structures kept for those mappings */
 	bool kept;			/* ... which still existed when it was destroyed */
 	uint64_t free_at_destroy;	/* free pages when its destruction began */
@@ -170,5 +171,21 @@ void domain_put(struct domain *d);
  */
 void domain_hold(struct domain *d);
 void domain_unhold(struct domain *d);
+/*
+ * Drops a toolstack's foreign mapping of pa (XENMAPSPACE_gmfn_foreign,
+ * acquire_resource): the page's reference and the hold (domain_hold()) the
+ * mapping took on the page's owner, found by the page's serial.
+ */
+void domain_foreign_put(uint64_t pa);
+/*
+ * For the toolstack's lists (getdomaininfo): as domain_get_from(), but a
+ * domain being destroyed, or destroyed while others still map its pages,
+ * is listed too (DOMAIN_DEAD), as Xen lists a dying domain until its last
+ * page goes.  Let go with domain_put_listed().
+ */
+struct domain *domain_get_listed_from(unsigned id);
+void domain_put_listed(struct domain *d);
+/* A DOMAIN_DEAD domain's pages other domains still map (one per mapping). */
+uint64_t domain_pages_mapped_after_death(const struct domain *d);
 
 #endif

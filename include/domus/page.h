@@ -21,6 +21,8 @@ void page_assign(uint64_t pa, uint64_t nr, const struct domain *d);
 bool page_get(uint64_t pa, const struct domain *d);
 /* Drops a reference; the last one scrubs the page and frees it. */
 void page_put(uint64_t pa);
+/* The serial of the domain that owns the page (0: free or not the allocator's). */
+uint32_t page_owner_serial(uint64_t pa);
 /* The page's references (0: free or not the allocator's). */
 uint32_t page_refs(uint64_t pa);
 bool page_owned_by(uint64_t pa, const struct domain *d);

@@ -6,6 +6,8 @@
  * data abort to the guest's vector at 0x1200, whose fetch is an instruction
  * abort reflected to the same vector, and so on: every exit is a fault the
  * guest cannot handle, and Domus should crash it ("faulting in a loop").
+ * tests/system/test_xl.py has xl build it (no PL011 there: it prints
+ * through console_io) to see xl apply on_crash.
  */
 #include "guest.h"
 

@@ -4,13 +4,14 @@ kernel boots as a DomU to its shell on hvc0 through xenconsoled, with
 xenstore and xenbus working in it.  Dom0 is the judged configuration (2
 CPUs, 2 GiB, dom0_mem=512M); its disk is the set-up's (cache/dom0-disk.img,
 opened read-only): the guests' kernel and initramfs and dom0/guest.cfg."""
+import os
 import re
 import subprocess
 import time
 
 import pytest
 
-from conftest import PROMPT
+from conftest import PROMPT, build_guests, guest_bin
 from test_dom0 import DOM0, LINUX_BOOT, REPO, XEN_BOOTARGS, qemu
 
 pytestmark = pytest.mark.hv
@@ -27,13 +28,22 @@ def dom0(cache_files, request):
                        stderr=subprocess.STDOUT, text=True)
     if r.returncode:
         pytest.fail("make dom0 failed:\n" + r.stdout[-3000:])
+    build_guests("sys_crash_loop")
+    crash = os.path.join(REPO, "build", "test-xl-crash.img")    # sector-sized, for a disk
+    with open(guest_bin("sys_crash_loop"), "rb") as f:
+        image = f.read()
+    with open(crash, "wb") as f:
+        f.write(image + bytes(-len(image) % 512))
     s = Session(["--dom0", DOM0, "--xen-bootargs", XEN_BOOTARGS, "--smp", "2", "--mem", "2048M"]
                 + qemu("-drive", "file=%s/cache/dom0-disk.img,if=none,id=hd0,format=raw,"
-                       "snapshot=on" % REPO, "-device", "virtio-blk-device,drive=hd0"),
+                       "snapshot=on" % REPO, "-device", "virtio-blk-device,drive=hd0",
+                       "-drive", "file=%s,if=none,id=hd1,format=raw,readonly=on" % crash,
+                       "-device", "virtio-blk-device,drive=hd1"),
                 "dom0-xl", timeout=LINUX_BOOT, qemu_timeout=LINUX_BOOT + 1200)
     request.addfinalizer(s.kill)
     s.expect(PROMPT, LINUX_BOOT, what="Dom0's shell prompt on hvc0")
-    status, out = s.shell("mount -o ro /dev/vda /mnt && ls /mnt")
+    status, out = s.shell("mount -o ro /dev/vda /mnt 2>/dev/null || mount -o ro /dev/vdb /mnt;"
+                          " ls /mnt")
     assert status == 0 and "guest.cfg" in out.split(), out
     return s
 
@@ -147,6 +157,19 @@ def test_xl_mem_set_balloons_the_guest_down(dom0):
     assert re.search(r'"target_memkb": 196608', out), out
 
 
+def test_xl_mem_max_bounds_what_mem_set_may_ask(dom0):
+    """mem-max: the limit in xenstore (static-max) and max_mem in Domus;
+    libxl then refuses a target above it, as on Xen."""
+    domid = domains(dom0)["alpha"][0]
+    xl(dom0, "mem-max alpha 200m")
+    status, out = dom0.shell("xenstore-read /local/domain/%d/memory/static-max" % domid)
+    assert (status, out) == (0, "204800"), out
+    status, out = dom0.shell("xl mem-set alpha 220m")
+    assert status != 0 and "memory_dynamic_max must be less than or equal to " \
+        "memory_static_max" in out, out
+    assert domains(dom0)["alpha"][1] == 192
+
+
 def test_xl_vcpu_pin_set_and_list(dom0):
     xl(dom0, "vcpu-pin alpha 0 1")
     out = xl(dom0, "vcpu-list alpha")
@@ -217,6 +240,52 @@ def test_twenty_create_destroy_cycles_give_all_memory_back(dom0):
     time.sleep(2)
     assert len(seen) == 20, seen        # ids are not reused soon, as Xen's rover
     assert free_memory(dom0) == free
+
+
+def test_a_destroyed_domain_stays_dying_while_dom0_still_maps_its_pages(dom0):
+    """xenconsoled maps the guest's console page; stopped, it cannot let go of
+    it when the domain is destroyed, which then stays listed, dying and
+    nameless, as on Xen, until xenconsoled runs again and unmaps it."""
+    free = free_memory(dom0)
+    create(dom0, "zombie")
+    zid = domains(dom0)["zombie"][0]
+    assert dom0.shell("kill -STOP $(pidof xenconsoled)")[0] == 0
+    try:
+        xl(dom0, "destroy zombie")
+        got = wait_for(dom0, "zombie destroyed", lambda d: "zombie" not in d, 30)
+        rows = [(n, v) for n, v in got.items() if v[0] == zid]
+        assert rows and rows[0][0] == "(null)" and rows[0][1][3].endswith("d"), got
+        assert rows[0][1][1] < 128, got         # only the pages still mapped (MiB)
+        time.sleep(2)
+        assert any(v[0] == zid for v in domains(dom0).values())
+    finally:
+        assert dom0.shell("kill -CONT $(pidof xenconsoled)")[0] == 0
+    wait_for(dom0, "the dying domain gone", lambda d: all(v[0] != zid for v in d.values()), 60)
+    time.sleep(2)
+    assert free_memory(dom0) == free
+
+
+CRASH_CFG = r'name="crashy"\ntype="pvh"\nkernel="/tmp/crash.bin"\nmemory=16\non_crash="%s"\n'
+
+
+def test_on_crash_preserve_and_destroy(dom0):
+    """A guest that faults in a loop, which Domus crashes (as Xen's
+    domain_crash): xl applies the config's on_crash."""
+    dom0.shell("for b in vda vdb; do [ $(cat /sys/block/$b/size) -lt 4096 ] && "
+               "dd if=/dev/$b of=/tmp/crash.bin 2>/dev/null; done; ls -l /tmp/crash.bin")
+    for action in ("preserve", "destroy"):
+        status, out = dom0.shell("printf '%s' > /tmp/crash.cfg" % (CRASH_CFG % action))
+        assert status == 0, out
+        xl(dom0, "create /tmp/crash.cfg")
+        if action == "preserve":
+            got = wait_for(dom0, "crashy crashed and kept", lambda d: "crashy" in d and
+                           d["crashy"][3] == "---sc-", 60)
+            crashed = got["crashy"][0]
+            xl(dom0, "destroy crashy")
+        wait_for(dom0, "crashy gone", lambda d: "crashy" not in d, 60)
+    out = xl(dom0, "dmesg")
+    assert "crash_loop: boot" in out, out[-2000:]       # it ran (console_io)
+    assert re.search(r"\(d%d\) crashed" % crashed, out), out[-2000:]
 
 
 def test_xl_dmesg_and_uptime(dom0):

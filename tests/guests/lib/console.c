@@ -6,8 +6,38 @@
 #define UART_FR         0x18
 #define UART_FR_TXFF    (1U << 5)
 
+/*
+ * A domain xl builds has no PL011 (Xen gives one only with vuart=): there,
+ * lines go to Xen's console_io instead, which Domus prints as the domain's
+ * debug output.  Decided at the first character (the device tree is known).
+ */
+enum uart { UART_UNKNOWN, UART_PRESENT, UART_ABSENT };
+static enum uart uart;
+static char line[160];
+static size_t line_len;
+
+static bool uart_present(void)
+{
+    if (uart == UART_UNKNOWN)
+        uart = IS_BARE || !fdt_totalsize() || fdt_has_uart() ? UART_PRESENT : UART_ABSENT;
+    return uart == UART_PRESENT;
+}
+
+static void putchar_console_io(char c)
+{
+    line[line_len++] = c;
+    if (c == '\n' || line_len == sizeof(line)) {
+        hypercall(HYP_console_io, CONSOLEIO_write, line_len, (u64)(uintptr_t)line, 0, 0);
+        line_len = 0;
+    }
+}
+
 void putchar_uart(char c)
 {
+    if (!uart_present()) {
+        putchar_console_io(c);
+        return;
+    }
     if (c == '\n')
         putchar_uart('\r');
     while (mmio_read32(UART_BASE + UART_FR) & UART_FR_TXFF)

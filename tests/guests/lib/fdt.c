@@ -153,3 +153,22 @@ unsigned int fdt_cpu_count(void)
         return 0;
     return c.n;
 }
+
+struct uart_walker {
+    struct walker w;
+    bool found;
+};
+
+static void uart_node(struct walker *w, int depth, const char *node)
+{
+    struct uart_walker *u = (struct uart_walker *)w;
+
+    if (depth == 1 && (!strncmp(node, "sbsa-uart@", 10) || !strncmp(node, "pl011@", 6)))
+        u->found = true;
+}
+
+bool fdt_has_uart(void)
+{
+    struct uart_walker u = { .w = { .node = uart_node } };
+    return fdt_walk(&u.w) && u.found;
+}

@@ -282,6 +282,8 @@ struct mem_bank { u64 base, size; };
 unsigned int fdt_memory(struct mem_bank *banks, unsigned int max);
 unsigned int fdt_cpu_count(void);
 u32 fdt_totalsize(void);
+/* Whether the device tree has a PL011 (a domain xl builds has none without vuart=). */
+bool fdt_has_uart(void);
 
 /* ---- strings --------------------------------------------------------------------- */
 

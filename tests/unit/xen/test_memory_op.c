@@ -3,7 +3,7 @@
  * the reservation limit, shared_info and grant frames in the physmap, and
  * which domain ids a DomU may name.
  */
-#include "hypercall.h"
+#include "domctl_call.h"
 #include <domus/arch.h>
 #include <domus/page.h>
 #include <domus/page_alloc.h>
@@ -169,6 +169,70 @@ TEST(dom0_maps_a_guests_pages_and_holds_them_until_it_unmaps)
 	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), -XEN_ENOENT);
 	/* The other one stays mapped: destroying Dom0 lets go of it (the harness checks). */
 	CHECK_EQ(fake_p2m_type(dom0, (OUTSIDE + 1) << PAGE_SHIFT), P2M_FOREIGN_MAP);
+}
+
+/* getdomaininfo of the first domain at or after id, by v: its flags and pages; -1 if none. */
+static int64_t info_of(struct vcpu *v, unsigned id, uint32_t *flags, uint64_t *pages)
+{
+	struct xen_domctl op = op_for(XEN_DOMCTL_getdomaininfo, (domid_t)id);
+
+	if (domctl(v, &op) || op.domain != id)
+		return -1;
+	*flags = op.u.getdomaininfo.flags;
+	*pages = op.u.getdomaininfo.tot_pages;
+	return 0;
+}
+
+/* destroydomain by Dom0, carried on (Xen's -ERESTART) until it returns. */
+static int64_t destroy(struct domain *dom0, unsigned id)
+{
+	struct xen_domctl op = op_for(XEN_DOMCTL_destroydomain, (domid_t)id);
+
+	domctl(dom0->vcpu[0], &op);
+	while (dom0->vcpu[0]->arch.continued) {
+		domain_reap();
+		hypercall_dispatch(dom0->vcpu[0]);
+	}
+	return dom0->vcpu[0]->arch.ret;
+}
+
+TEST(a_destroyed_guest_dom0_still_maps_stays_listed_dying_until_unmapped)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *u = fake_pv_domain(1), *w = fake_pv_domain(1);
+	uint64_t free = page_alloc_free_pages(), idx[] = { gfn(u, 3), gfn(u, 4) };
+	uint64_t at[] = { OUTSIDE, OUTSIDE + 1 }, pages, pa3;
+	unsigned id = u->id;
+	uint32_t flags;
+	int32_t errs[2];
+
+	pa3 = va_to_pa(guest_ptr(u, idx[0] << PAGE_SHIFT));
+	REQUIRE(map_batch(dom0, (domid_t)id, idx, at, 2, errs) == 0 && !errs[0] && !errs[1]);
+	CHECK_EQ(destroy(dom0, id), 0);
+	CHECK(domain_by_id(id) == NULL);
+	/* Listed, dying, with the two pages Dom0 maps; its id is not given out again. */
+	REQUIRE(info_of(dom0->vcpu[0], id, &flags, &pages) == 0);
+	CHECK(flags & XEN_DOMINF_dying);
+	CHECK_EQ(pages, 2);
+	CHECK(!domain_pick_id(id, &(unsigned){ 0 }));
+	CHECK(page_owned_by(pa3, u));
+	/* Destroying it again is no error (as on Xen); a DomU still may not. */
+	CHECK_EQ(destroy(dom0, id), 0);
+	{
+		struct xen_domctl op = op_for(XEN_DOMCTL_destroydomain, (domid_t)id);
+
+		CHECK_EQ(domctl(w->vcpu[0], &op), -XEN_EPERM);
+	}
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), 0);
+	domain_reap();
+	REQUIRE(info_of(dom0->vcpu[0], id, &flags, &pages) == 0);
+	CHECK_EQ(pages, 1);
+	/* The last unmap ends it: gone from the list, its memory all back. */
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE + 1), 0);
+	domain_reap();
+	CHECK_EQ(info_of(dom0->vcpu[0], id, &flags, &pages), -1);
+	CHECK(domain_pick_id(id, &(unsigned){ 0 }));
+	CHECK(page_is_free(pa3));
+	CHECK(page_alloc_free_pages() > free);
 }
 
 TEST(foreign_mappings_are_refused_to_domus_but_dom0_and_for_what_is_not_ram)
