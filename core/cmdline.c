@@ -118,7 +118,16 @@ static bool parse_dtuart(struct hv_options *opt, const char *val)
 
 static bool parse_bootscrub(struct hv_options *opt, const char *val)
 {
-	return parse_bool(val, &opt->bootscrub);
+	bool on;
+
+	if (val && !strcmp(val, "idle")) {
+		opt->bootscrub = BOOTSCRUB_IDLE;
+		return true;
+	}
+	if (!parse_bool(val, &on))
+		return false;
+	opt->bootscrub = on ? BOOTSCRUB_ON : BOOTSCRUB_OFF;
+	return true;
 }
 
 static bool parse_sched(struct hv_options *opt, const char *val)
@@ -268,7 +277,7 @@ void cmdline_parse(const char *cmdline, struct hv_options *opt)
 {
 	/* Xen's defaults but Domus's own loglvl: Xen's release builds print warnings only. */
 	*opt = (struct hv_options){ .loglevel = LOG_INFO, .guest_loglevel = LOG_WARN,
-				    .console = "dtuart", .bootscrub = true,
+				    .console = "dtuart", .bootscrub = BOOTSCRUB_IDLE,
 				    .sched = "credit", .tslice_ms = 30, .ratelimit_us = 1000 };
 	snprintf(opt->text, sizeof(opt->text), "%s", cmdline ? cmdline : "");
 	while (cmdline && *cmdline) {

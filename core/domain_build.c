@@ -122,7 +122,7 @@ static int populate_range(struct domain *d, uint64_t ipa, uint64_t end, uint64_t
 
 		if (!pa)
 			return -1;
-		arch_zero_pages(pa, size);
+		page_alloc_scrub(pa, size / PAGE_SIZE);
 		if (!p2m_arch_map_ram(d, ipa, pa, size)) {
 			if (!d->direct_map)
 				free_pages(pa, size / PAGE_SIZE);

@@ -75,10 +75,8 @@ void page_put(uint64_t pa)
 		/* The last reference takes the owner with it. */
 	} while (!__atomic_compare_exchange_n(w, &old, (old & REFS_MASK) == 1 ? 0 : old - 1, false,
 					      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
-	if ((old & REFS_MASK) == 1) {
-		arch_zero_pages(pa, PAGE_SIZE);
-		free_pages(pa, 1);
-	}
+	if ((old & REFS_MASK) == 1)
+		free_pages(pa, 1);	/* dirty: scrubbed in idle time or when next given */
 }
 
 uint32_t page_owner_serial(uint64_t pa)

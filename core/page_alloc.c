@@ -2,8 +2,14 @@
  * A bitmap page allocator.  Runs of pages come from a first-fit scan with
  * alignment, which is what guest RAM (2 MiB blocks) and page tables need;
  * allocation happens at domain build time, not on hot paths.
+ *
+ * Freed pages are not scrubbed then: a second bitmap marks them dirty, idle
+ * CPUs scrub dirty free pages (page_alloc_scrub_idle()), and whoever hands
+ * pages to a guest scrubs what is still dirty (page_alloc_scrub()), as Xen
+ * 4.17 scrubs freed pages and boot RAM (bootscrub=idle) in idle time.
  */
 #include <domus/page_alloc.h>
+#include <domus/arch.h>
 #include <asm/spinlock.h>
 
 struct bank {
@@ -17,6 +23,10 @@ static unsigned nr_banks;
 static uint64_t used_bits;
 static uint64_t free_count;
 static uint64_t bitmap[PAGE_ALLOC_MAX_PAGES / 64];	/* 1 = in use */
+static uint64_t dirty[PAGE_ALLOC_MAX_PAGES / 64];	/* 1 = may hold what its last user left */
+static uint64_t dirty_free;	/* free pages that are dirty */
+static uint64_t scrubbing;	/* free pages an idle CPU has taken to scrub (still counted free) */
+static uint64_t scrub_rover;	/* where the idle scrubbers look next */
 static spinlock_t lock = SPINLOCK_INIT;
 
 static bool test_bit(uint64_t n)
@@ -24,6 +34,17 @@ static bool test_bit(uint64_t n)
 	return bitmap[n / 64] & (1ull << (n % 64));
 }
 
+static bool test_dirty(uint64_t n)
+{
+	return dirty[n / 64] & (1ull << (n % 64));
+}
+
+static void set_dirty(uint64_t n, bool value)
+{
+	dirty[n / 64] = (dirty[n / 64] & ~(1ull << (n % 64))) | (uint64_t)value << (n % 64);
+}
+
+/* Taking pages or giving them back; a page given back is dirty. */
 static void set_bits(uint64_t n, uint64_t count, bool used)
 {
 	for (; count; n++, count--) {
@@ -31,6 +52,11 @@ static void set_bits(uint64_t n, uint64_t count, bool used)
 			continue;
 		bitmap[n / 64] ^= 1ull << (n % 64);
 		free_count += used ? -1 : 1;
+		dirty_free -= used && test_dirty(n);
+		if (!used) {
+			set_dirty(n, true);
+			dirty_free++;
+		}
 	}
 }
 
@@ -40,6 +66,8 @@ void page_alloc_init(void)
 	used_bits = 0;
 	free_count = 0;
 	memset(bitmap, 0xff, sizeof(bitmap));
+	memset(dirty, 0, sizeof(dirty));
+	dirty_free = scrubbing = scrub_rover = 0;
 }
 
 bool page_alloc_add_bank(uint64_t base, uint64_t size)
@@ -104,13 +132,31 @@ static bool run_free(uint64_t n, uint64_t count)
 	return true;
 }
 
+static uint64_t alloc_locked(uint64_t nr, uint64_t align_pages);
+
+/* What an idle CPU is scrubbing is free: a request that finds no room waits for it. */
 uint64_t alloc_pages(uint64_t nr, uint64_t align_pages)
 {
-	uint64_t pa = 0;
+	uint64_t pa;
 
 	if (!nr || !align_pages || (align_pages & (align_pages - 1)))
 		return 0;
-	spin_lock(&lock);
+	for (;;) {
+		bool busy;
+
+		spin_lock(&lock);
+		pa = alloc_locked(nr, align_pages);
+		busy = scrubbing;
+		spin_unlock(&lock);
+		if (pa || !busy)
+			return pa;
+	}
+}
+
+static uint64_t alloc_locked(uint64_t nr, uint64_t align_pages)
+{
+	uint64_t pa = 0;
+
 	for (unsigned i = 0; i < nr_banks && !pa; i++) {
 		struct bank *b = &banks[i];
 		uint64_t first = ALIGN_UP(b->base, align_pages * PAGE_SIZE);
@@ -132,7 +178,6 @@ uint64_t alloc_pages(uint64_t nr, uint64_t align_pages)
 			}
 		}
 	}
-	spin_unlock(&lock);
 	return pa;
 }
 
@@ -182,6 +227,114 @@ uint64_t alloc_pages_largest(uint64_t max_nr, uint64_t align_pages, uint64_t *nr
 	spin_unlock(&lock);
 	*nr = best_nr;
 	return best;
+}
+
+uint64_t alloc_pages_scrubbed(uint64_t nr, uint64_t align_pages)
+{
+	uint64_t pa = alloc_pages(nr, align_pages);
+
+	if (pa)
+		page_alloc_scrub(pa, nr);
+	return pa;
+}
+
+/* Every free page clean (bootscrub=off: boot RAM is taken as it is, as Xen does). */
+void page_alloc_trust_free(void)
+{
+	spin_lock(&lock);
+	for (uint64_t n = 0; n < used_bits; n++)
+		if (!test_bit(n))
+			set_dirty(n, false);
+	dirty_free = 0;
+	spin_unlock(&lock);
+}
+
+/*
+ * Pages the caller took from the allocator, zeroed unless every one of them
+ * is clean: what a guest is given never holds another's data.
+ */
+void page_alloc_scrub(uint64_t pa, uint64_t nr)
+{
+	struct bank *b = bank_of(pa);
+	bool any = !b;
+
+	spin_lock(&lock);
+	for (uint64_t i = 0; b && i < nr; i++) {
+		any |= test_dirty(bit_of(b, pa) + i);
+		set_dirty(bit_of(b, pa) + i, false);
+	}
+	spin_unlock(&lock);
+	if (any)
+		arch_zero_pages(pa, nr * PAGE_SIZE);
+}
+
+/* (No __builtin_popcount: it needs libgcc, which Domus does not link.) */
+static unsigned bit_count(uint64_t bits)
+{
+	unsigned n = 0;
+
+	for (; bits; bits &= bits - 1)
+		n++;
+	return n;
+}
+
+/* A word of free dirty pages from the rover on, taken (still counted free); with the lock. */
+static bool take_dirty_word(uint64_t *word, uint64_t *taken)
+{
+	uint64_t words = ALIGN_UP(used_bits, 64) / 64;
+
+	for (uint64_t i = 0; i < words; i++) {
+		uint64_t w = (scrub_rover + i) % words, bits = dirty[w] & ~bitmap[w];
+
+		if (bits) {
+			*word = w;
+			*taken = bits;
+			bitmap[w] |= bits;
+			scrub_rover = w;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The physical address of bit n. */
+static uint64_t pa_of_bit(uint64_t n)
+{
+	for (unsigned i = 0; i < nr_banks; i++)
+		if (n >= banks[i].first_bit && n - banks[i].first_bit < banks[i].pages)
+			return banks[i].base + (n - banks[i].first_bit) * PAGE_SIZE;
+	return 0;
+}
+
+bool page_alloc_scrub_idle(void)
+{
+	uint64_t w, taken;
+	unsigned n;
+
+	if (!__atomic_load_n(&dirty_free, __ATOMIC_RELAXED))
+		return false;
+	spin_lock(&lock);
+	if (!take_dirty_word(&w, &taken)) {
+		spin_unlock(&lock);
+		return false;
+	}
+	n = bit_count(taken);
+	scrubbing += n;
+	spin_unlock(&lock);
+	for (uint64_t bits = taken; bits; bits &= bits - 1)
+		arch_zero_pages(pa_of_bit(w * 64 + (uint64_t)__builtin_ctzll(bits)), PAGE_SIZE);
+	spin_lock(&lock);
+	bitmap[w] &= ~taken;
+	dirty[w] &= ~taken;
+	dirty_free -= n;
+	scrubbing -= n;
+	spin_unlock(&lock);
+	return true;
+}
+
+uint64_t page_alloc_dirty_pages(void)
+{
+	return __atomic_load_n(&dirty_free, __ATOMIC_RELAXED);
 }
 
 void free_pages(uint64_t pa, uint64_t nr)

@@ -84,6 +84,23 @@ static void check_module(struct boot_domain *bd, const struct boot_module *m, co
 	}
 }
 
+/* Free RAM is dirty until scrubbed (core/page_alloc.c): now, by idle CPUs, or never. */
+static void boot_scrub(void)
+{
+	if (options.bootscrub == BOOTSCRUB_OFF) {
+		page_alloc_trust_free();
+	} else if (options.bootscrub == BOOTSCRUB_IDLE) {
+		pr_info("Scrubbing Free RAM in background\n");
+	} else {
+		uint64_t start = arch_counter();
+
+		while (page_alloc_scrub_idle())
+			;
+		pr_info("Scrubbing Free RAM: done in %lu ms\n",
+			(arch_counter() - start) * 1000 / arch_counter_freq());
+	}
+}
+
 static void memory_setup(const void *fdt, uint64_t img_start, uint64_t img_end)
 {
 	page_alloc_init();
@@ -106,6 +123,7 @@ static void memory_setup(const void *fdt, uint64_t img_start, uint64_t img_end)
 	}
 	if (!page_table_init())
 		panic("no memory for the page table");
+	boot_scrub();
 	pr_info("RAM: %lu MiB, %lu MiB free after Domus, DTB and modules\n",
 		page_alloc_total_pages() * PAGE_SIZE / MiB,
 		page_alloc_free_pages() * PAGE_SIZE / MiB);

@@ -28,10 +28,9 @@ uint64_t gnttab_frame(struct domain *d, uint64_t idx)
 		return 0;
 	spin_lock(&gnt_lock);
 	while (pv->gnt_frames <= idx) {
-		pa = alloc_pages(1, 1);
+		pa = alloc_pages_scrubbed(1, 1);
 		if (!pa)
 			break;
-		arch_zero_pages(pa, PAGE_SIZE);
 		/* Its own, with the table's reference: the toolstack may map it (acquire_resource). */
 		page_assign(pa, 1, d);
 		pv->gnt_frame_pa[pv->gnt_frames++] = pa;

@@ -436,11 +436,10 @@ static int64_t claim_pages(struct vcpu *v, uint64_t cmd, uint64_t arg)
 /* Fresh scrubbed RAM of d's, pages (a power of two) from gfn, in one run; with the p2m lock. */
 static bool fresh_ram(struct domain *d, uint64_t gfn, uint64_t pages)
 {
-	uint64_t pa = claim_allows(d, pages) ? alloc_pages(pages, pages) : 0;
+	uint64_t pa = claim_allows(d, pages) ? alloc_pages_scrubbed(pages, pages) : 0;
 
 	if (!pa)
 		return false;
-	arch_zero_pages(pa, pages * PAGE_SIZE);
 	page_assign(pa, pages, d);
 	if (p2m_arch_map_ram(d, gfn << PAGE_SHIFT, pa, pages * PAGE_SIZE))
 		return true;

@@ -16,19 +16,14 @@
 
 static uint64_t zeroed_page(void)
 {
-	uint64_t pa = alloc_pages(1, 1);
-
-	if (pa)
-		arch_zero_pages(pa, PAGE_SIZE);
-	return pa;
+	return alloc_pages_scrubbed(1, 1);
 }
 
+/* Freed dirty: scrubbed in idle time or when next handed out (core/page_alloc.c). */
 static void scrub_free(uint64_t pa)
 {
-	if (!pa)
-		return;
-	arch_zero_pages(pa, PAGE_SIZE);
-	free_pages(pa, 1);
+	if (pa)
+		free_pages(pa, 1);
 }
 
 /* The console Domus serves: a page of its own in the magic slot, a port it answers. */

@@ -177,7 +177,8 @@ static const char *load_images(struct domain *d, const struct boot_domain *cfg,
 	if (cfg->ramdisk.size &&
 	    !domain_copy_to_phys(d, l->initrd, pa_to_va(cfg->ramdisk.base), cfg->ramdisk.size))
 		return "cannot copy the ramdisk";
-	if (!(dt_pa = alloc_pages(GUEST_DT_MAX / PAGE_SIZE, 1)))
+	/* Scrubbed: all GUEST_DT_MAX bytes go to the guest, whatever the tree's size. */
+	if (!(dt_pa = alloc_pages_scrubbed(GUEST_DT_MAX / PAGE_SIZE, 1)))
 		return "out of memory for the device tree";
 	ok = write_dt(d, cfg, pa_to_va(dt_pa), &p) &&
 	     domain_copy_to_phys(d, l->dtb, pa_to_va(dt_pa), GUEST_DT_MAX);

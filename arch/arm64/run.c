@@ -68,6 +68,11 @@ uint64_t arch_vcpu_run(struct vcpu *v)
 	return ran;
 }
 
+void arch_poll_interrupts(void)
+{
+	irq_handle_pending();
+}
+
 uint64_t arch_idle(void)
 {
 	uint64_t start = arch_counter();

@@ -125,6 +125,10 @@ uint64_t arch_idle(void)
 	return 0;
 }
 
+void arch_poll_interrupts(void)
+{
+}
+
 void arch_system_off(void)
 {
 	console_sync();

@@ -11,6 +11,7 @@
 #include <domus/arch.h>
 #include <domus/console.h>
 #include <domus/domain.h>
+#include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <domus/sched_policy.h>
 #include <xen/pv.h>
@@ -355,7 +356,11 @@ void sched_run(void)
 			spin_lock(&sched_lock);
 			policy->ran(v, ran, now + ran);
 			spin_unlock(&sched_lock);
-		} else if (!domain_reap_pending() && !console_idle_flush()) {
+		} else if (domain_reap_pending() || console_idle_flush()) {
+			continue;
+		} else if (page_alloc_scrub_idle()) {
+			arch_poll_interrupts();		/* a timer for a vCPU it still holds, say */
+		} else {
 			c->idle_ticks += arch_idle();
 		}
 	}

@@ -50,6 +50,8 @@ void arch_kick_cpu(unsigned cpu);
 void arch_set_cpu_timer(uint64_t when);
 /* Waits for an interrupt and handles it; returns the ticks spent waiting. */
 uint64_t arch_idle(void);
+/* Handles the interrupts pending now: for an idle CPU that works (scrubs) instead of waiting. */
+void arch_poll_interrupts(void);
 void __attribute__((noreturn)) arch_system_off(void);
 void __attribute__((noreturn)) arch_system_reset(void);
 void __attribute__((noreturn)) arch_halt(void);

@@ -6,13 +6,16 @@
 
 #define CMDLINE_MAX_WARNINGS 8
 
+/* Xen's bootscrub=: the free RAM Domus boots with is scrubbed at once, in idle time, or not. */
+enum bootscrub { BOOTSCRUB_OFF, BOOTSCRUB_ON, BOOTSCRUB_IDLE };
+
 struct hv_options {
 	enum log_level loglevel;	/* loglvl: Domus's own messages printed */
 	enum log_level guest_loglevel;	/* guest_loglvl: a DomU's console_io is printed at debug */
 	enum console_timestamps timestamps;
 	char console[16];	/* "dtuart" (the default) or "none" */
 	char dtuart[128];	/* alias or path of the UART node, options stripped */
-	bool bootscrub;
+	enum bootscrub bootscrub;
 	char sched[16];		/* "credit" (default) or "null" */
 	unsigned tslice_ms;	/* sched_credit_tslice_ms */
 	unsigned ratelimit_us;	/* sched_ratelimit_us */

@@ -3,7 +3,7 @@
  * keeps them.  A page a domain holds has that domain as its owner and one
  * reference for the holding itself; each grant mapping, and each page Domus
  * keeps a pointer into (a registered vcpu_info), adds one.  A page goes back
- * to the allocator, scrubbed, when its last reference goes, whoever drops it:
+ * to the allocator, to be scrubbed, when its last reference goes, whoever drops it:
  * a domain giving a page back while another maps it only drops its own.
  */
 #ifndef DOMUS_PAGE_H
@@ -19,7 +19,7 @@ bool page_table_init(void);
 void page_assign(uint64_t pa, uint64_t nr, const struct domain *d);
 /* Takes a reference on a page d owns; false if d does not own it (or nobody does). */
 bool page_get(uint64_t pa, const struct domain *d);
-/* Drops a reference; the last one scrubs the page and frees it. */
+/* Drops a reference; the last one frees the page (dirty: page_alloc.h). */
 void page_put(uint64_t pa);
 /* The serial of the domain that owns the page (0: free or not the allocator's). */
 uint32_t page_owner_serial(uint64_t pa);

@@ -14,6 +14,19 @@ bool page_alloc_add_bank(uint64_t base, uint64_t size);
 void page_alloc_reserve(uint64_t base, uint64_t size);
 /* nr contiguous pages aligned to align_pages pages; returns the physical address or 0. */
 uint64_t alloc_pages(uint64_t nr, uint64_t align_pages);
+/* The same, zeroed where dirty: pages for a guest to see. */
+uint64_t alloc_pages_scrubbed(uint64_t nr, uint64_t align_pages);
+/* Zeroes pages taken from the allocator unless each is clean (never used since scrubbed). */
+void page_alloc_scrub(uint64_t pa, uint64_t nr);
+/*
+ * An idle CPU scrubs a few dirty free pages (freed pages are not scrubbed
+ * when freed); false if none is left.  Short: the CPU looks for work after.
+ */
+bool page_alloc_scrub_idle(void);
+/* Free pages not yet scrubbed. */
+uint64_t page_alloc_dirty_pages(void);
+/* bootscrub=off: the free RAM Domus boots with is taken as clean. */
+void page_alloc_trust_free(void);
 /* The longest free aligned run, cut to max_nr pages: its address, its length in *nr (0: none). */
 uint64_t alloc_pages_largest(uint64_t max_nr, uint64_t align_pages, uint64_t *nr);
 void free_pages(uint64_t pa, uint64_t nr);

@@ -127,9 +127,14 @@ static bool refused(s64 r)
 void test_main(void)
 {
 	unsigned int accepted = 0;
+	s64 r;
+
+	/* Boot domains are built one after the other: the peer may not be there yet (-ESRCH). */
+	if (!WAIT_UNTIL(r != -XEN_ESRCH, r = call(HYP_domctl, 0, IFACE, PEER), 10000, 1000))
+		fail("the peer d%u never appeared", PEER);
 
 	for (u32 cmd = 0; cmd < 128; cmd++) {
-		s64 r = call(HYP_sysctl, cmd, IFACE, 0);
+		r = call(HYP_sysctl, cmd, IFACE, 0);
 
 		CHECK(r == -XEN_EPERM, "sysctl %u = %ld, want -EPERM", cmd, r);
 		CHECK(call(HYP_sysctl, cmd, IFACE - 1, 0) == -XEN_EACCES, "sysctl %u, version 0x14", cmd);

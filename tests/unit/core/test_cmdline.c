@@ -13,7 +13,7 @@ static void parse(const char *line)
 static void check_defaults(const char *file, int line)
 {
 	if (opt.loglevel != LOG_INFO || strcmp(opt.console, "dtuart") || opt.dtuart[0] ||
-	    !opt.bootscrub || opt.nr_warnings)
+	    opt.bootscrub != BOOTSCRUB_IDLE || opt.nr_warnings)
 		unit_fail(file, line, "options are the defaults", NULL, false);
 }
 #define CHECK_DEFAULTS() check_defaults(__FILE__, __LINE__)
@@ -113,7 +113,7 @@ TEST(dtuart_too_long)
 	CHECK_CONTAINS(opt.warnings[0], "dtuart=/aaa");
 }
 
-TEST(bootscrub_boolean_forms)
+TEST(bootscrub_idle_or_boolean_forms_as_xens)
 {
 	static const char *const yes[] = { "bootscrub", "bootscrub=1", "bootscrub=yes",
 					   "bootscrub=on", "bootscrub=true", "bootscrub=enable" };
@@ -122,7 +122,7 @@ TEST(bootscrub_boolean_forms)
 
 	for (unsigned i = 0; i < ARRAY_SIZE(no); i++) {
 		parse(no[i]);
-		CHECK(!opt.bootscrub);
+		CHECK_EQ(opt.bootscrub, BOOTSCRUB_OFF);
 		CHECK_EQ(opt.nr_warnings, 0);
 	}
 	for (unsigned i = 0; i < ARRAY_SIZE(yes); i++) {
@@ -130,11 +130,13 @@ TEST(bootscrub_boolean_forms)
 
 		snprintf(line, sizeof(line), "bootscrub=0 %s", yes[i]);
 		parse(line);
-		CHECK(opt.bootscrub);
+		CHECK_EQ(opt.bootscrub, BOOTSCRUB_ON);
 		CHECK_EQ(opt.nr_warnings, 0);
 	}
+	parse("bootscrub=0 bootscrub=idle");
+	CHECK_EQ(opt.bootscrub, BOOTSCRUB_IDLE);
 	parse("bootscrub=0 bootscrub=maybe");
-	CHECK(!opt.bootscrub);
+	CHECK_EQ(opt.bootscrub, BOOTSCRUB_OFF);
 	CHECK_EQ(opt.nr_warnings, 1);
 	CHECK_CONTAINS(opt.warnings[0], "bootscrub=maybe");
 }

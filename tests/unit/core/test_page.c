@@ -9,7 +9,7 @@ static void put_free_page(void *pa)
 	page_put(*(uint64_t *)pa);
 }
 
-TEST(assign_get_put_and_the_last_put_frees_scrubbed)
+TEST(assign_get_put_and_the_last_put_frees_it_to_be_scrubbed)
 {
 	struct domain *a = fake_domain(1), *b = fake_domain(1);
 	uint64_t pa = alloc_pages(1, 1), free_before;
@@ -33,6 +33,11 @@ TEST(assign_get_put_and_the_last_put_frees_scrubbed)
 	CHECK_EQ(page_refs(pa), 0);
 	CHECK(!page_owned_by(pa, a));
 	CHECK(!page_get(pa, a));		/* a free page is nobody's */
+	/* Freed dirty; an idle CPU scrubs it. */
+	CHECK_EQ(p[0], 0xa5);
+	CHECK(page_alloc_dirty_pages() > 0);
+	while (page_alloc_scrub_idle())
+		;
 	for (unsigned i = 0; i < PAGE_SIZE; i++)
 		REQUIRE(p[i] == 0);
 }

@@ -27,7 +27,7 @@ TEST(decrease_frees_scrubbed_and_populate_gives_zeroed_pages_back)
 {
 	struct domain *d = fake_pv_domain(1);
 	uint64_t gfns[] = { gfn(d, 5), gfn(d, 6) }, pa5 = va_to_pa(guest_ptr(d, gfns[0] << PAGE_SHIFT));
-	uint64_t free_before = page_alloc_free_pages();
+	uint64_t free_before = page_alloc_free_pages(), dirty_before = page_alloc_dirty_pages();
 
 	memset(pa_to_va(pa5), 0x77, PAGE_SIZE);
 	CHECK_EQ(guest_reservation(d, XENMEM_decrease_reservation, gfns, 2, DOMID_SELF), 2);
@@ -35,13 +35,14 @@ TEST(decrease_frees_scrubbed_and_populate_gives_zeroed_pages_back)
 	CHECK(guest_ptr(d, gfns[0] << PAGE_SHIFT) == NULL);
 	CHECK(page_is_free(pa5));
 	CHECK_EQ(page_alloc_free_pages(), free_before + 2);
-	CHECK_EQ(*(uint8_t *)pa_to_va(pa5), 0);		/* scrubbed */
+	CHECK_EQ(page_alloc_dirty_pages(), dirty_before + 2);	/* scrubbed before reuse */
 	/* A page it does not have (any more) ends the batch. */
 	CHECK_EQ(guest_reservation(d, XENMEM_decrease_reservation, gfns, 2, DOMID_SELF), 0);
 	CHECK_EQ(guest_reservation(d, XENMEM_populate_physmap, gfns, 2, DOMID_SELF), 2);
 	CHECK_EQ(d->ram_pages, FAKE_PV_RAM_PAGES);
 	REQUIRE(guest_ptr(d, gfns[0] << PAGE_SHIFT));
 	CHECK_EQ(*(uint8_t *)guest_ptr(d, gfns[0] << PAGE_SHIFT), 0);
+	CHECK_EQ(*(uint8_t *)guest_ptr(d, gfns[1] << PAGE_SHIFT), 0);
 	CHECK(page_owned_by(va_to_pa(guest_ptr(d, gfns[1] << PAGE_SHIFT)), d));
 	/* Populating what is there is no error, and costs nothing. */
 	CHECK_EQ(guest_reservation(d, XENMEM_populate_physmap, gfns, 2, DOMID_SELF), 2);
