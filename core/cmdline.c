@@ -221,6 +221,11 @@ static bool parse_dom0_max_vcpus(struct hv_options *opt, const char *val)
 		parse_number(dash + 1, opt->dom0_vcpus_min, MAX_VCPUS, &opt->dom0_vcpus_max));
 }
 
+static bool parse_exit_profile(struct hv_options *opt, const char *val)
+{
+	return parse_bool(val, &opt->exit_profile);
+}
+
 static bool parse_dom0_vcpus_pin(struct hv_options *opt, const char *val)
 {
 	return parse_bool(val, &opt->dom0_vcpus_pin);
@@ -233,6 +238,7 @@ static const struct option options[] = {
 	{ "dom0_mem", parse_dom0_mem },
 	{ "dom0_max_vcpus", parse_dom0_max_vcpus },
 	{ "dom0_vcpus_pin", parse_dom0_vcpus_pin },
+	{ "exit_profile", parse_exit_profile },
 	{ "console", parse_console },
 	{ "dtuart", parse_dtuart },
 	{ "bootscrub", parse_bootscrub },

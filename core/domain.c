@@ -824,6 +824,7 @@ static __attribute__((noinline)) void reap_slow(void)
 	if (idle && boot_done && !nr_dying && !nr_alive) {
 		check_memory_back();
 		pr_info("hypercalls: the longest held its CPU %lu us\n", hypercall_longest_us());
+		arch_exit_profile_report();
 		pr_info("destruction and restarts: the longest slice held its CPU %lu us\n",
 			longest_slice * 1000000 / arch_counter_freq());
 		pr_info("no domain left to run: powering off\n");

@@ -24,6 +24,7 @@ enum mmio_result mmio_dispatch(struct vcpu *v, struct mmio_access *a)
 			continue;
 		if (off + a->size > r->size)
 			return MMIO_REJECTED;
+		a->ops = r->ops;
 		if (a->write)
 			ok = r->ops->write(v, r->dev, off, a->size, a->data);
 		else

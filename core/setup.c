@@ -213,6 +213,8 @@ void domus_main(const void *fdt, uint64_t img_start, uint64_t img_end)
 	err = arch_platform_init(fdt);
 	if (err)
 		panic("host device tree: %s", err);
+	if (options.exit_profile)
+		arch_exit_profile_start();
 	arch_boot_secondaries(boot.cpu_hwid, boot.nr_cpus);
 	create_domains();
 	console_set_input_domain(domain_next_alive(NULL));

@@ -3,6 +3,7 @@
 
     make bench                  # = scripts/bench.py after setup, all, guests, dom0
     scripts/bench.py [--iterations N] [--settle S] [--no-xen] [--only boot|cpu|dom0|xl]
+    scripts/exit_profile.py     # the boot benchmark's exit profile alone
 
 Everything is measured in the same run, N iterations (default 3), each
 iteration running every variant once in a rotating order, with a pause of
@@ -29,6 +30,8 @@ median of the ratios taken within each iteration.
    very slow under TCG), SVE and SME; Domus and Xen hide them from guests.
    So every variant's kernel command line gets
    "arm64.nopauth arm64.nosve arm64.nosme".
+   After the timed runs, one more Domus boot with Domus's exit_profile
+   option reports the exits by class (scripts/exit_profile.py).
 2. CPU loop: tests/bench/guests/bench_cpu.c, a fixed integer-hash loop,
    prints its CNTVCT delta.
      bare   build/bench/guests/bench_cpu-bare.bin at EL1 (-M virt without EL2)
@@ -73,6 +76,7 @@ except ImportError:
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 import domus_run  # noqa: E402
+import exit_profile  # noqa: E402
 
 BUILD = os.path.join(REPO, "build")
 OUT_DIR = os.path.join(BUILD, "bench")
@@ -283,9 +287,14 @@ def launcher_argv(launcher_args):
     return argv
 
 
-def boot_variants(xen):
-    spec = "kernel=%s,ramdisk=%s,memory=%d,cpus=%d,bootargs=%s" % (
+def boot_spec():
+    """The boot benchmark's domain (domus_run.py --domain SPEC)."""
+    return "kernel=%s,ramdisk=%s,memory=%d,cpus=%d,bootargs=%s" % (
         IMAGE, INITRAMFS, BOOT_MEMORY, BOOT_CPUS, GUEST_BOOTARGS)
+
+
+def boot_variants(xen):
+    spec = boot_spec()
     v = {
         "bare": launcher_argv(["--bare", "--mem", "%dM" % BOOT_MEMORY, "--domain", spec]),
         "domus": launcher_argv(["--hv", HV, "--domain", spec]),
@@ -776,6 +785,18 @@ def main(argv=None):
                 verdicts.append("%s %.3f %s" % (label, r, "<= 1.10: met" if r <= 1.10 else "> 1.10: NOT met"))
     if verdicts:
         log("target (Domus/bare): " + "; ".join(verdicts))
+    if "boot" in benches:
+        log()
+        log("exit profile of the boot benchmark's domain under Domus (one more run, with"
+            " Domus's exit_profile option; not timed):")
+        try:
+            prof = exit_profile.profile(boot_spec(), args.timeout,
+                                        os.path.join(LOG_DIR, "exit-profile.log"))
+            summary["exit_profile"] = {c: {"exits": n, "el2_us": us, "ns_per_exit": ns}
+                                       for c, (n, us, ns) in prof.items()}
+            log(exit_profile.table(prof))
+        except (RuntimeError, pexpect.ExceptionPexpect) as e:
+            log("exit profile FAILED: %s" % e)
     if xen_reason:
         log("xen: skipped (%s)" % xen_reason)
     for bench, why in xen_dead.items():

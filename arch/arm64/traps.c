@@ -14,6 +14,8 @@
 #include <xen/hypercall.h>
 #include <domus/sched.h>
 #include <asm/vpsci.h>
+#include <asm/vgic.h>
+#include <asm/vpl011.h>
 
 #define XEN_HYPERCALL_TAG 0xea1
 #define ISS_WFE           1
@@ -23,7 +25,7 @@
 #define FSC_TRANSLATION   0x04
 #define FAULT_STORM       10000
 
-typedef void (*exit_handler_t)(struct vcpu *v, uint32_t esr);
+typedef enum exit_class (*exit_handler_t)(struct vcpu *v, uint32_t esr);
 
 static void crash(struct vcpu *v, const char *why)
 {
@@ -31,52 +33,57 @@ static void crash(struct vcpu *v, const char *why)
 	domain_shutdown(v->dom, SHUTDOWN_CRASH);
 }
 
-static void handle_wfx(struct vcpu *v, uint32_t esr)
+static enum exit_class handle_wfx(struct vcpu *v, uint32_t esr)
 {
 	advance_pc(v);
 	/* WFE waits for an event another vCPU will signal: just let it spin on. */
-	if (!(esr & ISS_WFE))
-		vcpu_block(v);
+	if (esr & ISS_WFE)
+		return EXITC_WFE;
+	vcpu_block(v);
+	return EXITC_WFI;
 }
 
-static void handle_hvc(struct vcpu *v, uint32_t esr)
+static enum exit_class handle_hvc(struct vcpu *v, uint32_t esr)
 {
 	switch (esr & 0xffff) {
 	case 0:
 		vpsci_call(v);
-		break;
+		return EXITC_PSCI;
 	case XEN_HYPERCALL_TAG:
 		hypercall_dispatch(v);
-		break;
+		return EXITC_HYPERCALL;
 	default:
 		/* As if HVC were undefined: the exception returns to the HVC itself. */
 		v->arch.regs.pc -= 4;
 		inject_undef(v);
-		break;
+		return EXITC_OTHER;
 	}
 }
 
-static void handle_smc(struct vcpu *v, uint32_t esr)
+static enum exit_class handle_smc(struct vcpu *v, uint32_t esr)
 {
 	advance_pc(v);		/* a trapped SMC leaves ELR at the SMC itself */
 	if ((esr & 0xffff) == 0)
 		vpsci_call(v);
 	else
 		vcpu_reg(v, 0) = (uint64_t)-1;	/* SMCCC: NOT_SUPPORTED */
+	return EXITC_PSCI;
 }
 
-static void handle_sysreg(struct vcpu *v, uint32_t esr)
+static enum exit_class handle_sysreg(struct vcpu *v, uint32_t esr)
 {
 	if (sysreg_trap(v, esr))
 		advance_pc(v);
 	else
 		inject_undef(v);
+	return EXITC_SYSREG;
 }
 
-static void handle_undef(struct vcpu *v, uint32_t esr)
+static enum exit_class handle_undef(struct vcpu *v, uint32_t esr)
 {
 	(void)esr;
 	inject_undef(v);
+	return EXITC_OTHER;
 }
 
 static uint64_t fault_ipa(void)
@@ -96,7 +103,17 @@ static bool mapped_now(struct vcpu *v, uint64_t ipa)
 	return mapped;
 }
 
-static void handle_dabt(struct vcpu *v, uint32_t esr)
+/* Which device an emulated access reached, for the exit profile. */
+static enum exit_class mmio_class(const struct mmio_access *a)
+{
+	if (a->ops == &vpl011_ops)
+		return EXITC_MMIO_UART;
+	if (a->ops == &vgic_dist_ops || a->ops == &vgic_rdist_ops)
+		return EXITC_MMIO_GIC;
+	return EXITC_MMIO_OTHER;
+}
+
+static enum exit_class handle_dabt(struct vcpu *v, uint32_t esr)
 {
 	uint64_t ipa = fault_ipa(), va = read_sysreg(far_el2);
 	struct mmio_access a;
@@ -107,21 +124,22 @@ static void handle_dabt(struct vcpu *v, uint32_t esr)
 		if (!a.write && a.reg != 31)
 			v->arch.regs.x[a.reg] = mmio_load_result(&a);
 		advance_pc(v);
-		return;
+		return mmio_class(&a);
 	}
 	if (FSC_TYPE(esr) == FSC_TRANSLATION && mapped_now(v, ipa))
-		return;
+		return EXITC_ABORT;
 	/* No RAM, no device, or an access Domus cannot emulate: the guest sees an abort. */
 	pr_debug("%s v%u: data abort at IPA %lx (VA %lx, ESR %x)\n", v->dom->name, v->id,
 		 ipa, va, esr);
 	inject_abort(v, true, va, esr & DABT_WNR);
+	return EXITC_ABORT;
 }
 
-static void handle_iabt(struct vcpu *v, uint32_t esr)
+static enum exit_class handle_iabt(struct vcpu *v, uint32_t esr)
 {
-	if (FSC_TYPE(esr) == FSC_TRANSLATION && mapped_now(v, fault_ipa()))
-		return;
-	inject_abort(v, false, read_sysreg(far_el2), false);
+	if (FSC_TYPE(esr) != FSC_TRANSLATION || !mapped_now(v, fault_ipa()))
+		inject_abort(v, false, read_sysreg(far_el2), false);
+	return EXITC_ABORT;
 }
 
 static const exit_handler_t exit_handlers[64] = {
@@ -136,8 +154,9 @@ static const exit_handler_t exit_handlers[64] = {
 	[EC_IABT_LOW] = handle_iabt,
 };
 
-void handle_guest_exit(struct vcpu *v, uint64_t kind)
+enum exit_class handle_guest_exit(struct vcpu *v, uint64_t kind)
 {
+	enum exit_class class = EXITC_OTHER;
 	uint64_t reflected;
 	uint32_t esr;
 
@@ -145,12 +164,12 @@ void handle_guest_exit(struct vcpu *v, uint64_t kind)
 	case EXIT_IRQ:
 	case EXIT_FIQ:
 		irq_handle_pending();
-		return;
+		return EXITC_IRQ;
 	case EXIT_SYNC:
 		esr = (uint32_t)read_sysreg(esr_el2);
 		reflected = v->faults_reflected;
 		if (exit_handlers[ESR_EC(esr)])
-			exit_handlers[ESR_EC(esr)](v, esr);
+			class = exit_handlers[ESR_EC(esr)](v, esr);
 		else
 			crash(v, "unhandled exception class");
 		/* A guest whose every exit is a fault it cannot handle makes no progress. */
@@ -158,12 +177,12 @@ void handle_guest_exit(struct vcpu *v, uint64_t kind)
 			v->fault_streak = 0;
 		else if (++v->fault_streak == FAULT_STORM)
 			crash(v, "faulting in a loop (" STR(FAULT_STORM) " exceptions in a row)");
-		return;
+		return class;
 	case EXIT_SERROR:
 		crash(v, "SError");
-		return;
+		return EXITC_OTHER;
 	default:
 		crash(v, "AArch32 exception (AArch32 guests are not supported)");
-		return;
+		return EXITC_OTHER;
 	}
 }

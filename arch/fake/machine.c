@@ -129,6 +129,14 @@ void arch_poll_interrupts(void)
 {
 }
 
+void arch_exit_profile_start(void)
+{
+}
+
+void arch_exit_profile_report(void)
+{
+}
+
 void arch_system_off(void)
 {
 	console_sync();

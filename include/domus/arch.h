@@ -50,6 +50,9 @@ void arch_kick_cpu(unsigned cpu);
 void arch_set_cpu_timer(uint64_t when);
 /* Waits for an interrupt and handles it; returns the ticks spent waiting. */
 uint64_t arch_idle(void);
+/* Domus's exit_profile option: count exits by class and time; printed by the report (if on). */
+void arch_exit_profile_start(void);
+void arch_exit_profile_report(void);
 /* Handles the interrupts pending now: for an idle CPU that works (scrubs) instead of waiting. */
 void arch_poll_interrupts(void);
 void __attribute__((noreturn)) arch_system_off(void);

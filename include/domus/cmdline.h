@@ -23,6 +23,7 @@ struct hv_options {
 	uint64_t dom0_mem_min, dom0_mem_max;	/* dom0_mem=min:..,max:.. (0: no bound) */
 	unsigned dom0_vcpus_min, dom0_vcpus_max;	/* dom0_max_vcpus=N or min-max; 0: not given */
 	bool dom0_vcpus_pin;
+	bool exit_profile;	/* Domus's own: count exits by class (printed at power-off) */
 	char text[1024];	/* the line as given (XENVER_commandline), cut to Xen's size */
 	char warnings[CMDLINE_MAX_WARNINGS][96];
 	unsigned nr_warnings;

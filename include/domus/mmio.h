@@ -15,6 +15,7 @@ struct mmio_access {
 	bool reg64;		/* loads: the destination is an X register */
 	unsigned reg;		/* register number; 31 is XZR */
 	uint64_t data;		/* the value stored, or the value loaded */
+	const struct mmio_ops *ops;	/* mmio_dispatch(): the device that served it */
 };
 
 /* A device model.  Handlers return false for an access the device rejects. */

@@ -285,3 +285,14 @@ TEST(dom0_vcpus)
 	CHECK_EQ(opt.nr_warnings, 4);
 	CHECK_EQ(opt.dom0_vcpus_max, 0);
 }
+
+TEST(exit_profile_is_off_unless_asked_for)
+{
+	parse(NULL);
+	CHECK(!opt.exit_profile);
+	parse("exit_profile");
+	CHECK(opt.exit_profile);
+	parse("exit_profile exit_profile=0");
+	CHECK(!opt.exit_profile);
+	CHECK_EQ(opt.nr_warnings, 0);
+}

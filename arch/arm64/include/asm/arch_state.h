@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <asm/exit_profile.h>
 #include <asm/vgic.h>
 #include <asm/vpl011.h>
 
@@ -69,6 +70,7 @@ struct arch_domain {
 
 struct arch_pcpu {
 	uint64_t mpidr;
+	struct exit_stats exits;	/* with exit_profiling only */
 };
 
 /* Argument and result registers of HVC/SMC calls. */

@@ -3,11 +3,13 @@
 #define ASM_TRAPS_H
 
 #include <domus/mmio.h>
+#include <asm/exit_profile.h>
 
 struct vcpu;
 struct cpu_regs;
 
-void handle_guest_exit(struct vcpu *v, uint64_t kind);
+/* Handles one exit; what class of exit it was (asm/exit_profile.h). */
+enum exit_class handle_guest_exit(struct vcpu *v, uint64_t kind);
 /* Decodes a data-abort syndrome for emulation; false if it carries no instruction syndrome. */
 bool mmio_decode_dabt(uint32_t esr, uint64_t ipa, const uint64_t *xregs, struct mmio_access *a);
 void inject_undef(struct vcpu *v);

@@ -1,0 +1,37 @@
+"""Domus's exit_profile option (arch/arm64/exit_profile.c): at power-off
+Domus prints, per exit class, how many exits there were and the EL2 time
+they took; make bench reads it (scripts/exit_profile.py).  A micro-guest
+whose own exits are known checks the counts."""
+import re
+
+import pytest
+
+from conftest import build_guests, guest_bin, run, spec
+
+pytestmark = pytest.mark.hv
+
+ROW = re.compile(r"exit profile: (\S+) (\d+) (\d+) (\d+)$", re.M)
+
+
+@pytest.fixture(scope="module")
+def guests():
+    build_guests("psci_basic")
+
+
+def test_exits_are_counted_by_class_when_asked_for(guests):
+    status, out = run("exit-profile", [spec(guest_bin("psci_basic"))], xen_extra="exit_profile",
+                      prefix="profile")
+    assert "domus-test: psci_basic: PASS" in out, out[-3000:]
+    rows = {c: (int(n), int(us), int(ns)) for c, n, us, ns in ROW.findall(out)}
+    # Every character the guest printed went through the vpl011 (two exits
+    # each: the flag register, then the data register), and it made PSCI calls.
+    printed = sum(len(line) + 1 for line in re.findall(r"(?m)^(?:info|domus-test): .*$", out))
+    assert rows.get("mmio-uart", (0,))[0] >= printed, (printed, rows)
+    assert rows.get("psci", (0,))[0] >= 3, rows
+    assert all(ns > 0 for _, _, ns in rows.values()), rows
+
+
+def test_no_profile_unless_asked_for(guests):
+    status, out = run("no-exit-profile", [spec(guest_bin("psci_basic"))], prefix="profile")
+    assert "domus-test: psci_basic: PASS" in out, out[-3000:]
+    assert "exit profile:" not in out
