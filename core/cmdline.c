@@ -283,7 +283,7 @@ void cmdline_parse(const char *cmdline, struct hv_options *opt)
 {
 	/* Xen's defaults but Domus's own loglvl: Xen's release builds print warnings only. */
 	*opt = (struct hv_options){ .loglevel = LOG_INFO, .guest_loglevel = LOG_WARN,
-				    .console = "dtuart", .bootscrub = BOOTSCRUB_IDLE,
+				    .console = "dtuart", .bootscrub = BOOTSCRUB_ON_USE,
 				    .sched = "credit", .tslice_ms = 30, .ratelimit_us = 1000 };
 	snprintf(opt->text, sizeof(opt->text), "%s", cmdline ? cmdline : "");
 	while (cmdline && *cmdline) {

@@ -114,6 +114,16 @@ static uint64_t ram_for(struct domain *d, uint64_t ipa, uint64_t end, uint64_t *
 	return pa;
 }
 
+bool domain_map_fresh_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	uint64_t pages = size / PAGE_SIZE;
+
+	if (!d->direct_map && !page_alloc_clean(pa, pages))
+		return p2m_arch_map_ram_unscrubbed(d, ipa, pa, size);
+	page_alloc_scrub(pa, pages);
+	return p2m_arch_map_ram(d, ipa, pa, size);
+}
+
 /* Scrubbed RAM for [ipa, end) in 2 MiB blocks where possible, pages otherwise; 0 when done. */
 static int populate_range(struct domain *d, uint64_t ipa, uint64_t end, uint64_t deadline)
 {
@@ -122,8 +132,7 @@ static int populate_range(struct domain *d, uint64_t ipa, uint64_t end, uint64_t
 
 		if (!pa)
 			return -1;
-		page_alloc_scrub(pa, size / PAGE_SIZE);
-		if (!p2m_arch_map_ram(d, ipa, pa, size)) {
+		if (!domain_map_fresh_ram(d, ipa, pa, size)) {
 			if (!d->direct_map)
 				free_pages(pa, size / PAGE_SIZE);
 			return -1;

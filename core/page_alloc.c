@@ -3,10 +3,11 @@
  * alignment, which is what guest RAM (2 MiB blocks) and page tables need;
  * allocation happens at domain build time, not on hot paths.
  *
- * Freed pages are not scrubbed then: a second bitmap marks them dirty, idle
- * CPUs scrub dirty free pages (page_alloc_scrub_idle()), and whoever hands
- * pages to a guest scrubs what is still dirty (page_alloc_scrub()), as Xen
- * 4.17 scrubs freed pages and boot RAM (bootscrub=idle) in idle time.
+ * Freed pages are not scrubbed then: a second bitmap marks them dirty, and
+ * whoever hands pages to a guest has what is still dirty zeroed first:
+ * now (page_alloc_scrub()) or on the guest's first touch (the port's
+ * p2m_arch_map_ram_unscrubbed()).  With bootscrub=idle, as Xen 4.17 does,
+ * idle CPUs also scrub dirty free pages (page_alloc_scrub_idle()).
  */
 #include <domus/page_alloc.h>
 #include <domus/arch.h>
@@ -27,6 +28,7 @@ static uint64_t dirty[PAGE_ALLOC_MAX_PAGES / 64];	/* 1 = may hold what its last 
 static uint64_t dirty_free;	/* free pages that are dirty */
 static uint64_t scrubbing;	/* free pages an idle CPU has taken to scrub (still counted free) */
 static uint64_t scrub_rover;	/* where the idle scrubbers look next */
+static bool idle_scrubbing;	/* bootscrub=idle: idle CPUs scrub */
 static spinlock_t lock = SPINLOCK_INIT;
 
 static bool test_bit(uint64_t n)
@@ -68,6 +70,7 @@ void page_alloc_init(void)
 	memset(bitmap, 0xff, sizeof(bitmap));
 	memset(dirty, 0, sizeof(dirty));
 	dirty_free = scrubbing = scrub_rover = 0;
+	idle_scrubbing = false;
 }
 
 bool page_alloc_add_bank(uint64_t base, uint64_t size)
@@ -238,6 +241,18 @@ uint64_t alloc_pages_scrubbed(uint64_t nr, uint64_t align_pages)
 	return pa;
 }
 
+bool page_alloc_clean(uint64_t pa, uint64_t nr)
+{
+	struct bank *b = bank_of(pa);
+	bool clean = b != NULL;
+
+	spin_lock(&lock);
+	for (uint64_t i = 0; clean && i < nr; i++)
+		clean = !test_dirty(bit_of(b, pa) + i);
+	spin_unlock(&lock);
+	return clean;
+}
+
 /* Every free page clean (bootscrub=off: boot RAM is taken as it is, as Xen does). */
 void page_alloc_trust_free(void)
 {
@@ -306,7 +321,7 @@ static uint64_t pa_of_bit(uint64_t n)
 	return 0;
 }
 
-bool page_alloc_scrub_idle(void)
+bool page_alloc_scrub_some(void)
 {
 	uint64_t w, taken;
 	unsigned n;
@@ -330,6 +345,16 @@ bool page_alloc_scrub_idle(void)
 	scrubbing -= n;
 	spin_unlock(&lock);
 	return true;
+}
+
+void page_alloc_idle_scrubbing(bool on)
+{
+	idle_scrubbing = on;
+}
+
+bool page_alloc_scrub_idle(void)
+{
+	return idle_scrubbing && page_alloc_scrub_some();
 }
 
 uint64_t page_alloc_dirty_pages(void)

@@ -10,6 +10,7 @@
 #include <xen/pv.h>
 #include <domus/arch.h>
 #include <domus/domain.h>
+#include <domus/domain_build.h>
 #include <domus/page.h>
 #include <domus/page_alloc.h>
 #include <xen/guest_access.h>
@@ -436,12 +437,12 @@ static int64_t claim_pages(struct vcpu *v, uint64_t cmd, uint64_t arg)
 /* Fresh scrubbed RAM of d's, pages (a power of two) from gfn, in one run; with the p2m lock. */
 static bool fresh_ram(struct domain *d, uint64_t gfn, uint64_t pages)
 {
-	uint64_t pa = claim_allows(d, pages) ? alloc_pages_scrubbed(pages, pages) : 0;
+	uint64_t pa = claim_allows(d, pages) ? alloc_pages(pages, pages) : 0;
 
 	if (!pa)
 		return false;
 	page_assign(pa, pages, d);
-	if (p2m_arch_map_ram(d, gfn << PAGE_SHIFT, pa, pages * PAGE_SIZE))
+	if (domain_map_fresh_ram(d, gfn << PAGE_SHIFT, pa, pages * PAGE_SIZE))
 		return true;
 	for (uint64_t i = 0; i < pages; i++)
 		page_put(pa + i * PAGE_SIZE);

@@ -14,6 +14,7 @@ static const char *const class_names[NR_EXIT_CLASSES] = {
 	[EXITC_HYPERCALL] = "hypercall", [EXITC_PSCI] = "psci", [EXITC_MMIO_UART] = "mmio-uart",
 	[EXITC_MMIO_GIC] = "mmio-gic", [EXITC_MMIO_OTHER] = "mmio-other", [EXITC_WFI] = "wfi",
 	[EXITC_WFE] = "wfe", [EXITC_SYSREG] = "sysreg", [EXITC_IRQ] = "irq",
+	[EXITC_SCRUB] = "first-touch",
 	[EXITC_ABORT] = "abort", [EXITC_OTHER] = "other",
 };
 

@@ -25,6 +25,8 @@
 #define S2_SH_INNER    (3ull << 8)
 #define S2_AF          (1ull << 10)
 #define S2_RAM         (S2_AP_R | S2_SH_INNER | S2_AF)
+#define S2_UNSCRUBBED  (1ull << 58)	/* software: RAM not zeroed yet; its AF is clear */
+#define S2_SCRUBBING   (1ull << 59)	/* software: ... being zeroed now by some CPU */
 #define ADDR_MASK      0x0000fffffffff000ull
 #define IPA_BITS       P2M_IPA_BITS
 
@@ -140,10 +142,38 @@ static void flush_domain_tlbs(struct domain *d)
 	isb();
 }
 
+/*
+ * Zeroes the RAM an unscrubbed entry maps (at `level`), once, and makes it
+ * accessible: whoever needs it first -- the guest's access flag fault, or a
+ * look-up by Domus -- does it; one that finds it being zeroed waits.  Its
+ * clear access flag kept every TLB from holding it, so none needs a flush.
+ */
+static void scrub_entry(uint64_t *e, int level)
+{
+	for (;;) {
+		uint64_t old = __atomic_load_n(e, __ATOMIC_ACQUIRE);
+
+		if (!(old & S2_UNSCRUBBED))
+			return;
+		if (old & S2_SCRUBBING)
+			continue;
+		if (__atomic_compare_exchange_n(e, &old, old | S2_SCRUBBING, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			arch_zero_pages(old & ADDR_MASK, 1ull << level_shift(level));
+			__atomic_store_n(e, (old & ~S2_UNSCRUBBED) | S2_AF, __ATOMIC_RELEASE);
+			dsb(ishst);
+			return;
+		}
+	}
+}
+
 /* Replaces a 2 MiB block by a table of the same 512 pages, so one page can change. */
 static bool split_block(struct domain *d, uint64_t *e, int level)
 {
-	uint64_t *next = new_table(d);
+	uint64_t *next;
+
+	scrub_entry(e, level);		/* the pages keep their contents: zeroed first */
+	next = new_table(d);
 	uint64_t base = *e & ADDR_MASK, attrs = *e & ~ADDR_MASK & ~3ull;
 	uint64_t step = 1ull << level_shift(level + 1);
 
@@ -257,6 +287,32 @@ bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size
 	return map_range(d, ipa, pa, size, ram_attrs() | S2_AP_W, false);
 }
 
+bool p2m_arch_map_ram_unscrubbed(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	return map_range(d, ipa, pa, size, (ram_attrs() & ~S2_AF) | S2_AP_W | S2_UNSCRUBBED,
+			 false);
+}
+
+bool p2m_arch_scrub_on_touch(struct domain *d, uint64_t ipa)
+{
+	uint64_t *table = d->arch.p2m_root;
+
+	if (!table || ipa >> IPA_BITS)
+		return false;
+	for (int l = 1; l <= 3; l++) {
+		uint64_t *e = &table[index_at(ipa, l)], v = __atomic_load_n(e, __ATOMIC_ACQUIRE);
+
+		if (!(v & S2_VALID))
+			return false;
+		if (l == 3 || (v & 3) == S2_BLOCK) {
+			scrub_entry(e, l);
+			return true;
+		}
+		table = pa_to_va(v & ADDR_MASK);
+	}
+	return false;
+}
+
 bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type)
 {
 	uint64_t *table = d->arch.p2m_root;
@@ -270,6 +326,8 @@ bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type
 		if (!(e & S2_VALID))
 			return false;
 		if (l == 3 || (e & 3) == S2_BLOCK) {
+			/* Whatever Domus does with it, it never sees what was there before. */
+			scrub_entry(&table[index_at(ipa, l)], l);
 			*pa = (e & ADDR_MASK & ~offset_mask) | (ipa & offset_mask);
 			if (type)
 				*type = entry_type(e);

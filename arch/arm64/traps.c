@@ -23,6 +23,7 @@
 #define DABT_WNR          (1u << 6)
 #define FSC_TYPE(iss)     ((iss) & 0x3c)
 #define FSC_TRANSLATION   0x04
+#define FSC_ACCESS_FLAG   0x08	/* first touch of RAM mapped unscrubbed (p2m.c) */
 #define FAULT_STORM       10000
 
 typedef enum exit_class (*exit_handler_t)(struct vcpu *v, uint32_t esr);
@@ -118,6 +119,9 @@ static enum exit_class handle_dabt(struct vcpu *v, uint32_t esr)
 	uint64_t ipa = fault_ipa(), va = read_sysreg(far_el2);
 	struct mmio_access a;
 
+	if (FSC_TYPE(esr) == FSC_ACCESS_FLAG && p2m_arch_scrub_on_touch(v->dom, ipa))
+		return EXITC_SCRUB;
+
 	if (FSC_TYPE(esr) == FSC_TRANSLATION && !(esr & DABT_S1PTW) &&
 	    mmio_decode_dabt(esr, ipa, v->arch.regs.x, &a) &&
 	    mmio_dispatch(v, &a) == MMIO_DONE) {
@@ -137,6 +141,8 @@ static enum exit_class handle_dabt(struct vcpu *v, uint32_t esr)
 
 static enum exit_class handle_iabt(struct vcpu *v, uint32_t esr)
 {
+	if (FSC_TYPE(esr) == FSC_ACCESS_FLAG && p2m_arch_scrub_on_touch(v->dom, fault_ipa()))
+		return EXITC_SCRUB;
 	if (FSC_TYPE(esr) != FSC_TRANSLATION || !mapped_now(v, fault_ipa()))
 		inject_abort(v, false, read_sysreg(far_el2), false);
 	return EXITC_ABORT;

@@ -253,6 +253,13 @@ bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size
 	return map_range(d, ipa, pa, size, P2M_RAM);
 }
 
+/* No access faults here: zeroed at once. */
+bool p2m_arch_map_ram_unscrubbed(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	arch_zero_pages(pa, size);
+	return p2m_arch_map_ram(d, ipa, pa, size);
+}
+
 bool p2m_arch_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)
 {
 	return map_range(d, ipa, pa, size, P2M_MMIO);

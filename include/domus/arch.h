@@ -86,6 +86,12 @@ bool p2m_arch_map_mmio(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t siz
 /* Maps [ipa, ipa+size) to [pa, ...) as RAM; large blocks where aligned. */
 bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
 /*
+ * The same for RAM not zeroed yet, which the port zeroes before anything
+ * reads it: the guest's first touch of each block, or p2m_arch_lookup().
+ * Not for memory devices may write to behind the port's back (Dom0's).
+ */
+bool p2m_arch_map_ram_unscrubbed(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
+/*
  * Maps one page at ipa (pa 0: unmaps it), splitting a block if needed.
  * *old_pa receives the page (RAM or FOREIGN_MAP) whose reference it held, which the
  * caller now owns (0 if none).

@@ -6,8 +6,11 @@
 
 #define CMDLINE_MAX_WARNINGS 8
 
-/* Xen's bootscrub=: the free RAM Domus boots with is scrubbed at once, in idle time, or not. */
-enum bootscrub { BOOTSCRUB_OFF, BOOTSCRUB_ON, BOOTSCRUB_IDLE };
+/*
+ * Xen's bootscrub=: the free RAM Domus boots with is scrubbed at once, in
+ * idle time, or not at all; without the option, as each piece is first used.
+ */
+enum bootscrub { BOOTSCRUB_OFF, BOOTSCRUB_ON, BOOTSCRUB_IDLE, BOOTSCRUB_ON_USE };
 
 struct hv_options {
 	enum log_level loglevel;	/* loglvl: Domus's own messages printed */

@@ -23,6 +23,13 @@ bool domain_reserve_direct(struct domain *d);
 /* Gives back what was reserved for a build that stopped before populating it all. */
 void domain_release_unpopulated(struct domain *d);
 /* Copies into the domain's RAM by guest physical address (images at build time). */
+/*
+ * Maps RAM just taken from the allocator at ipa of d: zeroed now if some of
+ * it is dirty, or -- d's memory not being a device's too (not direct-mapped)
+ * -- zeroed by the port on first touch, so that nobody waits for memory the
+ * guest never uses.  False if the p2m has no room.
+ */
+bool domain_map_fresh_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
 bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64_t len);
 
 #endif

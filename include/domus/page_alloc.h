@@ -16,12 +16,15 @@ void page_alloc_reserve(uint64_t base, uint64_t size);
 uint64_t alloc_pages(uint64_t nr, uint64_t align_pages);
 /* The same, zeroed where dirty: pages for a guest to see. */
 uint64_t alloc_pages_scrubbed(uint64_t nr, uint64_t align_pages);
+/* Whether each of these pages is clean (never used since scrubbed). */
+bool page_alloc_clean(uint64_t pa, uint64_t nr);
 /* Zeroes pages taken from the allocator unless each is clean (never used since scrubbed). */
 void page_alloc_scrub(uint64_t pa, uint64_t nr);
-/*
- * An idle CPU scrubs a few dirty free pages (freed pages are not scrubbed
- * when freed); false if none is left.  Short: the CPU looks for work after.
- */
+/* Scrubs a few dirty free pages (a bitmap word's); false if none is left. */
+bool page_alloc_scrub_some(void);
+/* bootscrub=idle: idle CPUs scrub dirty free pages (off by default, see core/setup.c). */
+void page_alloc_idle_scrubbing(bool on);
+/* An idle CPU's page_alloc_scrub_some(), if idle scrubbing is on; short: it looks for work after. */
 bool page_alloc_scrub_idle(void);
 /* Free pages not yet scrubbed. */
 uint64_t page_alloc_dirty_pages(void);

@@ -59,6 +59,7 @@ LAUNCH = {
     "xen_shared_info": dict(pv=True),
     "xen_bad_args": dict(pv=True),
     "xen_watchdog": dict(pv=True),
+    "first_touch": dict(pv=True, cpus=2),
     "evtchn_ping": dict(pv=True, peers=["evtchn_pong"]),
     "grant_map": dict(pv=True, peers=["grant_give"]),
     "grant_copy": dict(pv=True, peers=["grant_give"]),

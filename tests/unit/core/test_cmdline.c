@@ -13,7 +13,7 @@ static void parse(const char *line)
 static void check_defaults(const char *file, int line)
 {
 	if (opt.loglevel != LOG_INFO || strcmp(opt.console, "dtuart") || opt.dtuart[0] ||
-	    opt.bootscrub != BOOTSCRUB_IDLE || opt.nr_warnings)
+	    opt.bootscrub != BOOTSCRUB_ON_USE || opt.nr_warnings)
 		unit_fail(file, line, "options are the defaults", NULL, false);
 }
 #define CHECK_DEFAULTS() check_defaults(__FILE__, __LINE__)

@@ -36,7 +36,7 @@ TEST(assign_get_put_and_the_last_put_frees_it_to_be_scrubbed)
 	/* Freed dirty; an idle CPU scrubs it. */
 	CHECK_EQ(p[0], 0xa5);
 	CHECK(page_alloc_dirty_pages() > 0);
-	while (page_alloc_scrub_idle())
+	while (page_alloc_scrub_some())
 		;
 	for (unsigned i = 0; i < PAGE_SIZE; i++)
 		REQUIRE(p[i] == 0);

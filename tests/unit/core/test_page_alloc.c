@@ -387,7 +387,12 @@ TEST(idle_scrubbing_cleans_free_pages_and_keeps_them_counted_free)
 	uint64_t free = page_alloc_free_pages(), pa = alloc_pages(1, 1), rounds = 0;
 
 	REQUIRE(pa);
-	while (page_alloc_scrub_idle()) {
+	/* Idle CPUs scrub only with bootscrub=idle. */
+	CHECK(!page_alloc_scrub_idle());
+	page_alloc_idle_scrubbing(true);
+	CHECK(page_alloc_scrub_idle());
+	rounds++;
+	while (page_alloc_scrub_some()) {
 		rounds++;
 		CHECK_EQ(page_alloc_free_pages(), free - 1);
 	}
@@ -416,7 +421,7 @@ TEST(bootscrub_off_takes_free_ram_as_clean)
 
 	page_alloc_trust_free();
 	CHECK_EQ(page_alloc_dirty_pages(), 0);
-	CHECK(!page_alloc_scrub_idle());
+	CHECK(!page_alloc_scrub_some());
 	pa = alloc_pages_scrubbed(1, 1);
 	CHECK_EQ(*(uint8_t *)pa_to_va(pa), 0xa5);
 	free_pages(pa, 1);

@@ -439,7 +439,7 @@ TEST(a_page_given_back_while_mapped_lives_until_the_unmap)
 	mapped[0] = 0x42;
 	CHECK_EQ(unmap(slot(d1, 0), m.handle), GNTST_okay);
 	CHECK(page_is_free(pa));
-	while (page_alloc_scrub_idle())		/* freed dirty, scrubbed in idle time */
+	while (page_alloc_scrub_some())		/* freed dirty, scrubbed in idle time */
 		;
 	CHECK_EQ(*(uint8_t *)pa_to_va(pa), 0);
 }
