@@ -839,7 +839,8 @@ def main(argv=None):
                                         os.path.relpath(LOG_DIR, REPO)))
 
     ok = all(summary[k]["variants"][v]["median"] is not None
-             for k in summary for v in ("domus", "bare") if v in summary[k]["variants"])
+             for k in summary if "variants" in summary[k]
+             for v in ("domus", "bare") if v in summary[k]["variants"])
     return 0 if ok else 1
 
 
