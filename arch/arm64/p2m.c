@@ -170,12 +170,12 @@ static void scrub_entry(uint64_t *e, int level)
 /* Replaces a 2 MiB block by a table of the same 512 pages, so one page can change. */
 static bool split_block(struct domain *d, uint64_t *e, int level)
 {
-	uint64_t *next;
+	uint64_t *next, base, attrs, step = 1ull << level_shift(level + 1);
 
 	scrub_entry(e, level);		/* the pages keep their contents: zeroed first */
 	next = new_table(d);
-	uint64_t base = *e & ADDR_MASK, attrs = *e & ~ADDR_MASK & ~3ull;
-	uint64_t step = 1ull << level_shift(level + 1);
+	base = *e & ADDR_MASK;
+	attrs = *e & ~ADDR_MASK & ~3ull;
 
 	if (!next)
 		return false;
@@ -291,26 +291,6 @@ bool p2m_arch_map_ram_unscrubbed(struct domain *d, uint64_t ipa, uint64_t pa, ui
 {
 	return map_range(d, ipa, pa, size, (ram_attrs() & ~S2_AF) | S2_AP_W | S2_UNSCRUBBED,
 			 false);
-}
-
-bool p2m_arch_scrub_on_touch(struct domain *d, uint64_t ipa)
-{
-	uint64_t *table = d->arch.p2m_root;
-
-	if (!table || ipa >> IPA_BITS)
-		return false;
-	for (int l = 1; l <= 3; l++) {
-		uint64_t *e = &table[index_at(ipa, l)], v = __atomic_load_n(e, __ATOMIC_ACQUIRE);
-
-		if (!(v & S2_VALID))
-			return false;
-		if (l == 3 || (v & 3) == S2_BLOCK) {
-			scrub_entry(e, l);
-			return true;
-		}
-		table = pa_to_va(v & ADDR_MASK);
-	}
-	return false;
 }
 
 bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type)

@@ -119,8 +119,8 @@ static enum exit_class handle_dabt(struct vcpu *v, uint32_t esr)
 	uint64_t ipa = fault_ipa(), va = read_sysreg(far_el2);
 	struct mmio_access a;
 
-	if (FSC_TYPE(esr) == FSC_ACCESS_FLAG && p2m_arch_scrub_on_touch(v->dom, ipa))
-		return EXITC_SCRUB;
+	if (FSC_TYPE(esr) == FSC_ACCESS_FLAG && mapped_now(v, ipa))
+		return EXITC_SCRUB;	/* the look-up zeroed it (p2m.c) */
 
 	if (FSC_TYPE(esr) == FSC_TRANSLATION && !(esr & DABT_S1PTW) &&
 	    mmio_decode_dabt(esr, ipa, v->arch.regs.x, &a) &&
@@ -141,8 +141,8 @@ static enum exit_class handle_dabt(struct vcpu *v, uint32_t esr)
 
 static enum exit_class handle_iabt(struct vcpu *v, uint32_t esr)
 {
-	if (FSC_TYPE(esr) == FSC_ACCESS_FLAG && p2m_arch_scrub_on_touch(v->dom, fault_ipa()))
-		return EXITC_SCRUB;
+	if (FSC_TYPE(esr) == FSC_ACCESS_FLAG && mapped_now(v, fault_ipa()))
+		return EXITC_SCRUB;	/* the look-up zeroed it (p2m.c) */
 	if (FSC_TYPE(esr) != FSC_TRANSLATION || !mapped_now(v, fault_ipa()))
 		inject_abort(v, false, read_sysreg(far_el2), false);
 	return EXITC_ABORT;

@@ -10,8 +10,6 @@ struct domain;
 
 /* Loads the domain's stage-2 on this CPU. */
 void p2m_activate(struct domain *d);
-/* An access flag fault at ipa: its RAM, mapped unscrubbed, zeroed now; false if not such RAM. */
-bool p2m_arch_scrub_on_touch(struct domain *d, uint64_t ipa);
 uint64_t p2m_vtcr(void);
 /* Whether stage 2 can force guest RAM cacheable (FEAT_S2FWB; HCR_EL2.FWB is set then). */
 bool p2m_forces_cacheable(void);
