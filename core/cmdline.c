@@ -130,6 +130,17 @@ static bool parse_bootscrub(struct hv_options *opt, const char *val)
 	return true;
 }
 
+static bool parse_p2m_mapping(struct hv_options *opt, const char *val)
+{
+	if (!strcmp(val, "blocks"))
+		opt->p2m_mapping = P2M_MAPPING_BLOCKS;
+	else if (!strcmp(val, "pages"))
+		opt->p2m_mapping = P2M_MAPPING_PAGES;
+	else
+		return false;
+	return true;
+}
+
 static bool parse_sched(struct hv_options *opt, const char *val)
 {
 	if (!*val || strlen(val) >= sizeof(opt->sched))
@@ -242,6 +253,7 @@ static const struct option options[] = {
 	{ "console", parse_console },
 	{ "dtuart", parse_dtuart },
 	{ "bootscrub", parse_bootscrub },
+	{ "p2m_mapping", parse_p2m_mapping },
 	{ "sched", parse_sched },
 	{ "sched_credit_tslice_ms", parse_tslice },
 	{ "sched_ratelimit_us", parse_ratelimit },

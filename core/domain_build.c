@@ -97,21 +97,27 @@ void domain_release_unpopulated(struct domain *d)
 	d->populated = d->ram_size;
 }
 
-/* The host memory for [ipa, ipa + *size): the reserved run, or new blocks. */
+/*
+ * The host memory for [ipa, ipa + *size): the reserved run, or the largest
+ * aligned run that fits -- 1 GiB, 2 MiB or a page -- so that stage 2 can
+ * map it with the largest blocks.
+ */
 static uint64_t ram_for(struct domain *d, uint64_t ipa, uint64_t end, uint64_t *size)
 {
-	bool big = IS_ALIGNED(ipa, 2 * MiB) && end - ipa >= 2 * MiB;
-	uint64_t pa;
+	static const uint64_t runs[] = { GiB, 2 * MiB, PAGE_SIZE };
 
-	*size = big ? 2 * MiB : PAGE_SIZE;
-	if (d->direct_map)
-		return ipa;
-	pa = big ? alloc_pages(512, 512) : 0;
-	if (!pa) {
-		*size = PAGE_SIZE;
-		pa = alloc_pages(1, 1);
+	for (unsigned i = 0; i < ARRAY_SIZE(runs); i++) {
+		uint64_t pa, pages = runs[i] / PAGE_SIZE;
+
+		*size = runs[i];
+		if (!IS_ALIGNED(ipa, runs[i]) || end - ipa < runs[i])
+			continue;
+		if (d->direct_map)
+			return ipa;
+		if ((pa = alloc_pages(pages, pages)))
+			return pa;
 	}
-	return pa;
+	return 0;
 }
 
 bool domain_map_fresh_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size)

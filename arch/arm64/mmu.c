@@ -4,10 +4,13 @@
  * the GIC and UARTs), RAM as write-back memory.
  */
 #include <asm/mmu.h>
+#include <asm/p2m.h>
 #include <domus/arch.h>
 #include <domus/boot_dt.h>
 #include <asm/sysreg.h>
 #include <domus/lib.h>
+
+#define CTR_IDC BIT(28)	/* no data cache clean needed for instruction fetches to see it */
 
 #define DESC_BLOCK     0x1ull
 #define ATTR_IDX(n)    ((uint64_t)(n) << 2)
@@ -88,11 +91,19 @@ void arch_map_ram_only(const struct boot_module *banks, unsigned nr)
 	isb();
 }
 
+/*
+ * With FEAT_S2FWB stage 2 keeps guest RAM cacheable even while the guest's
+ * MMU is off, and with CTR_EL0.IDC instruction fetches see the data cache:
+ * then a guest sees what Domus wrote, code included, without a clean.
+ */
 void arch_clean_dcache(const void *p, uint64_t size)
 {
-	uint64_t line = 4u << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+	uint64_t ctr = read_sysreg(ctr_el0);
+	uint64_t line = 4u << ((ctr >> 16) & 0xf);
 	uint64_t a = ALIGN_DOWN((uintptr_t)p, line);
 
+	if (p2m_forces_cacheable() && (ctr & CTR_IDC))
+		return;
 	for (; a < (uintptr_t)p + size; a += line)
 		asm volatile("dc cvac, %0" : : "r"(a) : "memory");
 	dsb(sy);

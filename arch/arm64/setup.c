@@ -12,6 +12,7 @@
 #include <asm/gic.h>
 #include <asm/irq.h>
 #include <asm/mmu.h>
+#include <asm/p2m.h>
 #include <asm/platform_dt.h>
 #include <asm/psci_fw.h>
 #include <asm/vcpu_ctx.h>
@@ -78,6 +79,7 @@ const char *arch_platform_init(const void *fdt)
 	if (err)
 		return err;
 	psci_fw_init(host->psci_smc);
+	p2m_setup(hv_options()->p2m_mapping);
 	gic_init(host->gicd, host->gicr, host->gicr_size);
 	cpu_init(0, read_sysreg(mpidr_el1) & 0xff00ffffffull);
 	pcpus[0].online = true;

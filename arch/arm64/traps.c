@@ -95,11 +95,10 @@ static uint64_t fault_ipa(void)
 /* A fault on a page mapped meanwhile (a block being split, say): just retry. */
 static bool mapped_now(struct vcpu *v, uint64_t ipa)
 {
-	uint64_t pa;
 	bool mapped;
 
 	spin_lock(&v->dom->p2m_lock);
-	mapped = p2m_arch_lookup(v->dom, ipa, &pa, NULL);
+	mapped = p2m_touch(v->dom, ipa);
 	spin_unlock(&v->dom->p2m_lock);
 	return mapped;
 }
@@ -120,7 +119,7 @@ static enum exit_class handle_dabt(struct vcpu *v, uint32_t esr)
 	struct mmio_access a;
 
 	if (FSC_TYPE(esr) == FSC_ACCESS_FLAG && mapped_now(v, ipa))
-		return EXITC_SCRUB;	/* the look-up zeroed it (p2m.c) */
+		return EXITC_SCRUB;	/* zeroed now (p2m_touch()) */
 
 	if (FSC_TYPE(esr) == FSC_TRANSLATION && !(esr & DABT_S1PTW) &&
 	    mmio_decode_dabt(esr, ipa, v->arch.regs.x, &a) &&
@@ -142,7 +141,7 @@ static enum exit_class handle_dabt(struct vcpu *v, uint32_t esr)
 static enum exit_class handle_iabt(struct vcpu *v, uint32_t esr)
 {
 	if (FSC_TYPE(esr) == FSC_ACCESS_FLAG && mapped_now(v, fault_ipa()))
-		return EXITC_SCRUB;	/* the look-up zeroed it (p2m.c) */
+		return EXITC_SCRUB;	/* zeroed now (p2m_touch()) */
 	if (FSC_TYPE(esr) != FSC_TRANSLATION || !mapped_now(v, fault_ipa()))
 		inject_abort(v, false, read_sysreg(far_el2), false);
 	return EXITC_ABORT;

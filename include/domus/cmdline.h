@@ -12,6 +12,9 @@
  */
 enum bootscrub { BOOTSCRUB_OFF, BOOTSCRUB_ON, BOOTSCRUB_IDLE, BOOTSCRUB_ON_USE };
 
+/* Domus's p2m_mapping=: guest memory in the largest blocks, in pages, or as suits the CPU. */
+enum p2m_mapping { P2M_MAPPING_AUTO, P2M_MAPPING_BLOCKS, P2M_MAPPING_PAGES };
+
 struct hv_options {
 	enum log_level loglevel;	/* loglvl: Domus's own messages printed */
 	enum log_level guest_loglevel;	/* guest_loglvl: a DomU's console_io is printed at debug */
@@ -19,6 +22,7 @@ struct hv_options {
 	char console[16];	/* "dtuart" (the default) or "none" */
 	char dtuart[128];	/* alias or path of the UART node, options stripped */
 	enum bootscrub bootscrub;
+	enum p2m_mapping p2m_mapping;
 	char sched[16];		/* "credit" (default) or "null" */
 	unsigned tslice_ms;	/* sched_credit_tslice_ms */
 	unsigned ratelimit_us;	/* sched_ratelimit_us */

@@ -1,11 +1,14 @@
 /*
  * first_touch (PV, 2 vCPUs on 2 CPUs): a guest's RAM is zeroed on its first
- * touch of each 2 MiB block (p2m.c: mapped unscrubbed, access flag clear),
- * so the order of the zeroing against everything else that writes the
- * block matters.  Three untouched blocks:
+ * touch of each 2 MiB block (p2m.c: mapped unscrubbed, access flag clear;
+ * with stage 2 in pages, the first touch of a page zeroes the untouched
+ * pages of its 2 MiB), so the order of the zeroing against everything else
+ * that writes the block matters.  Four untouched blocks:
  *   - Domus writes a hypercall result into one first (XENVER_extraversion):
  *     it must be zeroed before that write, not after, so the guest reads
  *     the result, and zeros around it;
+ *   - the same into the middle of another, whose first page the guest then
+ *     touches first: zeroing the rest must leave the result alone;
  *   - the guest reads one: all zero;
  *   - both vCPUs touch one at the same moment, each writing its own half:
  *     it must be zeroed exactly once, so both halves hold what was written.
@@ -15,6 +18,7 @@
 #define BLOCK_A   0x42000000UL  /* untouched blocks between the image and the tree */
 #define BLOCK_B   0x42200000UL
 #define BLOCK_C   0x42400000UL
+#define BLOCK_D   0x42600000UL
 #define BLOCK     0x200000UL
 #define STRIDE    0x1000UL      /* one word a page is enough to see a page's zeroing */
 
@@ -71,6 +75,13 @@ void test_main(void)
           "%ld \"%.8s\"", r, res);
     CHECK(*word(BLOCK_A) == 0, "the word before the result is 0x%lx", *word(BLOCK_A));
     CHECK(!dirty_words(BLOCK_A, BLOCK_A + BLOCK, BLOCK_A), "block A holds data it was never given");
+
+    res = (char *)(BLOCK_D + 5 * STRIDE + 0x80);
+    r = HYPERCALL2(HYP_xen_version, XENVER_extraversion, res);
+    CHECK(r == 0 && *word(BLOCK_D) == 0 && !strncmp(res, "-domus", 6),
+          "extraversion written into page 5 of a block whose page 0 is touched next: %ld \"%.8s\"",
+          r, res);
+    CHECK(!dirty_words(BLOCK_D, BLOCK_D + BLOCK, (u64)res), "block D holds data it was never given");
 
     CHECK(!dirty_words(BLOCK_B, BLOCK_B + BLOCK, 0), "an untouched block read by the guest is not zero");
 

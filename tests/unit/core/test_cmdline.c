@@ -13,7 +13,8 @@ static void parse(const char *line)
 static void check_defaults(const char *file, int line)
 {
 	if (opt.loglevel != LOG_INFO || strcmp(opt.console, "dtuart") || opt.dtuart[0] ||
-	    opt.bootscrub != BOOTSCRUB_ON_USE || opt.nr_warnings)
+	    opt.bootscrub != BOOTSCRUB_ON_USE || opt.p2m_mapping != P2M_MAPPING_AUTO ||
+	    opt.nr_warnings)
 		unit_fail(file, line, "options are the defaults", NULL, false);
 }
 #define CHECK_DEFAULTS() check_defaults(__FILE__, __LINE__)
@@ -111,6 +112,22 @@ TEST(dtuart_too_long)
 	CHECK_STR(opt.dtuart, "");
 	CHECK_EQ(opt.nr_warnings, 1);
 	CHECK_CONTAINS(opt.warnings[0], "dtuart=/aaa");
+}
+
+TEST(p2m_mapping_blocks_or_pages_and_nothing_else)
+{
+	parse("p2m_mapping=pages");
+	CHECK_EQ(opt.p2m_mapping, P2M_MAPPING_PAGES);
+	parse("p2m_mapping=blocks");
+	CHECK_EQ(opt.p2m_mapping, P2M_MAPPING_BLOCKS);
+	CHECK_EQ(opt.nr_warnings, 0);
+	parse("p2m_mapping=pages p2m_mapping=1g");
+	CHECK_EQ(opt.p2m_mapping, P2M_MAPPING_PAGES);
+	CHECK_EQ(opt.nr_warnings, 1);
+	CHECK_CONTAINS(opt.warnings[0], "p2m_mapping=1g");
+	parse("p2m_mapping");
+	CHECK_EQ(opt.p2m_mapping, P2M_MAPPING_AUTO);
+	CHECK_EQ(opt.nr_warnings, 1);
 }
 
 TEST(bootscrub_idle_or_boolean_forms_as_xens)
