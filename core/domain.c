@@ -360,9 +360,12 @@ static const char *build_begin(struct domain **out, const struct boot_domain *cf
 		d->bank[0].size = GUEST_RAM0_SIZE;
 	if (cfg->dom0 && !domain_reserve_direct(d))
 		return "dom0_mem= is more than free host memory holds in " STR(DOMAIN_MAX_BANKS) " runs";
+	/* The p2m first: the port may map its devices' pages (arch_domain_create()). */
+	if (!p2m_arch_init(d))
+		return "out of memory for guest RAM";
 	if ((err = create_vcpus(d, cfg)) || (err = arch_domain_create(d, cfg)))
 		return err;
-	return p2m_arch_init(d) ? NULL : "out of memory for guest RAM";
+	return NULL;
 }
 
 /* On the scheduler and the list: others see it from here on. */

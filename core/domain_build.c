@@ -179,7 +179,8 @@ bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64
 	while (len) {
 		uint64_t pa, chunk = MIN(len, PAGE_SIZE - (ipa & (PAGE_SIZE - 1)));
 
-		if (!p2m_arch_lookup(d, ipa, &pa, NULL))
+		if (!(chunk == PAGE_SIZE ? p2m_arch_lookup_to_fill(d, ipa, &pa) :
+					   p2m_arch_lookup(d, ipa, &pa, NULL)))
 			return false;
 		memcpy(pa_to_va(pa), s, chunk);
 		arch_clean_dcache(pa_to_va(pa), chunk);

@@ -424,6 +424,10 @@ def xl_once(variant, argv, timeout, log_path):
         say(run, 'mount -o ro /dev/vda /mnt && echo "MOUN""TED"', MARK, "MOUNTED disk")
         t0 = run.elapsed()
         run.child.sendline("xl create -c /mnt/guest.cfg")
+        # hvc0 replays the kernel's log when it registers: a mark between
+        # building the domain plus its early boot, and the rest of its boot.
+        r["domu_console_s"] = run.expect(LINUX_START, "the DomU's first console line",
+                                         limit=180) - t0
         r["create_s"] = run.expect(PROMPT, "the DomU's shell prompt", limit=180) - t0
         run.child.send("\x1d")
         say(run, 'echo "DETA""CHED"', MARK, "DETACHED from the console")
@@ -635,8 +639,10 @@ def main(argv=None):
                         ", exit %.2f s" % r["exit_s"] if r.get("exit_s") else "")
                         if r["ok"] else "FAILED: %s" % r.get("error"))
                 elif bench == "xl":
-                    what = ("xl create -c to the DomU's shell %.2f s, xl destroy %.2f s" % (
-                        r["create_s"], r["destroy_s"]) if r["ok"] else "FAILED: %s" % r.get("error"))
+                    what = ("xl create -c to the DomU's shell %.2f s (its console's first line "
+                            "%.2f s), xl destroy %.2f s" % (
+                                r["create_s"], r["domu_console_s"], r["destroy_s"])
+                            if r["ok"] else "FAILED: %s" % r.get("error"))
                 elif bench == "dom0":
                     what = ("Xen services up at %.2f s (kernel start %.2f s)" % (
                         r["ready_s"], r["linux_start_s"]) if r["ok"] else "FAILED: %s" % r.get("error"))

@@ -69,7 +69,8 @@ const char *arch_domain_create(struct domain *d, const struct boot_domain *cfg)
 		      NULL);
 	if (cfg->vpl011) {
 		d->arch.uart = &d->arch.uart_dev;
-		vpl011_init(d->arch.uart, d, GUEST_VPL011_SPI);
+		if (!vpl011_init(d->arch.uart, d, GUEST_VPL011_SPI))
+			return "out of memory for the vpl011";
 		mmio_register(d, GUEST_PL011_BASE, GUEST_PL011_SIZE, &vpl011_ops, d->arch.uart);
 	}
 	return NULL;

@@ -98,10 +98,19 @@ static enum p2m_type entry_type(uint64_t e)
 	return (enum p2m_type)((e & S2_TYPE_MASK) >> S2_TYPE_SHIFT);
 }
 
-/* The entries whose page reference the map holds. */
-static bool counted(enum p2m_type t)
+/* The access a single page of that type gives the guest. */
+static uint64_t page_attrs(enum p2m_type type)
 {
-	return t == P2M_RAM || t == P2M_FOREIGN_MAP;
+	switch (type) {
+	case P2M_FOREIGN_RO:
+		return ram_attrs();
+	case P2M_REGS_VIEW:
+		return ram_attrs() | S2_XN;
+	case P2M_REGS_HIDDEN:
+		return (ram_attrs() & ~S2_AP_R) | S2_XN;
+	default:
+		return ram_attrs() | S2_AP_W;
+	}
 }
 
 static uint64_t *new_table(struct domain *d)
@@ -263,7 +272,7 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 		return false;
 	old = *e;
 	if (old_pa)
-		*old_pa = (old & S2_VALID) && counted(entry_type(old)) ? old & ADDR_MASK : 0;
+		*old_pa = (old & S2_VALID) && p2m_holds_page(entry_type(old)) ? old & ADDR_MASK : 0;
 	if (old & S2_VALID) {
 		*e = 0;
 		if (d->arch.flush_batched)
@@ -272,8 +281,7 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 			flush_domain_tlbs(d);
 	}
 	if (pa)
-		*e = pa | ram_attrs() | S2_TABLE | (type == P2M_FOREIGN_RO ? 0 : S2_AP_W) |
-		     (uint64_t)type << S2_TYPE_SHIFT;
+		*e = pa | page_attrs(type) | S2_TABLE | (uint64_t)type << S2_TYPE_SHIFT;
 	dsb(ishst);
 	return true;
 }
@@ -376,6 +384,17 @@ bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type
 	return true;
 }
 
+/* Nothing runs the domain yet, so an unscrubbed page is just marked done. */
+bool p2m_arch_lookup_to_fill(struct domain *d, uint64_t ipa, uint64_t *pa)
+{
+	int level;
+	uint64_t *e = find_leaf(d, ipa, &level);
+
+	if (e && level == 3 && (*e & S2_UNSCRUBBED))
+		*e = (*e & ~S2_UNSCRUBBED) | S2_AF;
+	return p2m_arch_lookup(d, ipa, pa, NULL);
+}
+
 /*
  * A page's first touch zeroes the 2 MiB its table maps, not the page
  * alone: what a guest touches next is most often next door, and one fault
@@ -412,7 +431,7 @@ static void release_in(uint64_t *e, int level, uint64_t ipa)
 	uint64_t off = ipa & ((1ull << level_shift(level)) - 1);
 
 	if ((*e & 3) == S2_BLOCK || level == 3) {
-		if (counted(entry_type(*e)))
+		if (p2m_holds_page(entry_type(*e)))
 			put_pages((*e & ADDR_MASK) + off, CHUNK);
 		return;
 	}
@@ -421,7 +440,7 @@ static void release_in(uint64_t *e, int level, uint64_t ipa)
 
 		if ((e3 & S2_VALID) && entry_type(e3) == P2M_FOREIGN_MAP)
 			domain_foreign_put(e3 & ADDR_MASK);
-		else if ((e3 & S2_VALID) && counted(entry_type(e3)))
+		else if ((e3 & S2_VALID) && p2m_holds_page(entry_type(e3)))
 			put_pages(e3 & ADDR_MASK, PAGE_SIZE);
 	}
 }

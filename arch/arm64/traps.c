@@ -24,6 +24,7 @@
 #define FSC_TYPE(iss)     ((iss) & 0x3c)
 #define FSC_TRANSLATION   0x04
 #define FSC_ACCESS_FLAG   0x08	/* first touch of RAM mapped unscrubbed (p2m.c) */
+#define FSC_PERMISSION    0x0c	/* among others, a write to a device's register view (vpl011.c) */
 #define FAULT_STORM       10000
 
 typedef enum exit_class (*exit_handler_t)(struct vcpu *v, uint32_t esr);
@@ -121,8 +122,8 @@ static enum exit_class handle_dabt(struct vcpu *v, uint32_t esr)
 	if (FSC_TYPE(esr) == FSC_ACCESS_FLAG && mapped_now(v, ipa))
 		return EXITC_SCRUB;	/* zeroed now (p2m_touch()) */
 
-	if (FSC_TYPE(esr) == FSC_TRANSLATION && !(esr & DABT_S1PTW) &&
-	    mmio_decode_dabt(esr, ipa, v->arch.regs.x, &a) &&
+	if ((FSC_TYPE(esr) == FSC_TRANSLATION || FSC_TYPE(esr) == FSC_PERMISSION) &&
+	    !(esr & DABT_S1PTW) && mmio_decode_dabt(esr, ipa, v->arch.regs.x, &a) &&
 	    mmio_dispatch(v, &a) == MMIO_DONE) {
 		if (!a.write && a.reg != 31)
 			v->arch.regs.x[a.reg] = mmio_load_result(&a);

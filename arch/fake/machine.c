@@ -227,7 +227,7 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 	struct p2m_slot *s = p2m_probe(d, ipa >> PAGE_SHIFT, &found);
 
 	if (old_pa)
-		*old_pa = found && (s->type == P2M_RAM || s->type == P2M_FOREIGN_MAP) ? s->pa : 0;
+		*old_pa = found && p2m_holds_page(s->type) ? s->pa : 0;
 	if (!pa) {
 		if (found)
 			*s = (struct p2m_slot){ .pa = 1 };	/* a hole: probing goes on past it */
@@ -278,6 +278,11 @@ bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type
 	return true;
 }
 
+bool p2m_arch_lookup_to_fill(struct domain *d, uint64_t ipa, uint64_t *pa)
+{
+	return p2m_arch_lookup(d, ipa, pa, NULL);
+}
+
 bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 {
 	while (d->arch.released < P2M_SLOTS) {
@@ -286,7 +291,7 @@ bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 		if (s->d == d) {
 			if (s->type == P2M_FOREIGN_MAP)
 				domain_foreign_put(s->pa);
-			else if (s->type == P2M_RAM)
+			else if (p2m_holds_page(s->type))
 				page_put(s->pa);
 			*s = (struct p2m_slot){ .pa = 1 };
 		}

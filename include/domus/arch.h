@@ -72,7 +72,20 @@ void arch_clean_dcache(const void *va, uint64_t size);
  * them when destroyed; FOREIGN_RW/RO are grant mappings, whose references
  * the maptrack holds; SPECIAL and MMIO pages are not counted.
  */
-enum p2m_type { P2M_RAM, P2M_SPECIAL, P2M_FOREIGN_RW, P2M_FOREIGN_RO, P2M_MMIO, P2M_FOREIGN_MAP };
+/*
+ * P2M_REGS_VIEW is an emulated device's page of registers that the guest
+ * reads directly while reading has no side effects (its writes fault to
+ * the emulation); P2M_REGS_HIDDEN is the same page while every access must
+ * fault.  The map holds a reference on those pages, as on RAM.
+ */
+enum p2m_type { P2M_RAM, P2M_SPECIAL, P2M_FOREIGN_RW, P2M_FOREIGN_RO, P2M_MMIO, P2M_FOREIGN_MAP,
+		P2M_REGS_VIEW, P2M_REGS_HIDDEN };
+
+/* The entries whose page reference the map holds. */
+static inline bool p2m_holds_page(enum p2m_type t)
+{
+	return t == P2M_RAM || t == P2M_FOREIGN_MAP || t == P2M_REGS_VIEW || t == P2M_REGS_HIDDEN;
+}
 
 /*
  * A domain's guest-physical to host-physical map (stage 2 on Arm).  Callers
@@ -107,6 +120,11 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 		       uint64_t *old_pa);
 /* The host physical address behind ipa and what it is (type may be NULL); false if unmapped. */
 bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type);
+/*
+ * The same for a page the caller writes whole before the domain first runs
+ * (loading its images): RAM still to be zeroed is not zeroed first.
+ */
+bool p2m_arch_lookup_to_fill(struct domain *d, uint64_t ipa, uint64_t *pa);
 /*
  * Drops the references on the RAM the map points to, and frees the tables:
  * until done (true), or, when deadline is not 0, until arch_counter() passes

@@ -30,6 +30,7 @@ void domain_release_unpopulated(struct domain *d);
  * guest never uses.  False if the p2m has no room.
  */
 bool domain_map_fresh_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
+/* Copies into the RAM of a domain being built, which has not run yet. */
 bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64_t len);
 
 #endif

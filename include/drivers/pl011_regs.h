@@ -18,10 +18,12 @@
 #define UARTDMACR 0x048
 #define UARTID    0xfe0		/* PeriphID0-3, then PCellID0-3 */
 
+#define FR_BUSY   (1u << 3)
 #define FR_RXFE   (1u << 4)
 #define FR_TXFF   (1u << 5)
 #define FR_RXFF   (1u << 6)
 #define FR_TXFE   (1u << 7)
+#define LCR_H_FEN (1u << 4)
 #define INT_RX    (1u << 4)
 #define INT_TX    (1u << 5)
 #define INT_RT    (1u << 6)

@@ -1,6 +1,7 @@
 /* The emulated PL011, against the PrimeCell UART (PL011) Technical Reference Manual. */
 #include "../unit.h"
 #include <domus/arch.h>
+#include <domus/page.h>
 #include <public/arch-arm64.h>
 
 #define UART(off)  (GUEST_PL011_BASE + (off))
@@ -272,4 +273,54 @@ TEST(bad_accesses_rejected)
 	CHECK_EQ(len, 0);
 	CHECK_EQ(guest_access(v, UART(0x1000), 4, false, &val), MMIO_NO_DEVICE);
 	CHECK_EQ(guest_access(v, UART(0xffe), 4, false, &val), MMIO_REJECTED);
+}
+
+/* The page at the UART's address and what it is to the guest. */
+static const uint32_t *view_of(struct domain *d, enum p2m_type *type)
+{
+	uint64_t pa;
+
+	CHECK(p2m_arch_lookup(d, UART(0), &pa, type));
+	return pa_to_va(pa);
+}
+
+/* Every register the view shows reads there as the emulation answers it. */
+static void check_view_current(struct vcpu *v)
+{
+	static const unsigned regs[] = { UARTFR, UARTIBRD, UARTFBRD, UARTLCR_H, UARTCR, UARTIFLS,
+					 UARTIMSC, UARTRIS, UARTMIS, 0xfe0, 0xfe4, 0xff0, 0xffc };
+	enum p2m_type type;
+	const uint32_t *view = view_of(v->dom, &type);
+
+	CHECK_EQ(type, P2M_REGS_VIEW);
+	CHECK_EQ(view[UARTDR / 4], 0);
+	for (unsigned i = 0; i < ARRAY_SIZE(regs); i++)
+		CHECK_EQ(view[regs[i] / 4], guest_read(v, UART(regs[i]), 4));
+}
+
+TEST(register_view_is_current_and_hidden_while_a_byte_waits)
+{
+	struct domain *d = fake_domain(1);
+	struct vcpu *v = d->vcpu[0];
+	enum p2m_type type;
+
+	check_view_current(v);
+	guest_write(v, UART(UARTIMSC), 4, INT_RX | INT_TX);
+	guest_write(v, UART(UARTIBRD), 4, 0x1234);
+	guest_write(v, UART(UARTLCR_H), 4, 0x70);
+	check_view_current(v);
+
+	/* A byte waits: the guest must trap to read it, FR included. */
+	receive(d, "ab");
+	view_of(d, &type);
+	CHECK_EQ(type, P2M_REGS_HIDDEN);
+	guest_write(v, UART(UARTICR), 4, INT_OE);	/* a write meanwhile leaves it hidden */
+	CHECK_EQ(guest_read(v, UART(UARTDR), 4), 'a');
+	view_of(d, &type);
+	CHECK_EQ(type, P2M_REGS_HIDDEN);
+	CHECK_EQ(guest_read(v, UART(UARTDR), 4), 'b');
+	check_view_current(v);
+	CHECK(view_of(d, &type)[UARTFR / 4] & FR_RXFE);
+	/* The map holds the page's one reference through all of it. */
+	CHECK_EQ(page_refs(d->arch.uart->view), 1);
 }

@@ -20,11 +20,13 @@ struct vpl011 {
 	uint32_t rx_dropped;
 	uint32_t cr, lcr_h, ibrd, fbrd, ifls, imsc, dmacr, ilpr;
 	uint32_t latched;	/* edge-type status bits (overrun) until cleared by ICR */
-	bool tx_enabled_irq;
+	uint64_t view;		/* the register page the guest reads directly (vpl011.c) */
+	bool view_on;		/* ... mapped readable: the receive FIFO is empty */
 };
 
 extern const struct mmio_ops vpl011_ops;
 
-void vpl011_init(struct vpl011 *u, struct domain *d, uint32_t intid);
+/* False if there is no memory for the register view. */
+bool vpl011_init(struct vpl011 *u, struct domain *d, uint32_t intid);
 
 #endif
