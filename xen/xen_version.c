@@ -35,20 +35,42 @@ static int64_t build_id(struct vcpu *v, uint64_t arg)
 	return copy_to_guest(v, arg + sizeof(len), id, size) ? -XEN_EFAULT : (int64_t)size;
 }
 
-int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
+static const struct xen_compile_info compile_info = {
+	"gcc", "domus", "domus", __DATE__ " " __TIME__
+};
+static const uint64_t virt_start;	/* XENVER_platform_parameters: nothing fixed on Arm */
+
+static int64_t get_features(struct vcpu *v, uint64_t arg)
 {
 	struct xen_feature_info fi;
-	struct xen_compile_info ci = { "gcc", "domus", "domus", __DATE__ " " __TIME__ };
-	uint64_t virt_start = 0;
-	uint8_t handle[16] = { 0 };
 
+	if (copy_from_guest(v, &fi, arg, sizeof(fi)))
+		return -XEN_EFAULT;
+	if (fi.submap_idx != 0)
+		return -XEN_EINVAL;
+	fi.submap = XEN_FEATURES | (v->dom->hardware ? 1u << XENFEAT_dom0 : 0) |
+		    (v->dom->direct_map ? 1u << XENFEAT_direct_mapped :
+					  1u << XENFEAT_not_direct_mapped);
+	return copy_to_guest(v, arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
+}
+
+static int64_t guest_handle(struct vcpu *v, uint64_t arg)
+{
+	uint8_t handle[16] = { (uint8_t)v->dom->id };
+
+	return copy_to_guest(v, arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
+}
+
+/* No locals to set up here: XENVER_version is the guests' null hypercall. */
+int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
 	switch (cmd) {
 	case XENVER_version:
 		return XEN_VERSION_MAJOR << 16 | XEN_VERSION_MINOR;
 	case XENVER_extraversion:
 		return copy_string(v, arg, "-domus", 16);
 	case XENVER_compile_info:
-		return copy_to_guest(v, arg, &ci, sizeof(ci)) ? -XEN_EFAULT : 0;
+		return copy_to_guest(v, arg, &compile_info, sizeof(compile_info)) ? -XEN_EFAULT : 0;
 	case XENVER_capabilities:
 		return copy_string(v, arg, XEN_CAPABILITIES, 1024);
 	case XENVER_changeset:
@@ -56,19 +78,11 @@ int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case XENVER_platform_parameters:
 		return copy_to_guest(v, arg, &virt_start, sizeof(virt_start)) ? -XEN_EFAULT : 0;
 	case XENVER_get_features:
-		if (copy_from_guest(v, &fi, arg, sizeof(fi)))
-			return -XEN_EFAULT;
-		if (fi.submap_idx != 0)
-			return -XEN_EINVAL;
-		fi.submap = XEN_FEATURES | (v->dom->hardware ? 1u << XENFEAT_dom0 : 0) |
-			    (v->dom->direct_map ? 1u << XENFEAT_direct_mapped :
-						  1u << XENFEAT_not_direct_mapped);
-		return copy_to_guest(v, arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
+		return get_features(v, arg);
 	case XENVER_pagesize:
 		return PAGE_SIZE;
 	case XENVER_guest_handle:
-		handle[0] = (uint8_t)v->dom->id;
-		return copy_to_guest(v, arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
+		return guest_handle(v, arg);
 	/* As Xen's dummy XSM: these two for the control domain only. */
 	case XENVER_commandline:
 		return copy_string(v, arg, v->dom->hardware ? hv_options()->text : "<denied>", 1024);

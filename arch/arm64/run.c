@@ -54,34 +54,33 @@ void arch_set_cpu_timer(uint64_t when)
 	isb();
 }
 
-/* The exit's EL2 time: entering (from `entry`), and from the exit (`exit`) to now (`end`). */
-static void profile_exit(enum exit_class class, uint64_t entry, uint64_t start, uint64_t exit,
-			 uint64_t end)
+/* The exit's EL2 time: entering (from `entry` to `start`), and from the exit to its end. */
+static void profile_exit(enum exit_class class, uint64_t entry, uint64_t start, uint64_t exit)
 {
 	struct exit_stats *s = &arch_this_cpu()->arch.exits;
 
 	s->count[class]++;
-	s->ticks[class] += (start - entry) + (end - exit);
+	s->ticks[class] += (start - entry) + (arch_counter() - exit);
 }
 
-uint64_t arch_vcpu_run(struct vcpu *v)
+void arch_vcpu_run(struct vcpu *v)
 {
-	uint64_t entry = exit_profiling ? arch_counter() : 0, start, kind, ran, exit = 0;
+	uint64_t entry = 0, start = 0, exit = 0, kind;
 	enum exit_class class;
 
+	if (exit_profiling)
+		entry = arch_counter();
 	gic_lrs_load(v);
-	start = arch_counter();
+	if (exit_profiling)
+		start = arch_counter();
 	kind = enter_guest(&v->arch.regs);
 	if (exit_profiling)
 		exit = arch_counter();
 	gic_lrs_save(v);
 	vtimer_sample(v);
 	class = handle_guest_exit(v, kind);
-	/* What Domus did for the exit (a hypercall, an emulated device) is the vCPU's time too. */
-	ran = arch_counter() - start;
 	if (exit_profiling)
-		profile_exit(class, entry, start, exit, start + ran);
-	return ran;
+		profile_exit(class, entry, start, exit);
 }
 
 void arch_poll_interrupts(void)

@@ -354,10 +354,9 @@ uint64_t arch_vcpu_unload(struct vcpu *v)
 	return v->timer_deadline;
 }
 
-uint64_t arch_vcpu_run(struct vcpu *v)
+void arch_vcpu_run(struct vcpu *v)
 {
 	(void)v;
-	return 0;
 }
 
 void arch_vcpu_dump(struct vcpu *v)

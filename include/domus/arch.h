@@ -159,8 +159,8 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t arg);
 void arch_vcpu_load(struct vcpu *v);
 /* Saves the vCPU; returns when its guest timers fire (counter ticks), 0 for never. */
 uint64_t arch_vcpu_unload(struct vcpu *v);
-/* Runs the loaded vCPU once and handles its exit; returns the ticks both took (its time). */
-uint64_t arch_vcpu_run(struct vcpu *v);
+/* Runs the loaded vCPU once and handles its exit. */
+void arch_vcpu_run(struct vcpu *v);
 /* Whether an enabled virtual interrupt waits for v (what ends a wait for interrupt). */
 bool arch_vcpu_irq_pending(struct vcpu *v);
 void arch_vcpu_dump(struct vcpu *v);
