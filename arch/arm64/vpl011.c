@@ -235,7 +235,7 @@ static bool vpl011_write(struct vcpu *v, void *dev, uint64_t off, unsigned size,
 		return true;	/* writes to the upper bytes of a register have no effect */
 	spin_lock(&u->lock);
 	reg_write(u, off, (uint32_t)val);
-	if (u->view_on)
+	if (u->view_on && off != UARTDR)	/* sending changes no register */
 		view_refresh(u);
 	level = line_level(u);
 	spin_unlock(&u->lock);
