@@ -482,8 +482,16 @@ bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 
 	if (!root)
 		return true;
-	if (!d->arch.released)
+	if (!d->arch.released) {
+		/*
+		 * Whoever changes the map of the stopped domain under its lock
+		 * (a device's register view: vpl011.c) is done, and sees it
+		 * stopped from here on.
+		 */
+		spin_lock(&d->p2m_lock);
+		spin_unlock(&d->p2m_lock);
 		flush_domain_tlbs(d);
+	}
 	while (d->arch.released >> IPA_BITS == 0) {
 		uint64_t ipa = d->arch.released, *e1 = &root[index_at(ipa, 1)];
 

@@ -55,7 +55,8 @@ static void view_sync(struct vpl011 *u)
 
 	spin_lock(&d->p2m_lock);
 	spin_lock(&u->lock);
-	if (u->view_on != !u->rx_count) {
+	/* A stopped domain's map may be torn down already (p2m_arch_relinquish()). */
+	if (d->alive && u->view_on != !u->rx_count) {
 		u->view_on = !u->rx_count;
 		if (u->view_on)
 			view_refresh(u);

@@ -323,4 +323,10 @@ TEST(register_view_is_current_and_hidden_while_a_byte_waits)
 	CHECK(view_of(d, &type)[UARTFR / 4] & FR_RXFE);
 	/* The map holds the page's one reference through all of it. */
 	CHECK_EQ(page_refs(d->arch.uart->view), 1);
+	/* A stopped domain's map is left alone: it may be being torn down. */
+	d->alive = false;
+	receive(d, "z");
+	view_of(d, &type);
+	CHECK_EQ(type, P2M_REGS_VIEW);
+	d->alive = true;
 }
