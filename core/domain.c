@@ -526,6 +526,7 @@ static void stop(struct domain *d, enum shutdown_reason why, enum domain_action 
 static void __attribute__((noreturn)) hardware_shutdown(const struct domain *d,
 							enum shutdown_reason why)
 {
+	arch_exit_profile_report();	/* a Dom0 session's profile, with exit_profile */
 	if (why == SHUTDOWN_POWEROFF) {
 		pr_info("Hardware Dom%u halted: halting machine\n", d->id);
 		arch_system_off();
