@@ -368,14 +368,21 @@ static uint64_t *find_leaf(struct domain *d, uint64_t ipa, int *level)
 	return NULL;
 }
 
-bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type)
+/*
+ * The page behind ipa.  RAM still to be zeroed is zeroed first, unless the
+ * caller fills the whole page before the domain first runs (`fill`): then
+ * it is just marked done.  Whatever Domus does with it, it never sees what
+ * was there before.
+ */
+static bool lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type, bool fill)
 {
 	int level;
 	uint64_t *e = find_leaf(d, ipa, &level), offset_mask;
 
 	if (!e)
 		return false;
-	/* Whatever Domus does with it, it never sees what was there before. */
+	if (fill && level == 3 && (*e & S2_UNSCRUBBED))
+		*e = (*e & ~S2_UNSCRUBBED) | S2_AF;
 	scrub_entry(e, level);
 	offset_mask = (1ull << level_shift(level)) - 1;
 	*pa = (*e & ADDR_MASK & ~offset_mask) | (ipa & offset_mask);
@@ -384,15 +391,14 @@ bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type
 	return true;
 }
 
-/* Nothing runs the domain yet, so an unscrubbed page is just marked done. */
+bool p2m_arch_lookup(struct domain *d, uint64_t ipa, uint64_t *pa, enum p2m_type *type)
+{
+	return lookup(d, ipa, pa, type, false);
+}
+
 bool p2m_arch_lookup_to_fill(struct domain *d, uint64_t ipa, uint64_t *pa)
 {
-	int level;
-	uint64_t *e = find_leaf(d, ipa, &level);
-
-	if (e && level == 3 && (*e & S2_UNSCRUBBED))
-		*e = (*e & ~S2_UNSCRUBBED) | S2_AF;
-	return p2m_arch_lookup(d, ipa, pa, NULL);
+	return lookup(d, ipa, pa, NULL, true);
 }
 
 /*

@@ -111,7 +111,8 @@ void arch_zero_pages(uint64_t pa, uint64_t size)
 		dsb(ish);
 	}
 	/* The zeros are in the cache: a guest that maps RAM non-cacheable must see them too. */
-	arch_clean_dcache(pa_to_va(pa), size);
+	if (!p2m_forces_cacheable())
+		arch_clean_dcache(pa_to_va(pa), size);
 }
 
 void arch_system_off(void)

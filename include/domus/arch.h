@@ -67,16 +67,13 @@ void arch_zero_pages(uint64_t pa, uint64_t size);
 void arch_clean_dcache(const void *va, uint64_t size);
 
 /*
- * What a single-page mapping is.  The map holds a reference on its RAM and
- * FOREIGN_MAP pages (another domain's page the toolstack mapped) and drops
- * them when destroyed; FOREIGN_RW/RO are grant mappings, whose references
- * the maptrack holds; SPECIAL and MMIO pages are not counted.
- */
-/*
- * P2M_REGS_VIEW is an emulated device's page of registers that the guest
- * reads directly while reading has no side effects (its writes fault to
- * the emulation); P2M_REGS_HIDDEN is the same page while every access must
- * fault.  The map holds a reference on those pages, as on RAM.
+ * What a single-page mapping is.  The map holds a reference on its RAM,
+ * FOREIGN_MAP (another domain's page the toolstack mapped) and REGS pages
+ * and drops them when destroyed; FOREIGN_RW/RO are grant mappings, whose
+ * references the maptrack holds; SPECIAL and MMIO pages are not counted.
+ * REGS_VIEW is an emulated device's page of registers that the guest reads
+ * directly while reading has no side effects (its writes fault to the
+ * emulation); REGS_HIDDEN is the same page while every access must fault.
  */
 enum p2m_type { P2M_RAM, P2M_SPECIAL, P2M_FOREIGN_RW, P2M_FOREIGN_RO, P2M_MMIO, P2M_FOREIGN_MAP,
 		P2M_REGS_VIEW, P2M_REGS_HIDDEN };
