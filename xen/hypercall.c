@@ -57,6 +57,14 @@ HYPERCALLS(STUB)
 #define ENTRY(name, fn, nargs) [__HYPERVISOR_##name] = call_##name,
 static const hypercall_stub hypercalls[NR_HYPERCALLS] = { HYPERCALLS(ENTRY) };
 
+#define NAME(name, fn, nargs) [__HYPERVISOR_##name] = #name,
+static const char *const names[NR_HYPERCALLS] = { HYPERCALLS(NAME) };
+
+const char *hypercall_name(uint64_t nr)
+{
+	return nr < NR_HYPERCALLS ? names[nr] : NULL;
+}
+
 static int64_t call(struct vcpu *v, uint64_t nr, uint64_t *a)
 {
 	if (!v->dom->pv || nr >= NR_HYPERCALLS || !hypercalls[nr])

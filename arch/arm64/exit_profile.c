@@ -7,6 +7,7 @@
 #include <domus/console.h>
 #include <domus/percpu.h>
 #include <asm/exit_profile.h>
+#include <xen/hypercall.h>
 
 bool exit_profiling;
 
@@ -23,22 +24,53 @@ void arch_exit_profile_start(void)
 	exit_profiling = true;
 }
 
-void arch_exit_profile_report(void)
+/* One row of the report: what, how many, their total EL2 time and time per exit. */
+static void report_row(const char *what, const struct exit_tally *t)
 {
 	uint64_t freq = arch_counter_freq();
 
+	if (t->count)
+		pr_info("exit profile: %s %lu %lu %lu\n", what, t->count, t->ticks * 1000000 / freq,
+			t->ticks * 1000000000 / freq / t->count);
+}
+
+static void add(struct exit_tally *sum, const struct exit_tally *t, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		sum[k].count += t[k].count;
+		sum[k].ticks += t[k].ticks;
+	}
+}
+
+void arch_exit_profile_report(void)
+{
+	static struct exit_stats sum;	/* too big for the stack; reported once, at power-off */
+
 	if (!exit_profiling)
 		return;
+	memset(&sum, 0, sizeof(sum));
+	for (unsigned i = 0; i < nr_pcpus; i++) {
+		add(sum.class, pcpus[i].arch.exits.class, NR_EXIT_CLASSES);
+		add(sum.hcall, pcpus[i].arch.exits.hcall, NR_PROFILED_HCALLS);
+		add(sum.memop, pcpus[i].arch.exits.memop, NR_PROFILED_MEMOPS);
+	}
 	pr_info("exit profile: class count total_us ns_per_exit (all CPUs)\n");
-	for (unsigned k = 0; k < NR_EXIT_CLASSES; k++) {
-		uint64_t count = 0, ticks = 0;
+	for (unsigned k = 0; k < NR_EXIT_CLASSES; k++)
+		report_row(class_names[k], &sum.class[k]);
+	for (unsigned k = 0; k < NR_PROFILED_HCALLS; k++) {
+		char what[40];
+		const char *name = hypercall_name(k);
 
-		for (unsigned i = 0; i < nr_pcpus; i++) {
-			count += pcpus[i].arch.exits.count[k];
-			ticks += pcpus[i].arch.exits.ticks[k];
-		}
-		if (count)
-			pr_info("exit profile: %s %lu %lu %lu\n", class_names[k], count,
-				ticks * 1000000 / freq, ticks * 1000000000 / freq / count);
+		if (name)
+			snprintf(what, sizeof(what), "hypercall:%s", name);
+		else
+			snprintf(what, sizeof(what), "hypercall:%u", k);
+		report_row(what, &sum.hcall[k]);
+	}
+	for (unsigned k = 0; k < NR_PROFILED_MEMOPS; k++) {
+		char what[40];
+
+		snprintf(what, sizeof(what), "memory_op:%u", k);
+		report_row(what, &sum.memop[k]);
 	}
 }

@@ -10,7 +10,7 @@
 #include <domus/console.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
-#include <domus/percpu.h>
+#include <public/xen.h>
 
 void arch_kick_cpu(unsigned cpu)
 {
@@ -54,18 +54,35 @@ void arch_set_cpu_timer(uint64_t when)
 	isb();
 }
 
-/* The exit's EL2 time: entering (from `entry` to `start`), and from the exit to its end. */
-static void profile_exit(enum exit_class class, uint64_t entry, uint64_t start, uint64_t exit)
+static void tally(struct exit_tally *t, uint64_t ticks)
+{
+	t->count++;
+	t->ticks += ticks;
+}
+
+/*
+ * The exit's EL2 time: entering (from `entry` to `start`), and from the exit
+ * to its end; a hypercall's also under its number `op` (and memory_op's under
+ * its command, from `arg0`).
+ */
+static void profile_exit(enum exit_class class, uint64_t op, uint64_t arg0, uint64_t entry,
+			 uint64_t start, uint64_t exit)
 {
 	struct exit_stats *s = &arch_this_cpu()->arch.exits;
+	uint64_t ticks = (start - entry) + (arch_counter() - exit);
+	uint64_t cmd = arg0 & ((1u << XENMEM_EXTENT_SHIFT) - 1);
 
-	s->count[class]++;
-	s->ticks[class] += (start - entry) + (arch_counter() - exit);
+	tally(&s->class[class], ticks);
+	if (class != EXITC_HYPERCALL || op >= NR_PROFILED_HCALLS)
+		return;
+	tally(&s->hcall[op], ticks);
+	if (op == __HYPERVISOR_memory_op && cmd < NR_PROFILED_MEMOPS)
+		tally(&s->memop[cmd], ticks);
 }
 
 void arch_vcpu_run(struct vcpu *v)
 {
-	uint64_t entry = 0, start = 0, exit = 0, kind;
+	uint64_t entry = 0, start = 0, exit = 0, op = 0, arg0 = 0, kind;
 	enum exit_class class;
 
 	if (exit_profiling)
@@ -74,13 +91,16 @@ void arch_vcpu_run(struct vcpu *v)
 	if (exit_profiling)
 		start = arch_counter();
 	kind = enter_guest(&v->arch.regs);
-	if (exit_profiling)
+	if (exit_profiling) {
 		exit = arch_counter();
+		op = v->arch.regs.x[16];	/* a hypercall's number and first argument */
+		arg0 = v->arch.regs.x[0];
+	}
 	gic_lrs_save(v);
 	vtimer_sample(v);
 	class = handle_guest_exit(v, kind);
 	if (exit_profiling)
-		profile_exit(class, entry, start, exit);
+		profile_exit(class, op, arg0, entry, start, exit);
 }
 
 void arch_poll_interrupts(void)

@@ -32,6 +32,9 @@ bool hypercall_preempt_check(const struct vcpu *v);
  */
 int64_t hypercall_continue(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2);
 
+/* The name of Domus's handler for hypercall nr ("memory_op"); NULL if it has none. */
+const char *hypercall_name(uint64_t nr);
+
 /* Reads the call (hypercall_arch_args()), runs its handler, returns its result. */
 void hypercall_dispatch(struct vcpu *v);
 

@@ -1,6 +1,7 @@
 """Domus's exit_profile option (arch/arm64/exit_profile.c): at power-off
 Domus prints, per exit class, how many exits there were and the EL2 time
-they took; make bench reads it (scripts/exit_profile.py).  A micro-guest
+they took, and the same per hypercall; make bench reads it
+(scripts/exit_profile.py).  A micro-guest
 whose own exits are known checks the counts."""
 import re
 
@@ -15,7 +16,7 @@ ROW = re.compile(r"exit profile: (\S+) (\d+) (\d+) (\d+)$", re.M)
 
 @pytest.fixture(scope="module")
 def guests():
-    build_guests("psci_basic")
+    build_guests("psci_basic", "xen_version")
 
 
 def test_exits_are_counted_by_class_when_asked_for(guests):
@@ -29,6 +30,18 @@ def test_exits_are_counted_by_class_when_asked_for(guests):
     assert rows.get("mmio-uart", (0,))[0] >= printed, (printed, rows)
     assert rows.get("psci", (0,))[0] >= 3, rows
     assert all(ns > 0 for _, _, ns in rows.values()), rows
+
+
+def test_hypercalls_are_counted_by_number_too(guests):
+    status, out = run("exit-profile-pv", [spec(guest_bin("xen_version"), pv=1)],
+                      xen_extra="exit_profile", prefix="profile")
+    assert "domus-test: xen_version: PASS" in out, out[-3000:]
+    rows = {c: int(n) for c, n, _, _ in ROW.findall(out)}
+    # The guest's own six XENVER_* calls, and each hypercall under its number.
+    assert rows.get("hypercall:xen_version", 0) >= 6, rows
+    by_number = sum(n for c, n in rows.items() if c.startswith("hypercall:"))
+    assert by_number == rows["hypercall"], rows
+    assert not any(c.startswith("memory_op:") for c in rows), rows
 
 
 def test_no_profile_unless_asked_for(guests):

@@ -1,7 +1,8 @@
 /*
  * The exit profile (exit_profile.c): with Domus's `exit_profile` option,
  * each CPU counts its guest exits by class and the EL2 time they took, and
- * the totals are printed when Domus powers off (make bench reads them).
+ * the totals are printed when Domus powers off (make bench reads them);
+ * hypercalls also by number, and memory_op by command.
  */
 #ifndef ASM_EXIT_PROFILE_H
 #define ASM_EXIT_PROFILE_H
@@ -15,9 +16,19 @@ enum exit_class {
 	NR_EXIT_CLASSES
 };
 
+/* Hypercalls are counted apart by number, and memory_op (the toolstack's busiest) by command. */
+#define NR_PROFILED_HCALLS 48
+#define NR_PROFILED_MEMOPS 32
+
+struct exit_tally {
+	uint64_t count;
+	uint64_t ticks;		/* EL2 time: exit to handler's end, and the entry */
+};
+
 struct exit_stats {
-	uint64_t count[NR_EXIT_CLASSES];
-	uint64_t ticks[NR_EXIT_CLASSES];	/* EL2 time: exit to handler's end, and the entry */
+	struct exit_tally class[NR_EXIT_CLASSES];
+	struct exit_tally hcall[NR_PROFILED_HCALLS];
+	struct exit_tally memop[NR_PROFILED_MEMOPS];
 };
 
 extern bool exit_profiling;
