@@ -166,18 +166,29 @@ bool p2m_arch_init(struct domain *d)
 	return d->arch.p2m_root != NULL;
 }
 
-/* Drops every cached translation of the domain, on all CPUs. */
+/*
+ * Drops every cached translation of the domain, on all CPUs.  The TLBI
+ * acts on the VMID in VTTBR_EL2: another domain's is put there for it, and
+ * back.  The running domain's (Dom0 unmapping a page, as the toolstack does
+ * for each page it loaded) needs no switch: under QEMU each VTTBR_EL2 change
+ * flushes this CPU's guest TLB, the running domain's entries too.
+ */
 static void flush_domain_tlbs(struct domain *d)
 {
 	uint64_t saved = read_sysreg(vttbr_el2);
+	bool other = saved >> 48 != d->arch.vmid;
 
 	dsb(ishst);
-	write_sysreg(vttbr_el2, (uint64_t)d->arch.vmid << 48);
-	isb();
+	if (other) {
+		write_sysreg(vttbr_el2, (uint64_t)d->arch.vmid << 48);
+		isb();
+	}
 	asm volatile("tlbi vmalls12e1is" ::: "memory");
 	dsb(ish);
-	write_sysreg(vttbr_el2, saved);
-	isb();
+	if (other) {
+		write_sysreg(vttbr_el2, saved);
+		isb();
+	}
 }
 
 /*

@@ -38,8 +38,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
 }
 
 #define SYSREGS(X) \
-	X(SR_SCTLR, sctlr_el1) X(SR_CPACR, cpacr_el1) X(SR_TTBR0, ttbr0_el1) \
-	X(SR_TTBR1, ttbr1_el1) X(SR_TCR, tcr_el1) X(SR_ESR, esr_el1) \
+	X(SR_SCTLR, sctlr_el1) X(SR_CPACR, cpacr_el1) X(SR_ESR, esr_el1) \
 	X(SR_AFSR0, afsr0_el1) X(SR_AFSR1, afsr1_el1) X(SR_FAR, far_el1) \
 	X(SR_MAIR, mair_el1) X(SR_AMAIR, amair_el1) X(SR_VBAR, vbar_el1) \
 	X(SR_CONTEXTIDR, contextidr_el1) X(SR_CNTKCTL, cntkctl_el1) X(SR_PAR, par_el1) \
@@ -48,8 +47,16 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
 	X(SR_TPIDRRO_EL0, tpidrro_el0) X(SR_TPIDR_EL1, tpidr_el1) X(SR_CSSELR, csselr_el1) \
 	X(SR_ACTLR, actlr_el1)
 
+/*
+ * The translation registers, written only if they change: under QEMU a write
+ * of TCR_EL1, or of a TTBR with another ASID, flushes this CPU's whole TLB,
+ * Domus's own entries too, and vCPUs of one kernel often share their TCR.
+ */
+#define TRANSLATION_SYSREGS(X) X(SR_TTBR0, ttbr0_el1) X(SR_TTBR1, ttbr1_el1) X(SR_TCR, tcr_el1)
+
 #define SAVE_SYSREG(idx, name) a->sys[idx] = read_sysreg(name);
 #define LOAD_SYSREG(idx, name) write_sysreg(name, a->sys[idx]);
+#define LOAD_CHANGED(idx, name) if (read_sysreg(name) != a->sys[idx]) write_sysreg(name, a->sys[idx]);
 
 /* Breakpoint and watchpoint registers, up to the number the CPU implements. */
 #define DBG_REGS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) \
@@ -100,6 +107,7 @@ void arch_vcpu_load(struct vcpu *v)
 	p2m_activate(v->dom);
 	write_sysreg(vmpidr_el2, a->vmpidr);
 	SYSREGS(LOAD_SYSREG)
+	TRANSLATION_SYSREGS(LOAD_CHANGED)
 	fpsimd_load(&a->fp);
 	debug_load(&a->dbg);
 	write_sysreg(cntvoff_el2, v->dom->arch.cntvoff);
@@ -118,6 +126,7 @@ void vcpu_arch_save(struct vcpu *v)
 	struct arch_vcpu *a = &v->arch;
 
 	SYSREGS(SAVE_SYSREG)
+	TRANSLATION_SYSREGS(SAVE_SYSREG)
 	fpsimd_save(&a->fp);
 	debug_save(&a->dbg);
 	a->timer.cntv_ctl = read_sysreg(cntv_ctl_el0);
