@@ -18,6 +18,7 @@
 #include <domus/boot_dt.h>
 #include <domus/debugkeys.h>
 #include <domus/domain.h>
+#include <domus/sched.h>
 #include <xen/pv.h>
 
 #define CTRL_A        0x01
@@ -27,6 +28,8 @@
 #define POLL_FLUSH_US  200	/* a scheduler loop, likewise ... */
 #define POLL_PERIOD_MS 5	/* ... this often while output waits: no CPU is given to the UART */
 #define IDLE_FLUSH_US  1000	/* an idle CPU prints in turns this long, looking for work between */
+#define PARTIAL_US     2000	/* the start of a guest's line waits this long for its end */
+#define HANDOFF_US     1000	/* an idle CPU woken to print has this long to begin */
 
 static spinlock_t console_lock = SPINLOCK_INIT;	/* the UART and the line state */
 static spinlock_t rings_lock = SPINLOCK_INIT;	/* the domains' rings and their list */
@@ -43,6 +46,8 @@ static volatile bool flush_wanted;
 static uint64_t partial_since;		/* when a guest left the UART in mid-line */
 static volatile bool held;		/* output waits for such a line to finish */
 static volatile bool backlog;		/* lines left for the next flush: the work is bounded */
+static volatile uint64_t partial_at;	/* when the start of a line was queued, unprinted */
+static volatile uint64_t handoff_at;	/* when an idle CPU was woken to print the backlog */
 static char domus_pending[1024];	/* Domus's own messages waiting likewise */
 static size_t domus_pending_len;
 
@@ -59,6 +64,7 @@ static unsigned ctrl_a_count;
 
 static void announce_input(void);
 static void console_flush(unsigned budget_us);
+static bool drain_ring(struct console_ring *r, uint64_t deadline);
 
 void console_attach(const struct console_uart *u)
 {
@@ -164,6 +170,8 @@ static void print_domus(const char *s, size_t n)
 /* Domus's own messages that waited for a guest's half-printed line; with console_lock. */
 static void print_domus_pending(void)
 {
+	if (!domus_pending_len)
+		return;
 	print_domus(domus_pending, domus_pending_len);
 	domus_pending_len = 0;
 }
@@ -261,25 +269,62 @@ static bool must_wait(const struct console_ring *r)
 	return last_writer != (int)r->dom->id && guest_line_young();
 }
 
+/* Now, as the counter value `since` of the functions below: never 0, which means never. */
+static uint64_t stamp(void)
+{
+	return arch_counter() | 1;
+}
+
+/* Whether `since` (a counter value; 0: never) was less than us microseconds ago. */
+static bool within_us(uint64_t since, unsigned us)
+{
+	return since && (int64_t)(arch_counter() - since) < (int64_t)(arch_counter_freq() / 1000000 * us);
+}
+
+/* The start of a line has waited long enough for its end: it is printed as it is. */
+static bool partial_due(void)
+{
+	return partial_at && !within_us(partial_at, PARTIAL_US);
+}
+
+/* Lines wait that no CPU is about to print. */
+static bool backlog_due(void)
+{
+	return backlog && !within_us(handoff_at, HANDOFF_US);
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return !a ? b : !b ? a : MIN(a, b);
+}
+
 uint64_t console_deadline(void)
 {
+	uint64_t freq = arch_counter_freq(), at = 0;
+
 	if (pv_console_deferred())
-		return arch_counter() + arch_counter_freq() / 1000;
+		return arch_counter() + freq / 1000;
 	if (backlog)
-		return arch_counter() + arch_counter_freq() / 1000 * POLL_PERIOD_MS;
-	return held && partial_since ? partial_since + arch_counter_freq() / 1000 * HOLD_MS : 0;
+		at = arch_counter() + freq / 1000 * POLL_PERIOD_MS;
+	if (partial_at)
+		at = earliest(at, partial_at + freq / 1000000 * PARTIAL_US);
+	if (held && partial_since)
+		at = earliest(at, partial_since + freq / 1000 * HOLD_MS);
+	return at;
 }
 
 void console_sync(void)
 {
 	spin_lock(&console_lock);
+	for (struct console_ring *r = rings; r; r = r->next)
+		drain_ring(r, 0);
 	print_domus_pending();
 	spin_unlock(&console_lock);
 }
 
 bool console_idle_flush(void)
 {
-	if (!backlog)
+	if (!backlog && !partial_at)
 		return false;
 	console_flush(IDLE_FLUSH_US);
 	return true;
@@ -287,14 +332,14 @@ bool console_idle_flush(void)
 
 bool console_quiet(void)
 {
-	return !pv_console_deferred() && !held && !backlog;
+	return !pv_console_deferred() && !held && !backlog_due() && !partial_due();
 }
 
 void console_poll(void)
 {
 	if (pv_console_deferred())
 		pv_console_poll();
-	if (held || backlog)
+	if (held || backlog_due() || partial_due())
 		console_flush(POLL_FLUSH_US);
 }
 
@@ -378,6 +423,9 @@ static void console_flush(unsigned budget_us)
 	flush_wanted = true;
 	if (!spin_trylock(&console_lock))
 		return;
+	/* What comes after this is news for the next flush; what came before, this one prints. */
+	partial_at = 0;
+	handoff_at = 0;
 	do {
 		flush_wanted = false;
 		held = false;
@@ -396,9 +444,11 @@ static void console_flush(unsigned budget_us)
 		backlog = true;
 }
 
-void console_guest_queue(struct domain *d, const char *s, size_t n)
+/* Queues guest bytes; whether they end a line (or fill one), so that it can be printed. */
+static bool queue(struct domain *d, const char *s, size_t n)
 {
 	struct console_ring *r = &d->console;
+	bool line = false;
 
 	spin_lock(&rings_lock);
 	for (; n; n--, s++) {
@@ -408,14 +458,39 @@ void console_guest_queue(struct domain *d, const char *s, size_t n)
 		}
 		r->buf[(r->head + r->len) % CONSOLE_RING_SIZE] = *s;
 		r->len++;
+		line |= *s == '\n';
 	}
+	line |= r->len >= LONGEST_LINE || r->dropped;
 	spin_unlock(&rings_lock);
-	backlog = true;
+	return line;
 }
 
+/*
+ * A line waits for its end, a little (PARTIAL_US): a guest writes its UART a
+ * byte at a time, and printing each costs far more than queueing it.
+ */
+void console_guest_queue(struct domain *d, const char *s, size_t n)
+{
+	if (queue(d, s, n))
+		backlog = true;
+	else if (!partial_at)
+		partial_at = stamp();
+}
+
+/*
+ * A whole line is printed now: by a CPU that has nothing else to do, if one
+ * can be woken (the writer goes on meanwhile, as a UART's FIFO lets it), or
+ * by the writer.
+ */
 void console_guest_write(struct domain *d, const char *s, size_t n)
 {
 	console_guest_queue(d, s, n);
+	if (!backlog || within_us(handoff_at, HANDOFF_US))
+		return;
+	if (sched_wake_idle_cpu()) {
+		handoff_at = stamp();
+		return;
+	}
 	console_flush(WRITE_FLUSH_US);
 }
 

@@ -90,6 +90,16 @@ static void kick_idle_cpus(void)
 			arch_kick_cpu(i);
 }
 
+bool sched_wake_idle_cpu(void)
+{
+	for (unsigned i = 0; i < nr_pcpus; i++)
+		if (pcpus[i].idle && &pcpus[i] != arch_this_cpu()) {
+			arch_kick_cpu(i);
+			return true;
+		}
+	return false;
+}
+
 /* Whether c's queue holds a runnable vCPU besides v that no CPU has loaded. */
 static bool others_wait(const struct pcpu *c, const struct vcpu *v)
 {

@@ -31,6 +31,8 @@ void vcpu_kick(struct vcpu *v);
 /* A guest timer of v fired and the architecture raised its interrupt. */
 void vcpu_timer_fired(struct vcpu *v);
 void sched_remove_domain(struct domain *d);
+/* Wakes a CPU other than this one that has nothing to run (it looks for work); false if none. */
+bool sched_wake_idle_cpu(void);
 /* v pays for time Domus spent on its behalf, as if it had run (a restart's rebuild). */
 void sched_charge(struct vcpu *v, uint64_t ticks);
 struct pcpu;

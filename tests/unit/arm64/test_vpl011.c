@@ -253,6 +253,7 @@ TEST(tx_reaches_the_console)
 	CHECK_EQ(len, 4);
 	/* A NUL byte is a byte too. */
 	guest_write(v, UART(UARTDR), 4, 0);
+	console_sync();
 	guest_output(d, &len);
 	CHECK_EQ(len, 5);
 }

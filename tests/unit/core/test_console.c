@@ -1,6 +1,7 @@
 /* Domus's own lines on the console: the "(domus)" prefix and Xen's console_timestamps. */
 #include "../unit.h"
 #include <asm/cpu.h>
+#include <domus/percpu.h>
 
 TEST(boot_timestamps_follow_the_prefix)
 {
@@ -174,10 +175,71 @@ TEST(history_keeps_domu_lines_but_not_dom0s)
 	/* Dom0's half line (it has the input) is ended on the terminal, not in the history. */
 	console_set_input_domain(dom0);
 	console_guest_write(dom0, "half", 4);
+	CHECK(console_idle_flush());
 	console_set_input_domain(NULL);
 	CHECK(console_printed("half"));
 	pr_err("urgent\n");
 	CHECK(console_printed("half\r\n(domus) urgent"));
 	history(false, 0, sizeof(got), true);
 	CHECK(strstr(got, "says\n(domus) urgent\n"));
+}
+
+TEST(a_line_waits_for_its_end_a_little)
+{
+	struct domain *d = fake_domain(1);
+
+	console_guest_write(d, "start", 5);
+	console_poll();
+	CHECK(!console_printed("start"));	/* one byte at a time is slow: the rest may follow */
+	CHECK(console_quiet());
+	console_guest_write(d, " end\n", 5);
+	CHECK(console_printed("start end\r\n"));
+	console_guest_write(d, "prompt# ", 8);
+	CHECK(console_deadline() > fake_counter);
+	fake_counter += 3000;			/* 3 ms: a prompt is not kept waiting longer */
+	CHECK(!console_quiet());
+	console_poll();
+	CHECK(console_printed("prompt# "));
+	CHECK(console_quiet());
+	console_guest_write(d, "\n", 1);
+}
+
+TEST(an_idle_cpu_is_woken_to_print_whole_lines)
+{
+	struct domain *d = fake_domain(1);
+	unsigned kicks = fake_kicks[0];
+
+	pcpus[0].idle = true;
+	console_guest_write(d, "to print\n", 9);
+	CHECK(!console_printed("to print"));
+	CHECK_EQ(fake_kicks[0], kicks + 1);
+	CHECK(console_quiet());			/* the writer goes on: CPU 0 prints */
+	console_guest_write(d, "more\n", 5);
+	CHECK_EQ(fake_kicks[0], kicks + 1);	/* already woken */
+	CHECK(console_idle_flush());
+	CHECK(console_printed("to print\r\nmore\r\n"));
+	CHECK(!console_idle_flush());
+}
+
+TEST(lines_a_woken_cpu_leaves_are_printed_by_others)
+{
+	struct domain *d = fake_domain(1);
+
+	pcpus[0].idle = true;
+	console_guest_write(d, "late\n", 5);
+	CHECK(console_quiet());
+	fake_counter += 2000;			/* 2 ms, and CPU 0 has not begun */
+	CHECK(!console_quiet());
+	console_poll();
+	CHECK(console_printed("late\r\n"));
+}
+
+TEST(sync_prints_an_unfinished_line)
+{
+	struct domain *d = fake_domain(1);
+
+	console_guest_write(d, "last words", 10);
+	CHECK(!console_printed("last words"));
+	console_sync();
+	CHECK(console_printed("last words"));
 }
