@@ -14,6 +14,11 @@
  *                          XENMEM_add_to_physmap_range, gmfn_foreign) and
  *                          prints the text at its start; unmapping it is
  *                          XENMEM_remove_from_physmap
+ *   xenctl peekat DOMID GFN GPFN
+ *                          maps the domain's page GFN at Dom0's own GPFN
+ *                          (XENMEM_add_to_physmap_batch, gmfn_foreign),
+ *                          prints the text at its start, read through
+ *                          /dev/mem, and unmaps it (XENMEM_remove_from_physmap)
  *   xenctl param DOMID IDX HVMOP_get_param: the domain's HVM parameter IDX
  *
  * Errors print "error: <call>: <errno name> (<n>)" and exit 1.
@@ -28,6 +33,7 @@
 #include <unistd.h>
 #include <public/sysctl.h>
 
+#define HYPERVISOR_memory_op 12
 #define HYPERVISOR_hvm_op 34
 #define HYPERVISOR_sysctl 35
 #define HYPERVISOR_domctl 36
@@ -169,6 +175,39 @@ static int peek(const char *dom, const char *gfn)
 	return munmap(page, 4096) ? 1 : 0;
 }
 
+/* Dom0's own frame gpfn becomes the domain's page gfn, is read, and is unmapped. */
+static int peek_at(const char *dom, const char *gfn, const char *gpfn)
+{
+	struct xen_add_to_physmap_batch *b = locked(4096);
+	struct xen_remove_from_physmap *r = (void *)(b + 1);
+	uint64_t *idx = (void *)(r + 1), *at = idx + 1;
+	int *err = (void *)(at + 1), mem;
+	char *page;
+
+	*idx = strtoull(gfn, NULL, 0);
+	*at = strtoull(gpfn, NULL, 0);
+	*b = (struct xen_add_to_physmap_batch){ .domid = DOMID_SELF, .space = XENMAPSPACE_gmfn_foreign,
+		.size = 1, .foreign_domid = (domid_t)strtoul(dom, NULL, 0),
+		.idxs = (uint64_t)(uintptr_t)idx, .gpfns = (uint64_t)(uintptr_t)at,
+		.errs = (uint64_t)(uintptr_t)err };
+	hypercall2("memory_op add_to_physmap_batch", HYPERVISOR_memory_op,
+		   XENMEM_add_to_physmap_batch, (uint64_t)(uintptr_t)b);
+	if (*err) {
+		printf("error: add_to_physmap_batch: entry %d\n", *err);
+		return 1;
+	}
+	mem = open("/dev/mem", O_RDONLY | O_SYNC);
+	page = mem < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ, MAP_SHARED, mem, (off_t)(*at << 12));
+	if (page == MAP_FAILED)
+		printf("error: /dev/mem at %#lx: %s\n", (unsigned long)(*at << 12), strerror(errno));
+	else
+		printf("%.64s\n", page);
+	*r = (struct xen_remove_from_physmap){ .domid = DOMID_SELF, .gpfn = *at };
+	hypercall2("memory_op remove_from_physmap", HYPERVISOR_memory_op,
+		   XENMEM_remove_from_physmap, (uint64_t)(uintptr_t)r);
+	return page == MAP_FAILED;
+}
+
 static int param(const char *dom, const char *index)
 {
 	struct xen_hvm_param *p = locked(4096);
@@ -197,9 +236,12 @@ int main(int argc, char **argv)
 		return dmesg();
 	if (argc == 4 && !strcmp(argv[1], "peek"))
 		return peek(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "peekat"))
+		return peek_at(argv[2], argv[3], argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "param"))
 		return param(argv[2], argv[3]);
 	fprintf(stderr, "usage: xenctl physinfo | list | info DOMID | dmesg | peek DOMID GFN | "
+		"peekat DOMID GFN GPFN | "
 		"param DOMID IDX\n");
 	return 2;
 }

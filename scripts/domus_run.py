@@ -486,21 +486,27 @@ def size_tag(nbytes):
     return str(nbytes)
 
 
-def qemu_base_dts(cpu, smp, mem_bytes):
+def machine(opts):
+    """QEMU's -M value: the virt board, with these extra properties ("highmem=off")."""
+    return MACHINE + ("," + opts if opts else "")
+
+
+def qemu_base_dts(cpu, smp, mem_bytes, opts=""):
     """QEMU's own virt device tree for these parameters, as DTS text (cached
-    in build/ as qemu-virt-[CPU-]SMP-MEM.dtb/.dts)."""
+    in build/ as qemu-virt-[CPU-]SMP-MEM[-OPTS].dtb/.dts)."""
     need_tool(QEMU)
     need_tool("dtc")
     os.makedirs(BUILD, exist_ok=True)
-    tag = "%s%d-%s" % ("" if cpu == "max" else re.sub(r"[^A-Za-z0-9_.-]", "_", cpu) + "-",
-                       smp, size_tag(mem_bytes))
+    tag = "%s%d-%s%s" % ("" if cpu == "max" else re.sub(r"[^A-Za-z0-9_.-]", "_", cpu) + "-",
+                         smp, size_tag(mem_bytes),
+                         "-" + re.sub(r"[^A-Za-z0-9_.-]", "_", opts) if opts else "")
     dtb = os.path.join(BUILD, "qemu-virt-%s.dtb" % tag)
     dts = dtb[:-4] + ".dts"
     qemu_path = shutil.which(QEMU)
     fresh = os.path.exists(dts) and os.path.getmtime(dts) >= os.path.getmtime(qemu_path)
     if not fresh:
         tmp = dtb + ".%d.tmp" % os.getpid()
-        cmd = [QEMU, "-M", "%s,dumpdtb=%s" % (MACHINE, tmp), "-cpu", cpu,
+        cmd = [QEMU, "-M", "%s,dumpdtb=%s" % (machine(opts), tmp), "-cpu", cpu,
                "-smp", str(smp), "-m", "%dM" % (mem_bytes >> 20), "-nographic"]
         r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
@@ -522,7 +528,7 @@ def host_dts(args, domains):
     (Tests edit this text and boot the result with --host-dtb.)"""
     mem = parse_size(args.mem)
     placements = place_modules(domains, mem)
-    return (qemu_base_dts(args.cpu, args.smp, mem)
+    return (qemu_base_dts(args.cpu, args.smp, mem, getattr(args, "machine_opts", ""))
             + chosen_dts(args.xen_bootargs, domains, placements)), placements
 
 
@@ -561,7 +567,7 @@ def build_command(args, domains=None):
     """QEMU argv for these arguments, and the host DTB path (None with --bare)."""
     if domains is None:
         domains = domains_from_args(args)
-    base = [QEMU, "-M", MACHINE, "-cpu", args.cpu, "-smp", str(args.smp),
+    base = [QEMU, "-M", machine(getattr(args, "machine_opts", "")), "-cpu", args.cpu, "-smp", str(args.smp),
             "-m", args.mem, "-nographic", "-nic", "none",
             # QEMU's escape key becomes Ctrl-\ so that Ctrl-A reaches Domus,
             # which uses it (three times, as Xen does) to switch the console,
@@ -603,6 +609,8 @@ def parse_args(argv=None):
     ap.add_argument("--smp", type=int, default=2, metavar="N", help="physical CPUs (default 2)")
     ap.add_argument("--mem", default="2G", metavar="SIZE", help="physical RAM (default 2G)")
     ap.add_argument("--cpu", default="max", metavar="MODEL", help="QEMU CPU model (default max)")
+    ap.add_argument("--machine-opts", default="", metavar="OPTS",
+                    help="extra properties of QEMU's virt board, as in -M virt,OPTS (highmem=off)")
     ap.add_argument("--timeout", type=float, metavar="SECONDS",
                     help="kill QEMU after this long and exit 124 (default: none with "
                          "--interactive, else 600; 0 = none)")

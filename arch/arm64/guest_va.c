@@ -2,6 +2,7 @@
 #include <domus/arch.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
+#include <asm/p2m.h>
 #include <asm/sysreg.h>
 
 #define PAR_F      BIT(0)
@@ -15,6 +16,7 @@ bool arch_gva_to_ipa(struct vcpu *v, uint64_t va, bool write, uint64_t *ipa)
 	/* Only the vCPU whose stage-1 registers are live here can be walked. */
 	if (v->loaded_on != (int)arch_this_cpu()->id)
 		return false;
+	p2m_refresh(v->dom);	/* its tables may lie where this CPU's walks did not reach yet */
 	saved = read_sysreg(par_el1);
 
 	if (write)

@@ -2,6 +2,14 @@
  * Stage-2 page tables (4 KiB granule, 39-bit IPA, starting at level 1).
  * Only RAM is mapped; every other guest physical address faults to Domus,
  * which emulates a device there or reflects an abort to the guest.
+ *
+ * With pages only (p2m_setup()), the hardware walks a domain's tables from
+ * level 2 while everything mapped lies below 16 GiB (34-bit IPA): the
+ * level-2 tables of that range are allocated as one run of 16 pages, which
+ * the CPU reads as one concatenated table.  A walk then reads two levels of
+ * stage 2 for each of the guest's own, not three.  Domus itself always
+ * walks from level 1, and the domain's walks start there too once anything
+ * is mapped above (p2m_refresh()).
  */
 #include <asm/p2m.h>
 #include <domus/arch.h>
@@ -30,6 +38,8 @@
 #define S2_SCRUBBING   (1ull << 59)	/* software: ... being zeroed now by some CPU */
 #define ADDR_MASK      0x0000fffffffff000ull
 #define IPA_BITS       P2M_IPA_BITS
+#define LOW_IPA_BITS   34		/* walked from level 2 while all is mapped below */
+#define LOW_TABLES     (1u << (LOW_IPA_BITS - 30))	/* level-2 tables in that range */
 
 static unsigned level_shift(int level)
 {
@@ -84,13 +94,18 @@ static uint64_t ram_attrs(void)
 	return S2_RAM | (p2m_forces_cacheable() ? S2_MEMATTR_FWB : S2_MEMATTR_WB);
 }
 
-uint64_t p2m_vtcr(void)
+/* T0SZ for ipa_bits, starting at level 1 (SL0=1) or 2 (0), inner/outer WB, inner shareable, 4K. */
+static uint64_t vtcr(unsigned ipa_bits, unsigned start_level)
 {
 	uint64_t ps = read_sysreg(id_aa64mmfr0_el1) & 0xf;
 
-	/* T0SZ=25, SL0=1 (start at level 1), inner/outer WB, inner shareable, 4K. */
 	return (1ull << 31) | (MIN(ps, 5ull) << 16) | (3 << 12) | (1 << 10) | (1 << 8) |
-	       (1 << 6) | (64 - IPA_BITS);
+	       ((uint64_t)(start_level == 1) << 6) | (64 - ipa_bits);
+}
+
+uint64_t p2m_vtcr(void)
+{
+	return vtcr(IPA_BITS, 1);
 }
 
 static enum p2m_type entry_type(uint64_t e)
@@ -155,14 +170,36 @@ static void vmid_give_back(uint16_t vmid)
 	spin_unlock(&vmid_lock);
 }
 
+/* The run of level-2 tables for the first 16 GiB, which the root points into; false if no room. */
+static bool low_tables(struct domain *d)
+{
+	uint64_t pa = alloc_pages(LOW_TABLES, LOW_TABLES);
+
+	if (!pa)
+		return false;
+	memset(pa_to_va(pa), 0, LOW_TABLES * PAGE_SIZE);
+	d->pages += LOW_TABLES;
+	for (unsigned i = 0; i < LOW_TABLES; i++)
+		d->arch.p2m_root[i] = (pa + i * PAGE_SIZE) | S2_TABLE;
+	d->arch.low_tables = pa;
+	return true;
+}
+
 bool p2m_arch_init(struct domain *d)
 {
 	if (!(d->arch.vmid = vmid_take()))
 		return false;
-	if (!(d->arch.p2m_root = new_table(d))) {
+	d->arch.p2m_root = new_table(d);
+	/* 1 GiB blocks are level-1 entries: no two-level walk with them. */
+	if (d->arch.p2m_root && largest_leaf == 3 && !low_tables(d)) {
+		free_pages(va_to_pa(d->arch.p2m_root), 1);
+		d->arch.p2m_root = NULL;
+	}
+	if (!d->arch.p2m_root) {
 		vmid_give_back(d->arch.vmid);
 		d->arch.vmid = 0;
 	}
+	d->arch.full_walk = !d->arch.low_tables;
 	return d->arch.p2m_root != NULL;
 }
 
@@ -250,6 +287,8 @@ static uint64_t *walk_create(struct domain *d, uint64_t ipa, int level)
 			if (!next)
 				return NULL;
 			*e = va_to_pa(next) | S2_TABLE;
+			if (l == 1)	/* above the low tables: walks from level 1 from now on */
+				d->arch.full_walk = true;
 		} else if ((*e & 3) != S2_TABLE && !split_block(d, e, l)) {
 			return NULL;
 		}
@@ -528,8 +567,30 @@ bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 	return true;
 }
 
+/* What VTTBR_EL2 holds for d on a CPU that runs it, and VTCR_EL2 with it. */
+static uint64_t vttbr_for(struct domain *d, uint64_t *vtcr_out)
+{
+	bool full = d->arch.full_walk;
+
+	*vtcr_out = full ? vtcr(IPA_BITS, 1) : vtcr(LOW_IPA_BITS, 2);
+	return (uint64_t)d->arch.vmid << 48 |
+	       (full ? va_to_pa(d->arch.p2m_root) : d->arch.low_tables);
+}
+
 void p2m_activate(struct domain *d)
 {
-	write_sysreg(vttbr_el2, ((uint64_t)d->arch.vmid << 48) | va_to_pa(d->arch.p2m_root));
+	uint64_t vtcr_want, vttbr = vttbr_for(d, &vtcr_want);
+
+	if (read_sysreg(vtcr_el2) != vtcr_want)
+		write_sysreg(vtcr_el2, vtcr_want);
+	write_sysreg(vttbr_el2, vttbr);
 	isb();
+}
+
+void p2m_refresh(struct domain *d)
+{
+	uint64_t vtcr_want;
+
+	if (read_sysreg(vttbr_el2) != vttbr_for(d, &vtcr_want))
+		p2m_activate(d);
 }

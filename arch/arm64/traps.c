@@ -101,6 +101,8 @@ static bool mapped_now(struct vcpu *v, uint64_t ipa)
 	spin_lock(&v->dom->p2m_lock);
 	mapped = p2m_touch(v->dom, ipa);
 	spin_unlock(&v->dom->p2m_lock);
+	if (mapped)
+		p2m_refresh(v->dom);	/* mapped where this CPU's walks did not reach yet */
 	return mapped;
 }
 

@@ -58,6 +58,8 @@ struct arch_vcpu {
 
 struct arch_domain {
 	uint64_t *p2m_root;		/* stage-2 level-1 table */
+	uint64_t low_tables;		/* the level-2 tables of its first 16 GiB, in one run; or 0 */
+	volatile bool full_walk;	/* something is mapped above them: walks start at level 1 */
 	uint64_t released;		/* p2m_arch_relinquish() has let go of all below */
 	uint16_t vmid;
 	bool flush_batched;		/* p2m_arch_batch_begin() .. _end(): flush at the end */

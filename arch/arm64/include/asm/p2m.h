@@ -18,6 +18,9 @@ void p2m_setup(enum p2m_mapping how);
 bool p2m_touch(struct domain *d, uint64_t ipa);
 /* Loads the domain's stage-2 on this CPU. */
 void p2m_activate(struct domain *d);
+/* The same if what this CPU has loaded of d's is out of date (it mapped above 16 GiB since). */
+void p2m_refresh(struct domain *d);
+/* VTCR_EL2 for a walk from level 1 (all of the IPA space), as CPUs start. */
 uint64_t p2m_vtcr(void);
 /* Whether stage 2 can force guest RAM cacheable (FEAT_S2FWB; HCR_EL2.FWB is set then). */
 bool p2m_forces_cacheable(void);
