@@ -3,12 +3,10 @@ Domus's stage 2 for it is walked from level 2 while everything mapped lies
 below 16 GiB (arch/arm64/p2m.c).  Then Dom0 maps a DomU's page at a frame
 of its own above 16 GiB: from then on its walks start at level 1, on each
 CPU as it next faults there, and Dom0 reads the page."""
-import re
-
 import pytest
 
 from test_dom0 import (DOM0, LINUX_BOOT, PATTERN, PATTERN_GFN, XEN_BOOTARGS,  # noqa: F401
-                       dom0_initramfs)
+                       dom0_initramfs, pattern_written, peek_above_16_gib)
 from conftest import PROMPT
 
 pytestmark = pytest.mark.hv
@@ -28,17 +26,7 @@ def dom0_low(cache_files, dom0_initramfs):
 
 def test_dom0_reads_a_page_it_maps_above_16_gib_once_all_was_below(dom0_low):
     dom0_low.expect(PROMPT, LINUX_BOOT, what="Dom0's shell prompt on hvc0")
-    written = re.compile(r"\(d1\) pattern: written at gfn 0x%x" % PATTERN_GFN)
-    if not written.search(dom0_low.text()):
-        dom0_low.expect(written, 60, what="the DomU's page written")
-    status, out = dom0_low.shell("od -An -v -tx1 /proc/device-tree/hypervisor/reg | tr -d ' \\n'")
-    assert status == 0 and len(out) == 64, out
-    _, _, ext_base, ext_size = (int(out[i:i + 16], 16) for i in range(0, 64, 16))
-    assert ext_base < 4 << 30, hex(ext_base)      # nothing of the board's above 4 GiB
-    gpfn = (16 << 30) // 4096 + 256
-    assert (gpfn + 1) * 4096 <= ext_base + ext_size, (hex(ext_base), hex(ext_size))
+    pattern_written(dom0_low)
     status, out = dom0_low.shell("xenctl peek 1 0x%x" % PATTERN_GFN)      # below first
     assert status == 0 and out == PATTERN, out
-    for _ in range(2):      # on whichever of its CPUs the shell runs
-        status, out = dom0_low.shell("xenctl peekat 1 0x%x 0x%x" % (PATTERN_GFN, gpfn))
-        assert status == 0 and out == PATTERN, out
+    assert peek_above_16_gib(dom0_low) < 4 << 30    # nothing of the board's above 4 GiB
