@@ -44,7 +44,7 @@ static void add(struct exit_tally *sum, const struct exit_tally *t, unsigned n)
 
 void arch_exit_profile_report(void)
 {
-	static struct exit_stats sum;	/* too big for the stack; reported once, at power-off */
+	static struct exit_stats sum;	/* too big for the stack; reported at Dom0's halt or power-off */
 
 	if (!exit_profiling)
 		return;

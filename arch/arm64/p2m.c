@@ -51,6 +51,16 @@ static unsigned level_shift(int level)
  * where aligned, 2 MiB where not) or 3 (pages only).  Chosen once, at boot.
  */
 static int largest_leaf = 1;
+static uint64_t vtcr_full, vtcr_low;	/* VTCR_EL2 for walks from level 1, and from 2 */
+
+/* T0SZ for ipa_bits, starting at level 1 (SL0=1) or 2 (0), inner/outer WB, inner shareable, 4K. */
+static uint64_t vtcr(unsigned ipa_bits, unsigned start_level)
+{
+	uint64_t ps = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+
+	return (1ull << 31) | (MIN(ps, 5ull) << 16) | (3 << 12) | (1 << 10) | (1 << 8) |
+	       ((uint64_t)(start_level == 1) << 6) | (64 - ipa_bits);
+}
 
 /*
  * Blocks save TLB entries and walks on hardware.  Under QEMU's TCG they
@@ -69,6 +79,8 @@ void p2m_setup(enum p2m_mapping how)
 		how = (read_sysreg(midr_el1) >> 24 & 0xff) == 0 ? P2M_MAPPING_PAGES :
 								   P2M_MAPPING_BLOCKS;
 	largest_leaf = how == P2M_MAPPING_PAGES ? 3 : 1;
+	vtcr_full = vtcr(IPA_BITS, 1);
+	vtcr_low = vtcr(LOW_IPA_BITS, 2);
 	pr_info("stage 2: guest memory in %s\n", how == P2M_MAPPING_PAGES ?
 		"4 KiB pages (emulated CPU; p2m_mapping=blocks to change)" :
 		"1 GiB and 2 MiB blocks where aligned");
@@ -92,15 +104,6 @@ bool p2m_forces_cacheable(void)
 static uint64_t ram_attrs(void)
 {
 	return S2_RAM | (p2m_forces_cacheable() ? S2_MEMATTR_FWB : S2_MEMATTR_WB);
-}
-
-/* T0SZ for ipa_bits, starting at level 1 (SL0=1) or 2 (0), inner/outer WB, inner shareable, 4K. */
-static uint64_t vtcr(unsigned ipa_bits, unsigned start_level)
-{
-	uint64_t ps = read_sysreg(id_aa64mmfr0_el1) & 0xf;
-
-	return (1ull << 31) | (MIN(ps, 5ull) << 16) | (3 << 12) | (1 << 10) | (1 << 8) |
-	       ((uint64_t)(start_level == 1) << 6) | (64 - ipa_bits);
 }
 
 uint64_t p2m_vtcr(void)
@@ -562,6 +565,7 @@ bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 	}
 	free_pages(va_to_pa(root), 1);
 	d->arch.p2m_root = NULL;
+	d->arch.low_tables = 0;		/* freed with the level-1 entries that pointed there */
 	flush_domain_tlbs(d);
 	vmid_give_back(d->arch.vmid);
 	return true;
@@ -572,7 +576,7 @@ static uint64_t vttbr_for(struct domain *d, uint64_t *vtcr_out)
 {
 	bool full = d->arch.full_walk;
 
-	*vtcr_out = full ? vtcr(IPA_BITS, 1) : vtcr(LOW_IPA_BITS, 2);
+	*vtcr_out = full ? vtcr_full : vtcr_low;
 	return (uint64_t)d->arch.vmid << 48 |
 	       (full ? va_to_pa(d->arch.p2m_root) : d->arch.low_tables);
 }

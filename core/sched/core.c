@@ -83,21 +83,35 @@ void sched_remove_domain(struct domain *d)
 	spin_unlock(&sched_lock);
 }
 
+/* Whether CPU i is another than this one, with nothing to run. */
+static bool idle_other(unsigned i)
+{
+	return pcpus[i].idle && &pcpus[i] != arch_this_cpu();
+}
+
+/* The first such CPU, or -1. */
+static int first_idle_other(void)
+{
+	for (unsigned i = 0; i < nr_pcpus; i++)
+		if (idle_other(i))
+			return (int)i;
+	return -1;
+}
+
 static void kick_idle_cpus(void)
 {
 	for (unsigned i = 0; i < nr_pcpus; i++)
-		if (pcpus[i].idle && &pcpus[i] != arch_this_cpu())
+		if (idle_other(i))
 			arch_kick_cpu(i);
 }
 
 bool sched_wake_idle_cpu(void)
 {
-	for (unsigned i = 0; i < nr_pcpus; i++)
-		if (pcpus[i].idle && &pcpus[i] != arch_this_cpu()) {
-			arch_kick_cpu(i);
-			return true;
-		}
-	return false;
+	int i = first_idle_other();
+
+	if (i >= 0)
+		arch_kick_cpu((unsigned)i);
+	return i >= 0;
 }
 
 /* Whether c's queue holds a runnable vCPU besides v that no CPU has loaded. */
@@ -111,10 +125,7 @@ static bool others_wait(const struct pcpu *c, const struct vcpu *v)
 
 static bool some_cpu_idle(void)
 {
-	for (unsigned i = 0; i < nr_pcpus; i++)
-		if (pcpus[i].idle && &pcpus[i] != arch_this_cpu())
-			return true;
-	return false;
+	return first_idle_other() >= 0;
 }
 
 void vcpu_kick(struct vcpu *v)
