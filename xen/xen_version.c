@@ -54,10 +54,12 @@ static int64_t get_features(struct vcpu *v, uint64_t arg)
 	return copy_to_guest(v, arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
 }
 
+/* The toolstack's UUID for the domain (XEN_DOMCTL_setdomainhandle); zeros until it sets one. */
 static int64_t guest_handle(struct vcpu *v, uint64_t arg)
 {
-	uint8_t handle[16] = { (uint8_t)v->dom->id };
+	uint8_t handle[sizeof(v->dom->handle)];
 
+	memcpy(handle, v->dom->handle, sizeof(handle));
 	return copy_to_guest(v, arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
 }
 

@@ -249,6 +249,24 @@ TEST(the_command_line_and_build_id_are_for_the_control_domain_only)
 	CHECK_EQ(hypercall(v, __HYPERVISOR_xen_version, XENVER_build_id, 0, 0), -XEN_EPERM);
 }
 
+TEST(guest_handle_is_the_uuid_the_toolstack_set)
+{
+	static const uint8_t uuid[16] = { 0x6d, 0x1e, 0x42, 0x07, 0x9a, 0x3c, 0x4b, 0x11,
+					  0x8f, 0x20, 0xc5, 0x5a, 0x01, 0xee, 0x70, 0x33 };
+	struct domain *d = fake_pv_domain(1);
+	uint8_t *out = arg_ptr(d, 0);
+
+	memset(out, 0xff, 16);
+	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_xen_version, XENVER_guest_handle,
+			   arg_gva(d, 0), 0), 0);
+	for (unsigned i = 0; i < 16; i++)
+		CHECK_EQ(out[i], 0);
+	memcpy(d->handle, uuid, sizeof(uuid));
+	CHECK_EQ(hypercall(d->vcpu[0], __HYPERVISOR_xen_version, XENVER_guest_handle,
+			   arg_gva(d, 0), 0), 0);
+	CHECK(!memcmp(out, uuid, sizeof(uuid)));
+}
+
 TEST(platform_op_is_the_control_domains_with_xens_checks_in_order)
 {
 	struct domain *dom0 = fake_hardware_domain(1), *d = fake_pv_domain(1);
