@@ -85,7 +85,7 @@ BASE_BOOTARGS = domus_run.DEFAULT_XEN_BOOTARGS
 HOG_FIRST, HOG_LAST = 2, 9          # hog intervals used (1 s each)
 
 LINE = re.compile(r"(?:\(d(\d+)\) |DOM(\d+): )?bench: (\S+)([^\r\n]*)\r*\n")
-# Domus's own figure at power-off (core/domain.c): the longest a hypercall part held a CPU.
+# Domus's own figure at power-off (core/domain_reap.c): the longest a hypercall part held a CPU.
 EL2_HOLD = re.compile(r"\(domus\) hypercalls: the longest held its CPU (\d+) us")
 # A guest's failure, Xen's panic, or Domus's (domus_run.PANIC)
 BAD = re.compile(r"domus-test: (\S+): (FAIL|SKIP)([^\r\n]*)|Panic on CPU[^\r\n]*\r*\n[^\r\n]*|"

@@ -151,7 +151,7 @@ class Domain:
 # (hyp_trap, arch/arm64/dump.c) first prints "(domus) PANIC on CPU<n>: <kind> in
 # Domus" and a register dump, then panics ("PANIC: hypervisor fault").  A
 # guest's crash dump is not a panic: it says "(domus) <domain> (dN) vCPU n: ...".
-# A panic, or memory not back after the last domain (core/domain.c): either fails a run.
+# A panic, or memory not back after the last domain (core/domain_reap.c): either fails a run.
 PANIC = re.compile(r"\(domus\) (?:PANIC|LEAK)\b[^\r\n]*")
 
 

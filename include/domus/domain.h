@@ -99,7 +99,7 @@ struct domain {
 enum shutdown_reason { SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_CRASH, SHUTDOWN_KILLED };
 
 /*
- * A domain's life (core/domain.c, where its steps are described in order):
+ * A domain's life (core/domain.c and core/domain_reap.c describe its steps):
  * created from its boot description, shut down by the guest or killed,
  * reaped and destroyed once no CPU holds its state, and created again if
  * its policy says restart.

@@ -1,7 +1,8 @@
 /*
- * A domain's life (core/domain.c) on the fake port: creation, shutdown by
- * each on_* policy, deferred destruction by domain_reap() once no CPU holds
- * a vCPU, restart under the same id, kill, and every page back at the end.
+ * A domain's life (core/domain.c, domain_reap.c, domain_list.c) on the fake
+ * port: creation, shutdown by each on_* policy, deferred destruction by
+ * domain_reap() once no CPU holds a vCPU, restart under the same id, kill,
+ * and every page back at the end.
  */
 #include "../unit.h"
 #include <domus/arch.h>
