@@ -64,7 +64,6 @@ import json
 import os
 import re
 import shlex
-import statistics
 import subprocess
 import sys
 import time
@@ -78,6 +77,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 import domus_run  # noqa: E402
 import exit_profile  # noqa: E402
+from bench_harness import (BUSY_PCT, OTHER_LOAD, git_rev, log, measured,  # noqa: E402
+                           qemu_version, settle)
+from bench_report import SUMMARIZERS, log_table, log_verdicts  # noqa: E402
 
 BUILD = os.path.join(REPO, "build")
 OUT_DIR = os.path.join(BUILD, "bench")
@@ -113,171 +115,8 @@ DOM0_XEN_BOOTARGS = "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max
 CPU_START = re.compile(r"bench: cpu_loop start")
 CPU_RESULT = re.compile(r"bench: cpu_loop ticks=(\d+) freq=(\d+)\r*\n")
 MEM_RESULT = re.compile(r"bench: mem_loop ticks=(\d+) freq=(\d+)\r*\n")
-BUSY_PCT = 25.0            # host CPU use during the settle pause that taints a run
-OTHER_LOAD = 0.25          # CPUs used by others during a run that taint it
 VERDICT = re.compile(r"domus-test: %s: (PASS|FAIL|SKIP)" % CPU_GUEST)
 ANY_VERDICT = re.compile(r"domus-test: \S+: (PASS|FAIL|SKIP)")
-
-
-def log(msg=""):
-    print(msg, flush=True)
-
-
-def median(xs):
-    xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
-
-
-# ---------------------------------------------------------------- QEMU runs
-
-class Run:
-    """One QEMU process on a pty, bounded by `timeout` seconds in all."""
-
-    def __init__(self, argv, timeout, log_path):
-        self.deadline = time.monotonic() + timeout
-        self.log = open(log_path, "w", encoding="utf-8", errors="replace")
-        self.log.write("$ %s\n" % shlex.join(argv))
-        self.log.flush()
-        # coreutils timeout bounds QEMU even if this script dies; --foreground
-        # keeps QEMU in the pty's foreground process group (it reads stdin).
-        cmd = ["timeout", "--foreground", "-k", "5", "%d" % (timeout + 5)] + argv
-        self.host0 = host_busy_ticks()
-        self.self0 = os.times()
-        self.t0 = time.monotonic()
-        self.child = pexpect.spawn(cmd[0], cmd[1:], cwd=REPO, encoding="utf-8",
-                                   codec_errors="replace", dimensions=(50, 250))
-        self.child.logfile_read = self.log
-        OUR_PGIDS.add(self.child.pid)       # pexpect: the child leads its own session
-        self.other_load = None
-
-    def measure_other_load(self):
-        """At the end of the measured interval (QEMU still running): the
-        host CPU time used by everything but this QEMU and this script since
-        the start, in CPUs (1.0 = one core busy all the time)."""
-        wall = self.elapsed()
-        host = host_busy_ticks() - self.host0
-        ours = pgid_cpu_ticks(self.child.pid)
-        t = os.times()
-        me = (t.user + t.system) - (self.self0.user + self.self0.system)
-        other = host / CLK_TCK - ours / CLK_TCK - me
-        self.other_load = max(other, 0.0) / wall if wall > 0 else 0.0
-        return self.other_load
-
-    def elapsed(self):
-        return time.monotonic() - self.t0
-
-    def expect(self, pattern, what, limit=None):
-        """Wait for pattern; return seconds since QEMU started.  Raises
-        RuntimeError on timeout or exit."""
-        left = self.deadline - time.monotonic()
-        if limit is not None:
-            left = min(left, limit)
-        try:
-            self.index = self.child.expect(pattern, timeout=max(left, 0.1))
-        except pexpect.TIMEOUT:
-            raise RuntimeError("timeout waiting for %s (%.0f s after start)" % (what, self.elapsed()))
-        except pexpect.EOF:
-            raise RuntimeError("QEMU exited (status %s) before %s" % (self.close(), what))
-        return self.elapsed()
-
-    def wait_exit(self, limit):
-        """Seconds since start when QEMU exited, and its status; (None, None)
-        if it is still running after `limit` seconds."""
-        try:
-            self.child.expect(pexpect.EOF, timeout=min(limit, max(self.deadline - time.monotonic(), 0.1)))
-        except pexpect.TIMEOUT:
-            return None, None
-        t = self.elapsed()
-        return t, self.close()
-
-    def close(self):
-        try:
-            self.child.close()
-        except Exception:
-            pass
-        if self.child.exitstatus is not None:
-            return self.child.exitstatus
-        if self.child.signalstatus is not None:
-            return 128 + self.child.signalstatus
-        return None
-
-    def kill(self):
-        """Kill timeout(1) and QEMU: the pty session's process group, ours."""
-        domus_run.kill_spawned(self.child)
-        self.log.close()
-
-
-# ---------------------------------------------------------------- host quiet
-
-OUR_PGIDS = set()           # process groups of our own runs (see Run)
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def proc_stat(pid):
-    """(comm, fields after comm) of /proc/PID/stat, or None."""
-    try:
-        with open("/proc/%s/stat" % pid) as f:
-            st = f.read()
-    except OSError:
-        return None
-    return st[st.find("(") + 1:st.rfind(")")], st[st.rfind(")") + 2:].split()
-
-
-def pgid_cpu_ticks(pgid):
-    """CPU time (clock ticks) of the live processes of process group pgid."""
-    total = 0
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            st = proc_stat(d)
-            if st and int(st[1][2]) == pgid:
-                total += int(st[1][11]) + int(st[1][12])     # utime + stime
-    return total
-
-
-def foreign_qemus():
-    """PIDs of live QEMU processes on the host that are not ours."""
-    pids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            st = proc_stat(d)
-            if (st and st[0].startswith("qemu-system") and st[1][0] not in ("Z", "X")
-                    and int(st[1][2]) not in OUR_PGIDS):
-                pids.append(int(d))
-    return pids
-
-
-def host_times():
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:]]
-    idle = v[3] + (v[4] if len(v) > 4 else 0)
-    return sum(v), idle
-
-
-def host_busy_ticks():
-    total, idle = host_times()
-    return total - idle
-
-
-def settle(seconds, idle_wait):
-    """Pause `seconds`, repeated (for at most idle_wait s) until the host
-    CPUs were at most BUSY_PCT busy during a pause.  Returns (busy %, note)."""
-    end = time.monotonic() + idle_wait
-    said = False
-    while True:
-        t0, i0 = host_times()
-        time.sleep(seconds)
-        t1, i1 = host_times()
-        busy = 100.0 * (1 - (i1 - i0) / (t1 - t0)) if t1 > t0 else 0.0
-        if busy <= BUSY_PCT or time.monotonic() >= end:
-            break
-        if not said:
-            pids = foreign_qemus()
-            log("      waiting for a quiet host (CPUs %.0f%% busy%s; at most %.0f s)"
-                % (busy, ", %d other QEMU process(es)" % len(pids) if pids else "", idle_wait))
-            said = True
-    if busy > BUSY_PCT:
-        return busy, "host CPUs %.0f%% busy before the run" % busy
-    return busy, None
 
 
 # ---------------------------------------------------------------- variants
@@ -335,34 +174,6 @@ def xl_variants(xen):
     disk = ["-drive", "file=%s,if=none,id=hd0,format=raw,snapshot=on" % DOM0_DISK,
             "-device", "virtio-blk-device,drive=hd0"]
     return {name: argv + disk for name, argv in dom0_variants(xen).items()}
-
-
-def check_no_panic(r, log_path):
-    """A Domus panic anywhere in a run's console log makes it a failed run."""
-    try:
-        with open(log_path, encoding="utf-8", errors="replace") as f:
-            panic = domus_run.find_panic(f.read())
-    except OSError:
-        return
-    if panic:
-        r["ok"] = False
-        r["error"] = "Domus panicked: %s (see %s)" % (panic.splitlines()[0],
-                                                    os.path.relpath(log_path, REPO))
-
-
-def measured(variant, argv, timeout, log_path, steps):
-    """One QEMU run: steps(run, r) fills r in; an expectation that fails is
-    r["error"]; QEMU is killed in the end, and a Domus panic fails the run."""
-    r = {"variant": variant, "ok": False}
-    run = Run(argv, timeout, log_path)
-    try:
-        steps(run, r)
-    except RuntimeError as e:
-        r["error"] = str(e)
-    finally:
-        run.kill()
-        check_no_panic(r, log_path)
-    return r
 
 
 def boot_once(variant, argv, timeout, log_path):
@@ -491,68 +302,14 @@ def prepare_xen():
     return XEN_IMAGE, None
 
 
-# ---------------------------------------------------------------- report
+# ---------------------------------------------------------------- main
 
-def summarize(runs, variants, value):
-    """Per-variant medians of value(run) and per-iteration ratios vs bare/xen."""
-    by_iter = {}
-    for r in runs:
-        by_iter.setdefault(r["iteration"], {})[r["variant"]] = r
-    out = {}
-    for v in variants:
-        vals = [value(r) for r in runs if r["variant"] == v and r["ok"]]
-        out[v] = {"median": median(vals), "values": vals,
-                  "failed": sum(1 for r in runs if r["variant"] == v and not r["ok"])}
-    return out, by_iter
+BENCHES = ("boot", "cpu", "dom0", "xl")
+RUNNERS = {"boot": boot_once, "cpu": cpu_once, "dom0": dom0_once, "xl": xl_once}
+VARIANTS = {"boot": boot_variants, "cpu": cpu_variants, "dom0": dom0_variants, "xl": xl_variants}
 
 
-def iteration_ratios(by_iter, num, den, vnum, vden):
-    out = []
-    for it in sorted(by_iter):
-        a, b = by_iter[it].get(num), by_iter[it].get(den)
-        if a and b and a["ok"] and b["ok"] and vden(b):
-            out.append(vnum(a) / vden(b))
-    return out
-
-
-def fmt(x, spec):
-    return "-" if x is None else format(x, spec)
-
-
-def loop_summary(runs, variants, value, spec, has_xen):
-    """A guest loop's figure: its summary entry, and its table row's cells."""
-    med, by_iter = summarize(runs, variants, value)
-    rb = iteration_ratios(by_iter, "domus", "bare", value, value)
-    rx = iteration_ratios(by_iter, "domus", "xen", value, value)
-    entry = {
-        "variants": med,
-        "ratio_domus_bare": {"median": median(rb), "per_iteration": rb},
-        "ratio_domus_xen": {"median": median(rx), "per_iteration": rx},
-    }
-    return entry, (fmt(med["domus"]["median"], spec), fmt(med["bare"]["median"], spec),
-                   fmt(median(rb), ".3f"),
-                   fmt(med.get("xen", {}).get("median"), spec) if has_xen else None,
-                   fmt(median(rx), ".3f") if has_xen else None)
-
-
-def qemu_version():
-    try:
-        return subprocess.run([domus_run.QEMU, "--version"], stdout=subprocess.PIPE,
-                              text=True).stdout.splitlines()[0]
-    except Exception:
-        return "?"
-
-
-def git_rev():
-    try:
-        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              text=True).stdout.strip()
-    except Exception:
-        return "?"
-
-
-def main(argv=None):
+def parse_args(argv):
     ap = argparse.ArgumentParser(prog="bench.py",
                                  description="Domus boot-time and CPU-loop benchmarks "
                                              "against bare QEMU (and Xen 4.17).")
@@ -568,15 +325,18 @@ def main(argv=None):
     ap.add_argument("--retries", type=int, default=2, metavar="K",
                     help="extra iterations allowed to replace ones that found the host busy "
                          "(default 2)")
-    ap.add_argument("--only", choices=("boot", "cpu", "dom0", "xl"), help="run one benchmark only")
+    ap.add_argument("--only", choices=BENCHES, help="run one benchmark only")
     ap.add_argument("--no-xen", action="store_true", help="leave out the Xen 4.17 reference")
     ap.add_argument("--output", default=os.path.join(OUT_DIR, "results.json"), metavar="FILE",
                     help="raw results (default build/bench/results.json)")
     args = ap.parse_args(argv)
     if args.iterations < 1:
         ap.error("--iterations must be at least 1")
+    return args
 
-    benches = ["boot", "cpu", "dom0", "xl"] if not args.only else [args.only]
+
+def missing_inputs(benches):
+    """The files the chosen benchmarks need that are not built or fetched yet."""
     need = [HV]
     if "boot" in benches:
         need += [IMAGE, INITRAMFS]
@@ -586,32 +346,10 @@ def main(argv=None):
         need += [IMAGE, DOM0_INITRAMFS]
     if "xl" in benches:
         need += [DOM0_DISK]
-    missing = [os.path.relpath(p, REPO) for p in need if not os.path.isfile(p)]
-    if missing:
-        log("bench.py: missing %s: run 'make setup all guests' (or 'make bench')" % ", ".join(missing))
-        return 2
-    os.makedirs(LOG_DIR, exist_ok=True)
+    return [os.path.relpath(p, REPO) for p in need if not os.path.isfile(p)]
 
-    xen_reason = None
-    if args.no_xen:
-        xen_reason = "--no-xen"
-    else:
-        _img, xen_reason = prepare_xen()
 
-    try:
-        plans = {}
-        if "boot" in benches:
-            plans["boot"] = boot_variants(xen_reason is None)
-        if "cpu" in benches:
-            plans["cpu"] = cpu_variants(xen_reason is None)
-        if "dom0" in benches:
-            plans["dom0"] = dom0_variants(xen_reason is None)
-        if "xl" in benches:
-            plans["xl"] = xl_variants(xen_reason is None)
-    except domus_run.DomusRunError as e:
-        log("bench.py: %s" % e)
-        return 2
-
+def log_setup(args, benches, xen_reason):
     log("Domus benchmarks: %d iteration(s), %.0f s settle pause before each QEMU run, "
         "%.0f s limit per run" % (args.iterations, args.settle, args.timeout))
     log("QEMU: %s (TCG); Domus %s" % (qemu_version(), git_rev()))
@@ -624,143 +362,86 @@ def main(argv=None):
         log("xen: skipped (%s)" % xen_reason)
     log()
 
-    runner = {"boot": boot_once, "cpu": cpu_once, "dom0": dom0_once, "xl": xl_once}
-    results = {b: [] for b in benches}
-    xen_dead = {}            # bench -> reason Xen stopped being run
-    noisy = []               # runs started while the host was not quiet
-    iter_noisy = {}          # iteration -> any of its runs not on a quiet host
-    clean = 0
-    max_iters = args.iterations + args.retries
-    it = 0
-    while clean < args.iterations and it < max_iters:
-        it += 1
-        iter_noisy[it] = False
-        for bench in benches:
-            names = [n for n in plans[bench] if not (n == "xen" and bench in xen_dead)]
-            k = (it - 1) % len(names)
-            for name in names[k:] + names[:k]:
-                busy, quiet_note = settle(args.settle, args.idle_wait)
-                lp = os.path.join(LOG_DIR, "%s-%s-%d.log" % (bench, name, it))
-                r = runner[bench](name, plans[bench][name], args.timeout, lp)
-                r["iteration"] = it
-                r["log"] = os.path.relpath(lp, REPO)
-                r["host_busy_before_pct"] = round(busy, 1)
-                load = r.get("other_load")
-                if not quiet_note and load is not None and load > OTHER_LOAD:
-                    quiet_note = "other work used %.2f CPUs during the run" % load
-                if quiet_note:
-                    r["host_not_quiet"] = quiet_note
-                    noisy.append("%s %s iteration %d: %s" % (bench, name, it, quiet_note))
-                    iter_noisy[it] = True
-                results[bench].append(r)
-                if bench == "boot":
-                    what = ("shell at %.2f s (kernel start %.2f s, init done %.2f s%s)" % (
-                        r["shell_s"], r["linux_start_s"], r["init_done_s"],
-                        ", exit %.2f s" % r["exit_s"] if r.get("exit_s") else "")
-                        if r["ok"] else "FAILED: %s" % r.get("error"))
-                elif bench == "xl":
-                    what = ("xl create -c to the DomU's shell %.2f s (its console's first line "
-                            "%.2f s), xl destroy %.2f s" % (
-                                r["create_s"], r["domu_console_s"], r["destroy_s"])
-                            if r["ok"] else "FAILED: %s" % r.get("error"))
-                elif bench == "dom0":
-                    what = ("Xen services up at %.2f s (kernel start %.2f s)" % (
-                        r["ready_s"], r["linux_start_s"]) if r["ok"] else "FAILED: %s" % r.get("error"))
-                else:
-                    what = ("ticks=%d (%.3f s), loop wall %.3f s" % (
-                        r["ticks"], r["loop_s"], r["loop_wall_s"])
-                        if r["ok"] else "FAILED: %s" % r.get("error"))
-                note = "; ".join(x for x in (r.get("poweroff_note"), r.get("exit_note"),
-                                             r.get("host_not_quiet")) if x)
-                log("[%d] %-4s %-5s %s%s" % (it, bench, name, what, "  (%s)" % note if note else ""))
-                if name == "xen" and not r["ok"]:
-                    xen_dead[bench] = "Xen run failed: %s; see %s" % (r.get("error"), r["log"])
-        if not iter_noisy[it]:
-            clean += 1
-        elif clean < args.iterations and it < max_iters:
-            log("      iteration %d ran on a busy host: running another one" % it)
-    # Medians over the iterations run on a quiet host; if there is none, all.
-    used = [i for i in iter_noisy if not iter_noisy[i]] or list(iter_noisy)
-    for b in results:
-        for r in results[b]:
-            r["used"] = r["iteration"] in used
-    all_results = results
-    results = {b: [r for r in rs if r["used"]] for b, rs in all_results.items()}
 
-    # ------------------------------------------------------------ summary
-    summary = {}
-    rows = []
-    n = len(used)
-    has_xen = xen_reason is None
-    if "boot" in benches:
-        runs = results["boot"]
-        med, by_iter = summarize(runs, plans["boot"], lambda r: r["shell_s"])
-        banner_med, _ = summarize(runs, plans["boot"], lambda r: r["banner_s"])
-        start_med, _ = summarize(runs, plans["boot"], lambda r: r["linux_start_s"])
-        rb = iteration_ratios(by_iter, "domus", "bare", lambda r: r["shell_s"], lambda r: r["shell_s"])
-        rx = iteration_ratios(by_iter, "domus", "xen", lambda r: r["banner_s"], lambda r: r["banner_s"])
-        summary["boot_to_shell_s"] = {
-            "variants": med, "banner_s": banner_med, "linux_start_s": start_med,
-            "ratio_domus_bare": {"median": median(rb), "per_iteration": rb},
-            "ratio_domus_xen_banner": {"median": median(rx), "per_iteration": rx},
-        }
-        rows.append(("boot to shell (s, median of %d)" % n,
-                     fmt(med["domus"]["median"], ".2f"), fmt(med["bare"]["median"], ".2f"),
-                     fmt(median(rb), ".3f"),
-                     fmt(med.get("xen", {}).get("median"), ".2f") if has_xen else None,
-                     fmt(median(rx), ".3f") if has_xen else None))
-        rows.append(("  of which until Linux starts (s)",
-                     fmt(start_med["domus"]["median"], ".2f"), fmt(start_med["bare"]["median"], ".2f"),
-                     "", fmt(start_med.get("xen", {}).get("median"), ".2f") if has_xen else None, ""))
-    if "cpu" in benches:
-        for key, label, field, spec in (
-                ("cpu_loop_ticks", "cpu loop (ticks, median of %d)", "ticks", ".0f"),
-                ("mem_loop_ticks", "page-strided loop (ticks, median of %d)", "mem_ticks", ".0f"),
-                ("cpu_loop_wall_s", "cpu loop wall (s, median of %d)", "loop_wall_s", ".2f")):
-            summary[key], row = loop_summary(results["cpu"], plans["cpu"],
-                                             lambda r, f=field: r[f], spec, has_xen)
-            rows.append((label % n,) + row)
+def run_line(bench, r):
+    """What one run measured, for its progress line."""
+    if not r["ok"]:
+        return "FAILED: %s" % r.get("error")
+    if bench == "boot":
+        return "shell at %.2f s (kernel start %.2f s, init done %.2f s%s)" % (
+            r["shell_s"], r["linux_start_s"], r["init_done_s"],
+            ", exit %.2f s" % r["exit_s"] if r.get("exit_s") else "")
+    if bench == "xl":
+        return ("xl create -c to the DomU's shell %.2f s (its console's first line %.2f s), "
+                "xl destroy %.2f s" % (r["create_s"], r["domu_console_s"], r["destroy_s"]))
+    if bench == "dom0":
+        return "Xen services up at %.2f s (kernel start %.2f s)" % (r["ready_s"],
+                                                                   r["linux_start_s"])
+    return "ticks=%d (%.3f s), loop wall %.3f s" % (r["ticks"], r["loop_s"], r["loop_wall_s"])
 
-    if "dom0" in benches:
-        runs = results["dom0"]
-        med, by_iter = summarize(runs, plans["dom0"], lambda r: r["ready_s"])
-        start_med, _ = summarize(runs, plans["dom0"], lambda r: r["linux_start_s"])
-        rx = iteration_ratios(by_iter, "domus", "xen", lambda r: r["ready_s"], lambda r: r["ready_s"])
-        summary["dom0_ready_s"] = {
-            "variants": med, "linux_start_s": start_med,
-            "ratio_domus_xen": {"median": median(rx), "per_iteration": rx},
-        }
-        rows.append(("Dom0 to xenstored+xenconsoled (s)", fmt(med["domus"]["median"], ".2f"), "-", "",
-                     fmt(med.get("xen", {}).get("median"), ".2f") if has_xen else None,
-                     fmt(median(rx), ".3f") if has_xen else None))
-        rows.append(("  of which until Linux starts (s)", fmt(start_med["domus"]["median"], ".2f"),
-                     "-", "", fmt(start_med.get("xen", {}).get("median"), ".2f") if has_xen else None,
-                     ""))
 
-    if "xl" in benches:
-        runs = results["xl"]
-        for key, label, value in (("xl_create_to_shell_s", "xl create -c to DomU shell (s)",
-                                   lambda r: r["create_s"]),
-                                  ("xl_destroy_s", "xl destroy (s)", lambda r: r["destroy_s"])):
-            med, by_iter = summarize(runs, plans["xl"], value)
-            rx = iteration_ratios(by_iter, "domus", "xen", value, value)
-            summary[key] = {"variants": med, "ratio_domus_xen": {"median": median(rx),
-                                                                 "per_iteration": rx}}
-            rows.append((label, fmt(med["domus"]["median"], ".2f"), "-", "",
-                         fmt(med.get("xen", {}).get("median"), ".2f") if has_xen else None,
-                         fmt(median(rx), ".3f") if has_xen else None))
+class Session:
+    """Every run of every variant, iteration after iteration, and what the
+    host was doing meanwhile."""
 
-    log()
-    head = "%-34s %11s %11s %7s" % ("benchmark", "domus", "bare", "ratio")
-    if has_xen:
-        head += "   %11s %7s" % ("(xen", "ratio)")
-    log(head)
-    for label, d, b, r, x, xr in rows:
-        line = "%-34s %11s %11s %7s" % (label, d, b, r)
-        if has_xen:
-            line += "   %11s %7s" % (x or "-", "-" if xr is None else xr)
-        log(line)
-    log()
+    def __init__(self, args, benches, plans):
+        self.args, self.benches, self.plans = args, benches, plans
+        self.results = {b: [] for b in benches}
+        self.xen_dead = {}          # bench -> reason Xen stopped being run
+        self.noisy = []             # runs started while the host was not quiet
+        self.iter_noisy = {}        # iteration -> any of its runs not on a quiet host
+
+    def run_one(self, it, bench, name):
+        busy, quiet_note = settle(self.args.settle, self.args.idle_wait)
+        lp = os.path.join(LOG_DIR, "%s-%s-%d.log" % (bench, name, it))
+        r = RUNNERS[bench](name, self.plans[bench][name], self.args.timeout, lp)
+        r["iteration"] = it
+        r["log"] = os.path.relpath(lp, REPO)
+        r["host_busy_before_pct"] = round(busy, 1)
+        load = r.get("other_load")
+        if not quiet_note and load is not None and load > OTHER_LOAD:
+            quiet_note = "other work used %.2f CPUs during the run" % load
+        if quiet_note:
+            r["host_not_quiet"] = quiet_note
+            self.noisy.append("%s %s iteration %d: %s" % (bench, name, it, quiet_note))
+            self.iter_noisy[it] = True
+        self.results[bench].append(r)
+        note = "; ".join(x for x in (r.get("poweroff_note"), r.get("exit_note"),
+                                     r.get("host_not_quiet")) if x)
+        log("[%d] %-4s %-5s %s%s" % (it, bench, name, run_line(bench, r),
+                                    "  (%s)" % note if note else ""))
+        if name == "xen" and not r["ok"]:
+            self.xen_dead[bench] = "Xen run failed: %s; see %s" % (r.get("error"), r["log"])
+
+    def run(self):
+        """N iterations on a quiet host (up to --retries more to replace busy ones),
+        each running every variant once, in an order that rotates."""
+        clean = it = 0
+        max_iters = self.args.iterations + self.args.retries
+        while clean < self.args.iterations and it < max_iters:
+            it += 1
+            self.iter_noisy[it] = False
+            for bench in self.benches:
+                names = [n for n in self.plans[bench]
+                         if not (n == "xen" and bench in self.xen_dead)]
+                k = (it - 1) % len(names)
+                for name in names[k:] + names[:k]:
+                    self.run_one(it, bench, name)
+            if not self.iter_noisy[it]:
+                clean += 1
+            elif clean < self.args.iterations and it < max_iters:
+                log("      iteration %d ran on a busy host: running another one" % it)
+        # Medians over the iterations run on a quiet host; if there is none, all.
+        self.used = [i for i in self.iter_noisy if not self.iter_noisy[i]] or list(self.iter_noisy)
+        for rs in self.results.values():
+            for r in rs:
+                r["used"] = r["iteration"] in self.used
+
+    def used_results(self):
+        return {b: [r for r in rs if r["used"]] for b, rs in self.results.items()}
+
+
+def log_explanations(benches, has_xen):
     log("ratio = Domus/bare (target <= 1.10) and Domus/Xen, each the median of the ratios"
         " within an iteration.")
     if "boot" in benches:
@@ -784,61 +465,59 @@ def main(argv=None):
             " wall = host time between its start and result lines.")
         log("page-strided loop: the same guest's loop over one word in each page of 32 MiB"
             " (a TLB miss per access; the guest's MMU is off, so it is stage 2's cost); target <= 1.2.")
-    verdicts = []
-    for key, label, target in (("boot_to_shell_s", "boot to shell", 1.10),
-                               ("cpu_loop_ticks", "cpu loop", 1.003),
-                               ("mem_loop_ticks", "page-strided loop", 1.2)):
-        if key in summary:
-            r = summary[key]["ratio_domus_bare"]["median"]
-            if r is not None:
-                verdicts.append("%s %.3f %s %g: %s" % (label, r, "<=" if r <= target else ">",
-                                                      target, "met" if r <= target else "NOT met"))
-    if verdicts:
-        log("target (Domus/bare): " + "; ".join(verdicts))
-    if "boot" in benches:
-        log()
-        log("exit profile of the boot benchmark's domain under Domus (one more run, with"
-            " Domus's exit_profile option; not timed):")
-        try:
-            prof = exit_profile.profile(boot_spec(), args.timeout,
-                                        os.path.join(LOG_DIR, "exit-profile.log"))
-            summary["exit_profile"] = {c: {"exits": n, "el2_us": us, "ns_per_exit": ns}
-                                       for c, (n, us, ns) in prof.items()}
-            log(exit_profile.table(prof))
-        except (RuntimeError, pexpect.ExceptionPexpect) as e:
-            log("exit profile FAILED: %s" % e)
+
+
+def log_exit_profile(timeout, summary):
+    log()
+    log("exit profile of the boot benchmark's domain under Domus (one more run, with"
+        " Domus's exit_profile option; not timed):")
+    try:
+        prof = exit_profile.profile(boot_spec(), timeout,
+                                    os.path.join(LOG_DIR, "exit-profile.log"))
+        summary["exit_profile"] = {c: {"exits": n, "el2_us": us, "ns_per_exit": ns}
+                                   for c, (n, us, ns) in prof.items()}
+        log(exit_profile.table(prof))
+    except (RuntimeError, pexpect.ExceptionPexpect) as e:
+        log("exit profile FAILED: %s" % e)
+
+
+def log_caveats(session, xen_reason):
     if xen_reason:
         log("xen: skipped (%s)" % xen_reason)
-    for bench, why in xen_dead.items():
+    for bench, why in session.xen_dead.items():
         log("xen (%s): skipped after a failure (%s)" % (bench, why))
-    if noisy:
+    if session.noisy:
         log("%d run(s) found the host busy (CPUs > %.0f%% busy before, or others using"
-            " > %.2f CPUs during the run):" % (len(noisy), BUSY_PCT, OTHER_LOAD))
-        for x in noisy:
+            " > %.2f CPUs during the run):" % (len(session.noisy), BUSY_PCT, OTHER_LOAD))
+        for x in session.noisy:
             log("  " + x)
-        if len(used) < len(iter_noisy) or not any(iter_noisy.values()):
+        if len(session.used) < len(session.iter_noisy) or not any(session.iter_noisy.values()):
             log("medians use the %d iteration(s) run on a quiet host: %s"
-                % (len(used), ", ".join(map(str, used))))
+                % (len(session.used), ", ".join(map(str, session.used))))
         else:
             log("WARNING: no iteration ran on a quiet host; the figures above are suspect")
-    failures = [(b, r) for b in all_results for r in all_results[b] if not r["ok"]]
-    for b, r in failures:
-        log("FAILED: %s %s iteration %d: %s (log %s)" % (b, r["variant"], r["iteration"],
-                                                         r.get("error"), r["log"]))
+    for b, rs in session.results.items():
+        for r in rs:
+            if not r["ok"]:
+                log("FAILED: %s %s iteration %d: %s (log %s)" % (b, r["variant"], r["iteration"],
+                                                                 r.get("error"), r["log"]))
 
+
+def write_results(args, session, summary, xen_reason):
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     doc = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "domus": git_rev(), "qemu": qemu_version(), "host_cpus": os.cpu_count(),
         "iterations": args.iterations, "settle_s": args.settle, "timeout_s": args.timeout,
-        "runs_on_busy_host": noisy, "iterations_run": len(iter_noisy),
-        "iterations_used": used,
+        "runs_on_busy_host": session.noisy, "iterations_run": len(session.iter_noisy),
+        "iterations_used": session.used,
         "guest_bootargs": GUEST_BOOTARGS,
         "xen": {"image": os.path.relpath(XEN_IMAGE, REPO), "skipped": xen_reason,
-                "stopped": xen_dead or None},
-        "commands": {b: {v: shlex.join(a) for v, a in plans[b].items()} for b in plans},
+                "stopped": session.xen_dead or None},
+        "commands": {b: {v: shlex.join(a) for v, a in p.items()}
+                     for b, p in session.plans.items()},
         "summary": summary,
-        "runs": all_results,
+        "runs": session.results,
     }
     tmp = args.output + ".tmp"
     with open(tmp, "w") as f:
@@ -848,6 +527,37 @@ def main(argv=None):
     log("raw results: %s; logs: %s/" % (os.path.relpath(args.output, REPO),
                                         os.path.relpath(LOG_DIR, REPO)))
 
+
+def main(argv=None):
+    args = parse_args(argv)
+    benches = list(BENCHES) if not args.only else [args.only]
+    missing = missing_inputs(benches)
+    if missing:
+        log("bench.py: missing %s: run 'make setup all guests' (or 'make bench')" % ", ".join(missing))
+        return 2
+    os.makedirs(LOG_DIR, exist_ok=True)
+    xen_reason = "--no-xen" if args.no_xen else prepare_xen()[1]
+    has_xen = xen_reason is None
+    try:
+        plans = {b: VARIANTS[b](has_xen) for b in benches}
+    except domus_run.DomusRunError as e:
+        log("bench.py: %s" % e)
+        return 2
+
+    log_setup(args, benches, xen_reason)
+    session = Session(args, benches, plans)
+    session.run()
+    results = session.used_results()
+    summary, rows = {}, []
+    for b in benches:
+        SUMMARIZERS[b](results[b], plans[b], len(session.used), has_xen, summary, rows)
+    log_table(rows, has_xen)
+    log_explanations(benches, has_xen)
+    log_verdicts(summary)
+    if "boot" in benches:
+        log_exit_profile(args.timeout, summary)
+    log_caveats(session, xen_reason)
+    write_results(args, session, summary, xen_reason)
     ok = all(summary[k]["variants"][v]["median"] is not None
              for k in summary if "variants" in summary[k]
              for v in ("domus", "bare") if v in summary[k]["variants"])

@@ -69,7 +69,8 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
-import bench  # noqa: E402  (Run, settle, prepare_xen, launcher_argv: shared with bench.py)
+import bench  # noqa: E402  (paths, prepare_xen, launcher_argv: shared with bench.py)
+import bench_harness  # noqa: E402  (Run, settle, git_rev, qemu_version)
 import domus_run  # noqa: E402
 
 import pexpect  # noqa: E402  (bench.py already required it)
@@ -267,7 +268,7 @@ def cases(xen):
 def run_case(argv, done, timeout, log_path):
     """Boot, collect bench lines until done(lines); kill QEMU.  Returns
     (lines, error or None, seconds)."""
-    run = bench.Run(argv, timeout, log_path)
+    run = bench_harness.Run(argv, timeout, log_path)
     lines = []
     err = None
     try:
@@ -392,7 +393,7 @@ def main(argv=None):
 
     log("Domus hypervisor benchmarks: %d iteration(s), %.0f s settle pause, %.0f s limit per run"
         % (args.iterations, args.settle, args.timeout))
-    log("QEMU: %s (TCG); Domus %s" % (bench.qemu_version(), bench.git_rev()))
+    log("QEMU: %s (TCG); Domus %s" % (bench_harness.qemu_version(), bench_harness.git_rev()))
     if xen_reason:
         log("xen: skipped (%s)" % xen_reason)
     log()
@@ -404,7 +405,7 @@ def main(argv=None):
             for v in variants:
                 if v == "xen" and name in xen_dead:
                     continue
-                busy, note = bench.settle(args.settle, args.idle_wait)
+                busy, note = bench_harness.settle(args.settle, args.idle_wait)
                 lp = os.path.join(LOG_DIR, "hv-%s-%s-%d.log" % (name, v, it))
                 lines, err, secs = run_case(argvs[(name, v)], done, args.timeout, lp)
                 r = {"case": name, "variant": v, "iteration": it, "ok": False,
@@ -502,8 +503,8 @@ def main(argv=None):
 
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     doc = {
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "domus": bench.git_rev(),
-        "qemu": bench.qemu_version(), "host_cpus": os.cpu_count(),
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "domus": bench_harness.git_rev(),
+        "qemu": bench_harness.qemu_version(), "host_cpus": os.cpu_count(),
         "iterations": args.iterations, "settle_s": args.settle, "timeout_s": args.timeout,
         "xen": {"image": os.path.relpath(XEN_IMAGE, REPO), "skipped": xen_reason,
                 "skipped_cases": skips, "stopped": xen_dead or None},
