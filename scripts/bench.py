@@ -443,7 +443,7 @@ class Session:
 
 def log_explanations(benches, has_xen):
     log("ratio = Domus/bare (target <= 1.10) and Domus/Xen, each the median of the ratios"
-        " within an iteration.")
+        " within an iteration, with the lowest and highest of them.")
     if "boot" in benches:
         log("boot to shell: QEMU start to the busybox prompt; every kernel command line has "
             "'%s' (PAuth/SVE/SME off, as Domus and Xen hide them)." % FEATURE_ARGS)

@@ -63,7 +63,6 @@ import json
 import os
 import re
 import shlex
-import statistics
 import sys
 import time
 
@@ -71,6 +70,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 import bench  # noqa: E402  (paths, prepare_xen, launcher_argv: shared with bench.py)
 import bench_harness  # noqa: E402  (Run, settle, git_rev, qemu_version)
+from bench_harness import median  # noqa: E402
+from bench_report import fmt_ratio  # noqa: E402
 import domus_run  # noqa: E402
 
 import pexpect  # noqa: E402  (bench.py already required it)
@@ -296,11 +297,6 @@ def run_case(argv, done, timeout, log_path):
     return lines, err, secs
 
 
-def median(xs):
-    xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
-
-
 def fmt(x, spec=".0f"):
     return "-" if x is None else format(x, spec)
 
@@ -440,8 +436,9 @@ def main(argv=None):
     has_xen = xen_reason is None
     summary = {}
     log()
-    log("%-40s %14s %14s %7s" % ("benchmark (median of %d)" % args.iterations,
-                                   "domus", "xen 4.17" if has_xen else "", "ratio" if has_xen else ""))
+    log(("%-40s %14s %14s %s" % ("benchmark (median of %d)" % args.iterations,
+                                   "domus", "xen 4.17" if has_xen else "",
+                                   "ratio (min..max)" if has_xen else "")).rstrip())
     for label, case, key, unit in ROWS:
         if case not in case_names and not (case == "sgi" and {"sgi_1pcpu", "sgi_2pcpu"} <= case_names):
             continue
@@ -471,7 +468,8 @@ def main(argv=None):
         base = case if case != "sgi" else "sgi_1pcpu"
         if has_xen and x is None and base in skips:
             xs = "skipped"
-        log("%-40s %14s %14s %7s" % (label, show(d), xs, fmt(ratio, ".2f") if has_xen else ""))
+        log(("%-40s %14s %14s %s" % (label, show(d), xs,
+                                     fmt_ratio(rat, ".2f") if has_xen else "")).rstrip())
     log()
     log("ticks: guest CNTVCT ticks (%.1f MHz); ratio = Domus/Xen (median of per-iteration "
         "ratios; >1 = Domus slower)." % (freq / 1e6))

@@ -30,6 +30,16 @@ def fmt(x, spec):
     return "-" if x is None else format(x, spec)
 
 
+def fmt_ratio(ratios, spec=".3f"):
+    """The median of per-iteration ratios, with their range when there are several."""
+    if not ratios:
+        return "-"
+    if len(ratios) == 1:
+        return format(ratios[0], spec)
+    return "%s (%s..%s)" % (format(median(ratios), spec), format(min(ratios), spec),
+                            format(max(ratios), spec))
+
+
 def loop_summary(runs, variants, value, spec, has_xen):
     """A guest loop's figure: its summary entry, and its table row's cells."""
     med, by_iter = summarize(runs, variants, value)
@@ -41,9 +51,9 @@ def loop_summary(runs, variants, value, spec, has_xen):
         "ratio_domus_xen": {"median": median(rx), "per_iteration": rx},
     }
     return entry, (fmt(med["domus"]["median"], spec), fmt(med["bare"]["median"], spec),
-                   fmt(median(rb), ".3f"),
+                   fmt_ratio(rb),
                    fmt(med.get("xen", {}).get("median"), spec) if has_xen else None,
-                   fmt(median(rx), ".3f") if has_xen else None)
+                   fmt_ratio(rx) if has_xen else None)
 
 
 def summarize_boot(runs, variants, n, has_xen, summary, rows):
@@ -59,9 +69,9 @@ def summarize_boot(runs, variants, n, has_xen, summary, rows):
     }
     rows.append(("boot to shell (s, median of %d)" % n,
                  fmt(med["domus"]["median"], ".2f"), fmt(med["bare"]["median"], ".2f"),
-                 fmt(median(rb), ".3f"),
+                 fmt_ratio(rb),
                  fmt(med.get("xen", {}).get("median"), ".2f") if has_xen else None,
-                 fmt(median(rx), ".3f") if has_xen else None))
+                 fmt_ratio(rx) if has_xen else None))
     rows.append(("  of which until Linux starts (s)",
                  fmt(start_med["domus"]["median"], ".2f"), fmt(start_med["bare"]["median"], ".2f"),
                  "", fmt(start_med.get("xen", {}).get("median"), ".2f") if has_xen else None, ""))
@@ -86,7 +96,7 @@ def summarize_dom0(runs, variants, n, has_xen, summary, rows):
     }
     rows.append(("Dom0 to xenstored+xenconsoled (s)", fmt(med["domus"]["median"], ".2f"), "-", "",
                  fmt(med.get("xen", {}).get("median"), ".2f") if has_xen else None,
-                 fmt(median(rx), ".3f") if has_xen else None))
+                 fmt_ratio(rx) if has_xen else None))
     rows.append(("  of which until Linux starts (s)", fmt(start_med["domus"]["median"], ".2f"),
                  "-", "", fmt(start_med.get("xen", {}).get("median"), ".2f") if has_xen else None,
                  ""))
@@ -102,7 +112,7 @@ def summarize_xl(runs, variants, n, has_xen, summary, rows):
                                                              "per_iteration": rx}}
         rows.append((label, fmt(med["domus"]["median"], ".2f"), "-", "",
                      fmt(med.get("xen", {}).get("median"), ".2f") if has_xen else None,
-                     fmt(median(rx), ".3f") if has_xen else None))
+                     fmt_ratio(rx) if has_xen else None))
 
 
 SUMMARIZERS = {"boot": summarize_boot, "cpu": summarize_cpu, "dom0": summarize_dom0,
@@ -111,15 +121,15 @@ SUMMARIZERS = {"boot": summarize_boot, "cpu": summarize_cpu, "dom0": summarize_d
 
 def log_table(rows, has_xen):
     log()
-    head = "%-34s %11s %11s %7s" % ("benchmark", "domus", "bare", "ratio")
+    head = "%-34s %11s %11s %-21s" % ("benchmark", "domus", "bare", "ratio (min..max)")
     if has_xen:
-        head += "   %11s %7s" % ("(xen", "ratio)")
-    log(head)
+        head += " %11s %s" % ("(xen", "ratio (min..max))")
+    log(head.rstrip())
     for label, d, b, r, x, xr in rows:
-        line = "%-34s %11s %11s %7s" % (label, d, b, r)
+        line = "%-34s %11s %11s %-21s" % (label, d, b, r)
         if has_xen:
-            line += "   %11s %7s" % (x or "-", "-" if xr is None else xr)
-        log(line)
+            line += " %11s %s" % (x or "-", "-" if xr is None else xr)
+        log(line.rstrip())
     log()
 
 
