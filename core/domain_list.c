@@ -41,42 +41,48 @@ struct domain *domain_by_id(unsigned id)
 	return find(id);
 }
 
-struct domain *domain_get(unsigned id)
+/* d, held (domain_get()) if it is not NULL; with domains.lock. */
+static struct domain *held(struct domain *d)
+{
+	if (d)
+		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQUIRE);
+	return d;
+}
+
+/* The listed hardware domain (Dom0), or NULL; the id is not looked at. */
+static struct domain *find_hardware(unsigned id)
+{
+	(void)id;
+	for (unsigned i = 0; i < NR_SLOTS; i++)
+		if (domains.slots[i] && domains.slots[i]->hardware)
+			return domains.slots[i];
+	return NULL;
+}
+
+/* What lookup(id) finds, held, under the list's lock. */
+static struct domain *get_by(struct domain *(*lookup)(unsigned), unsigned id)
 {
 	struct domain *d;
 
 	spin_lock(&domains.lock);
-	d = find(id);
-	if (d)
-		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQUIRE);
+	d = held(lookup(id));
 	spin_unlock(&domains.lock);
 	return d;
+}
+
+struct domain *domain_get(unsigned id)
+{
+	return get_by(find, id);
 }
 
 struct domain *domain_get_hardware(void)
 {
-	struct domain *d = NULL;
-
-	spin_lock(&domains.lock);
-	for (unsigned i = 0; i < NR_SLOTS && !d; i++)
-		if (domains.slots[i] && domains.slots[i]->hardware)
-			d = domains.slots[i];
-	if (d)
-		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQUIRE);
-	spin_unlock(&domains.lock);
-	return d;
+	return get_by(find_hardware, 0);
 }
 
 struct domain *domain_get_from(unsigned id)
 {
-	struct domain *d = NULL;
-
-	spin_lock(&domains.lock);
-	d = find_from(id);
-	if (d)
-		__atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQUIRE);
-	spin_unlock(&domains.lock);
-	return d;
+	return get_by(find_from, id);
 }
 
 void domain_put(struct domain *d)
