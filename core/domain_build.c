@@ -133,6 +133,9 @@ bool domain_map_fresh_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t 
 /* Scrubbed RAM for [ipa, end) in 2 MiB blocks where possible, pages otherwise; 0 when done. */
 static int populate_range(struct domain *d, uint64_t ipa, uint64_t end, uint64_t deadline)
 {
+	/* A 1:1 bank built at once (Dom0's, at boot): zeroed in one go, which idle CPUs share. */
+	if (d->direct_map && !deadline)
+		page_alloc_scrub(ipa, (end - ipa) / PAGE_SIZE);
 	while (ipa < end) {
 		uint64_t size, pa = ram_for(d, ipa, end, &size);
 

@@ -11,6 +11,7 @@
  */
 #include <domus/page_alloc.h>
 #include <domus/arch.h>
+#include <domus/zero_shared.h>
 #include <asm/spinlock.h>
 
 struct bank {
@@ -280,7 +281,7 @@ void page_alloc_scrub(uint64_t pa, uint64_t nr)
 	}
 	spin_unlock(&lock);
 	if (any)
-		arch_zero_pages(pa, nr * PAGE_SIZE);
+		zero_shared(pa, nr * PAGE_SIZE);
 }
 
 /* (No __builtin_popcount: it needs libgcc, which Domus does not link.) */

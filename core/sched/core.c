@@ -8,6 +8,7 @@
  * Domus's own timer wakes it.
  */
 #include <domus/sched.h>
+#include <domus/zero_shared.h>
 #include <domus/arch.h>
 #include <domus/console.h>
 #include <domus/domain.h>
@@ -98,7 +99,7 @@ static int first_idle_other(void)
 	return -1;
 }
 
-static void kick_idle_cpus(void)
+void sched_wake_idle_cpus(void)
 {
 	for (unsigned i = 0; i < nr_pcpus; i++)
 		if (idle_other(i))
@@ -146,7 +147,7 @@ void vcpu_kick(struct vcpu *v)
 		arch_kick_cpu(c->id);
 	/* Its CPU is busy with another vCPU: an idle CPU may take it (woken or powered on). */
 	if (c->current && c->current != v && sched_runnable(v))
-		kick_idle_cpus();
+		sched_wake_idle_cpus();
 }
 
 void vcpu_timer_fired(struct vcpu *v)
@@ -367,7 +368,7 @@ void sched_run(void)
 		v = sched_choose(c, policy, now);
 		/* Work left waiting here while a CPU sleeps: wake it (the queue only then). */
 		if (v && some_cpu_idle() && others_wait(c, v))
-			kick_idle_cpus();
+			sched_wake_idle_cpus();
 		spin_unlock(&sched_lock);
 		/* After the switch: a vCPU unloaded now has its timer deadline only from here on. */
 		let_go_if_unwelcome(c, v);
@@ -385,7 +386,7 @@ void sched_run(void)
 			spin_unlock(&sched_lock);
 		} else if (domain_reap_pending() || console_idle_flush()) {
 			continue;
-		} else if (page_alloc_scrub_idle()) {
+		} else if (zero_help() || page_alloc_scrub_idle()) {
 			arch_poll_interrupts();		/* a timer for a vCPU it still holds, say */
 		} else {
 			c->idle_ticks += arch_idle();

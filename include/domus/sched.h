@@ -33,6 +33,8 @@ void vcpu_timer_fired(struct vcpu *v);
 void sched_remove_domain(struct domain *d);
 /* Wakes a CPU other than this one that has nothing to run (it looks for work); false if none. */
 bool sched_wake_idle_cpu(void);
+/* Wakes every other CPU that has nothing to run. */
+void sched_wake_idle_cpus(void);
 /* v pays for time Domus spent on its behalf, as if it had run (a restart's rebuild). */
 void sched_charge(struct vcpu *v, uint64_t ticks);
 struct pcpu;
