@@ -16,26 +16,35 @@
 #define CLOSED  (1ull << 62)	/* `next` between ranges: every index taken is past the end */
 
 static struct {
-	uint64_t base;		/* written before `next` opens the range, read after taking from it */
+	uint64_t base;		/* written before `next` opens the range */
 	uint64_t chunks;
 	uint64_t next;		/* the next chunk to take */
 	uint64_t done;		/* chunks zeroed */
+	unsigned helpers;	/* CPUs inside zero_help(): the range is not reused under them */
 } job = { .next = CLOSED };
 static spinlock_t job_lock = SPINLOCK_INIT;	/* held by the caller for the whole range */
 
 bool zero_help(void)
 {
+	bool took = false;
 	uint64_t i;
 
 	if (__atomic_load_n(&job.next, __ATOMIC_RELAXED) >= CLOSED)
 		return false;	/* the idle loop's usual case: no write to the shared line */
-	i = __atomic_fetch_add(&job.next, 1, __ATOMIC_ACQ_REL);
-	/* An index from the range `next` was opened for: base and chunks are that range's. */
-	if (i >= __atomic_load_n(&job.chunks, __ATOMIC_RELAXED))
-		return false;
-	arch_zero_pages(__atomic_load_n(&job.base, __ATOMIC_RELAXED) + i * CHUNK, CHUNK);
-	__atomic_add_fetch(&job.done, 1, __ATOMIC_RELEASE);
-	return true;
+	/*
+	 * Counted in before taking an index: the caller closes the range and
+	 * waits for the count to drop before another range may reuse base and
+	 * chunks, so an index is always compared with its own range's.
+	 */
+	__atomic_add_fetch(&job.helpers, 1, __ATOMIC_SEQ_CST);
+	i = __atomic_fetch_add(&job.next, 1, __ATOMIC_SEQ_CST);
+	if (i < __atomic_load_n(&job.chunks, __ATOMIC_RELAXED)) {
+		arch_zero_pages(__atomic_load_n(&job.base, __ATOMIC_RELAXED) + i * CHUNK, CHUNK);
+		__atomic_add_fetch(&job.done, 1, __ATOMIC_RELEASE);
+		took = true;
+	}
+	__atomic_sub_fetch(&job.helpers, 1, __ATOMIC_RELEASE);
+	return took;
 }
 
 bool zero_open(uint64_t pa, uint64_t size)
@@ -60,7 +69,10 @@ void zero_finish(void)
 	/* Helpers finishing the chunks they took: at most one each. */
 	while (__atomic_load_n(&job.done, __ATOMIC_ACQUIRE) < chunks)
 		;
-	__atomic_store_n(&job.next, CLOSED, __ATOMIC_RELAXED);
+	__atomic_store_n(&job.next, CLOSED, __ATOMIC_SEQ_CST);
+	/* A helper that took an index before the close is still comparing it: let it. */
+	while (__atomic_load_n(&job.helpers, __ATOMIC_SEQ_CST))
+		;
 	spin_unlock(&job_lock);
 }
 
