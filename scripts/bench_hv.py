@@ -71,7 +71,7 @@ sys.path.insert(0, os.path.join(REPO, "scripts"))
 import bench  # noqa: E402  (paths, prepare_xen, launcher_argv: shared with bench.py)
 import bench_harness  # noqa: E402  (Run, settle, git_rev, qemu_version)
 from bench_harness import median  # noqa: E402
-from bench_report import fmt_ratio  # noqa: E402
+from bench_report import fmt, fmt_ratio  # noqa: E402
 import domus_run  # noqa: E402
 
 import pexpect  # noqa: E402  (bench.py already required it)
@@ -295,10 +295,6 @@ def run_case(argv, done, timeout, log_path):
         if panic:
             err = "Domus panicked: %s" % panic.splitlines()[0]
     return lines, err, secs
-
-
-def fmt(x, spec=".0f"):
-    return "-" if x is None else format(x, spec)
 
 
 # The table: (label, case, key, unit); unit "t" = ticks (also us), "" = plain.
