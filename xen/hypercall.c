@@ -145,6 +145,8 @@ void hypercall_dispatch(struct vcpu *v)
 	bool time = nr < NR_HYPERCALLS && timed[nr];
 	int64_t ret;
 
+	if (!memory_keeps_unmapped(nr, args))
+		memory_unmapped_release(v->dom);
 	if (time)
 		v->hcall_start = arch_counter();
 	v->hcall_continue = false;

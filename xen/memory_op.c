@@ -260,15 +260,10 @@ static int64_t add_to_physmap_batch(struct vcpu *v, uint64_t cmd, uint64_t arg)
  * if `foreign`, another domain's the toolstack mapped (its reference
  * dropped).  -ENOENT if nothing is there; -EBUSY for anything else (grants
  * unmap with grant_table_op, and Domus's pages, a registered vcpu_info
- * included, stay).
+ * included, stay).  With d's p2m lock; *t is what to let go of after the
+ * TLB flush.
  */
-struct taken {
-	uint64_t pa;		/* the page whose reference the p2m held; 0: none */
-	bool own;		/* d's RAM, or another domain's page mapped */
-};
-
-/* The p2m side of take_out(), with d's p2m lock. */
-static int64_t unmap_locked(struct domain *d, uint64_t gfn, bool foreign, struct taken *t)
+static int64_t unmap_locked(struct domain *d, uint64_t gfn, bool foreign, struct p2m_taken *t)
 {
 	uint64_t ipa = gfn << PAGE_SHIFT, pa;
 	enum p2m_type type;
@@ -286,7 +281,7 @@ static int64_t unmap_locked(struct domain *d, uint64_t gfn, bool foreign, struct
 }
 
 /* Lets go of what unmap_locked() took, once no TLB holds it any more. */
-static void release(struct domain *d, const struct taken *t)
+static void release(struct domain *d, const struct p2m_taken *t)
 {
 	if (t->pa && t->own)
 		give_back(d, t->pa);
@@ -294,13 +289,14 @@ static void release(struct domain *d, const struct taken *t)
 		domain_foreign_put(t->pa);	/* another domain's: the mapping's reference */
 }
 
-static int64_t take_out(struct domain *d, uint64_t gfn, bool foreign)
+/* One of d's own pages out of its p2m, flushed and given back at once. */
+static int64_t take_out_own(struct domain *d, uint64_t gfn)
 {
-	struct taken t;
+	struct p2m_taken t;
 	int64_t ret;
 
 	spin_lock(&d->p2m_lock);
-	ret = unmap_locked(d, gfn, foreign, &t);
+	ret = unmap_locked(d, gfn, false, &t);
 	spin_unlock(&d->p2m_lock);
 	release(d, &t);
 	return ret;
@@ -316,7 +312,7 @@ static int64_t take_out(struct domain *d, uint64_t gfn, bool foreign)
 static unsigned decrease_batch(struct vcpu *v, struct domain *d, const uint64_t *gfns,
 			       unsigned n)
 {
-	struct taken t[DECREASE_BATCH];
+	struct p2m_taken t[DECREASE_BATCH];
 	unsigned done = 0;
 
 	spin_lock(&d->p2m_lock);
@@ -324,25 +320,72 @@ static unsigned decrease_batch(struct vcpu *v, struct domain *d, const uint64_t 
 	while (done < n && !(done && hypercall_preempt_check(v)) && gfn_in_ram(d, gfns[done]) &&
 	       !unmap_locked(d, gfns[done], false, &t[done]))
 		done++;
-	p2m_arch_batch_end(d);
+	p2m_arch_batch_end(d, false);
 	spin_unlock(&d->p2m_lock);
 	for (unsigned i = 0; i < done; i++)
 		release(d, &t[i]);
 	return done;
 }
 
+void memory_unmapped_release(struct domain *d)
+{
+	struct p2m_taken t[UNMAP_DEFER];
+	unsigned n;
+
+	if (!d->pv || !__atomic_load_n(&d->pv->nr_unmapped, __ATOMIC_RELAXED))
+		return;
+	spin_lock(&d->p2m_lock);
+	p2m_arch_flush_owed(d);
+	n = d->pv->nr_unmapped;
+	memcpy(t, d->pv->unmapped, n * sizeof(*t));
+	__atomic_store_n(&d->pv->nr_unmapped, 0, __ATOMIC_RELAXED);
+	spin_unlock(&d->p2m_lock);
+	for (unsigned i = 0; i < n; i++)
+		release(d, &t[i]);
+}
+
+/*
+ * The toolstack lets go of a guest's image it loaded one page at a time,
+ * thousands of calls in a row, and a TLB flush for each would be most of
+ * their cost.  So the pages stay referenced in d->pv->unmapped, and one
+ * flush lets go of them together: when UNMAP_DEFER of them are held, at d's
+ * next other hypercall, when one of its vCPUs blocks, or when d is
+ * destroyed.  Until then d's TLBs may still reach them: d's alone, and none
+ * of them is freed or given to anyone else before the flush.
+ */
 static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 {
 	struct xen_remove_from_physmap r;
+	struct domain *d = v->dom;
+	struct p2m_taken t;
 	int64_t ret;
+	bool full;
 
 	if (copy_from_guest(v, &r, arg, sizeof(r)))
 		return -XEN_EFAULT;
 	if ((ret = hypercall_target(v, r.domid)))
 		return ret;
-	return take_out(v->dom, r.gpfn, true);
+	spin_lock(&d->p2m_lock);
+	p2m_arch_batch_begin(d);
+	ret = unmap_locked(d, r.gpfn, true, &t);
+	p2m_arch_batch_end(d, true);
+	if (t.pa) {
+		d->pv->unmapped[d->pv->nr_unmapped] = t;
+		/* Read without the lock by memory_unmapped_release(), on every hypercall. */
+		__atomic_store_n(&d->pv->nr_unmapped, d->pv->nr_unmapped + 1, __ATOMIC_RELAXED);
+	}
+	full = d->pv->nr_unmapped == UNMAP_DEFER;
+	spin_unlock(&d->p2m_lock);
+	if (full)
+		memory_unmapped_release(d);
+	return ret;
 }
 
+bool memory_keeps_unmapped(uint64_t nr, const uint64_t *args)
+{
+	return nr == __HYPERVISOR_memory_op &&
+	       (args[0] & ((1u << XENMEM_EXTENT_SHIFT) - 1)) == XENMEM_remove_from_physmap;
+}
 
 /* A direct-mapped domain's own page of that address (give_back() kept it); with the p2m lock. */
 static bool own_page_back(struct domain *d, uint64_t gfn)
@@ -495,7 +538,7 @@ out:
 static bool reserve_one(struct vcpu *v, struct domain *d, unsigned op, uint64_t gfn)
 {
 	if (op == XENMEM_decrease_reservation)
-		return gfn_in_ram(d, gfn) && !take_out(d, gfn, false);
+		return gfn_in_ram(d, gfn) && !take_out_own(d, gfn);
 	return (gfn_in_ram(d, gfn) || (d != v->dom && gfn_in_magic(gfn))) && memory_populate(d, gfn);
 }
 

@@ -136,6 +136,7 @@ void pv_domain_relinquish(struct domain *d)
 	memory_release_claim(d);
 	if (!pv)
 		return;
+	memory_unmapped_release(d);
 	gnttab_release_mappings(d);
 	evtchn_close_all(d);
 	pv_console_destroy(d);

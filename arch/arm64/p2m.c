@@ -229,6 +229,7 @@ static void flush_domain_tlbs(struct domain *d)
 		write_sysreg(vttbr_el2, saved);
 		isb();
 	}
+	d->arch.flush_pending = false;
 }
 
 /*
@@ -305,12 +306,17 @@ void p2m_arch_batch_begin(struct domain *d)
 	d->arch.flush_batched = true;
 }
 
-void p2m_arch_batch_end(struct domain *d)
+void p2m_arch_batch_end(struct domain *d, bool later)
 {
 	d->arch.flush_batched = false;
+	if (!later)
+		p2m_arch_flush_owed(d);
+}
+
+void p2m_arch_flush_owed(struct domain *d)
+{
 	if (d->arch.flush_pending)
 		flush_domain_tlbs(d);
-	d->arch.flush_pending = false;
 }
 
 bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_type type,

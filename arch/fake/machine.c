@@ -203,21 +203,69 @@ static struct p2m_slot *p2m_probe(const struct domain *d, uint64_t gfn, bool *fo
 	return free_slot;
 }
 
+/*
+ * The fake machine has no TLBs: it counts the flushes a real one would do,
+ * per domain (kept here: this file also serves the arm64 port's domains).
+ */
+struct fake_tlb {
+	const struct domain *d;
+	bool batched, owed;
+	unsigned flushes;
+};
+
+static struct fake_tlb tlbs[256];
+
+static struct fake_tlb *tlb_of(const struct domain *d)
+{
+	struct fake_tlb *free_one = NULL;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(tlbs); i++) {
+		if (tlbs[i].d == d)
+			return &tlbs[i];
+		if (!tlbs[i].d && !free_one)
+			free_one = &tlbs[i];
+	}
+	if (!free_one)
+		panic("fake machine: more than %zu domains with a p2m", ARRAY_SIZE(tlbs));
+	free_one->d = d;
+	return free_one;
+}
+
+static void flush(struct fake_tlb *t)
+{
+	t->flushes++;
+	t->owed = false;
+}
+
 bool p2m_arch_init(struct domain *d)
 {
-	(void)d;
+	*tlb_of(d) = (struct fake_tlb){ .d = d };	/* a domain at the address of a freed one */
 	return true;
 }
 
-/* The fake machine has no TLBs: a batch has nothing to flush. */
 void p2m_arch_batch_begin(struct domain *d)
 {
-	(void)d;
+	tlb_of(d)->batched = true;
 }
 
-void p2m_arch_batch_end(struct domain *d)
+void p2m_arch_batch_end(struct domain *d, bool later)
 {
-	(void)d;
+	tlb_of(d)->batched = false;
+	if (!later)
+		p2m_arch_flush_owed(d);
+}
+
+void p2m_arch_flush_owed(struct domain *d)
+{
+	struct fake_tlb *t = tlb_of(d);
+
+	if (t->owed)
+		flush(t);
+}
+
+unsigned fake_tlb_flushes(const struct domain *d)
+{
+	return tlb_of(d)->flushes;
 }
 
 bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_type type,
@@ -228,6 +276,10 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 
 	if (old_pa)
 		*old_pa = found && p2m_holds_page(s->type) ? s->pa : 0;
+	if (found && tlb_of(d)->batched)
+		tlb_of(d)->owed = true;
+	else if (found)
+		flush(tlb_of(d));
 	if (!pa) {
 		if (found)
 			*s = (struct p2m_slot){ .pa = 1 };	/* a hole: probing goes on past it */
@@ -298,6 +350,7 @@ bool p2m_arch_relinquish(struct domain *d, uint64_t deadline)
 		if (deadline && !(d->arch.released % 1024) && arch_counter() >= deadline)
 			return false;
 	}
+	*tlb_of(d) = (struct fake_tlb){ 0 };
 	return true;
 }
 

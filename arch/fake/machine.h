@@ -26,6 +26,8 @@ void fake_uart_clear(void);
 
 /* The p2m type ipa is mapped with in d, or -1; how many entries d's p2m holds. */
 int fake_p2m_type(struct domain *d, uint64_t ipa);
+/* The TLB flushes of d's p2m changes a real machine would have done. */
+unsigned fake_tlb_flushes(const struct domain *d);
 unsigned fake_p2m_entries(const struct domain *d);
 
 /*

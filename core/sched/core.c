@@ -162,6 +162,7 @@ void sched_yield(void)
 
 void vcpu_block(struct vcpu *v)
 {
+	memory_unmapped_release(v->dom);	/* not held while it sleeps */
 	v->blocked = true;
 	arch_smp_mb();
 	/* An interrupt injected before we set the flag would otherwise be slept through. */

@@ -102,17 +102,20 @@ bool p2m_arch_map_ram(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size
  */
 bool p2m_arch_map_ram_unscrubbed(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size);
 /*
+ * Between these two (with d's p2m lock held), what p2m_arch_set_page()
+ * takes out is flushed from the TLBs once, at the end: the caller must not
+ * let go of those pages before it.  Many changes, one flush.  With `later`
+ * the flush is owed instead, until p2m_arch_flush_owed() (or any other flush
+ * of d's TLBs): d may still reach those pages until then.
+ */
+void p2m_arch_batch_begin(struct domain *d);
+void p2m_arch_batch_end(struct domain *d, bool later);
+void p2m_arch_flush_owed(struct domain *d);
+/*
  * Maps one page at ipa (pa 0: unmaps it), splitting a block if needed.
  * *old_pa receives the page (RAM or FOREIGN_MAP) whose reference it held, which the
  * caller now owns (0 if none).
  */
-/*
- * Between these two (with d's p2m lock held), what p2m_arch_set_page()
- * takes out is flushed from the TLBs once, at the end: the caller must not
- * let go of those pages before it.  Many changes, one flush.
- */
-void p2m_arch_batch_begin(struct domain *d);
-void p2m_arch_batch_end(struct domain *d);
 bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_type type,
 		       uint64_t *old_pa);
 /* The host physical address behind ipa and what it is (type may be NULL); false if unmapped. */

@@ -18,6 +18,7 @@
 #define MAPTRACK_MAX       1024
 #define CONSOLE_CALLS_PER_SEC 200	/* console_io writes a domain may make per second */
 #define CONSOLE_KICKS_PER_SEC 200	/* PV console notifications served per second */
+#define UNMAP_DEFER        64		/* pages remove_from_physmap holds before one TLB flush */
 
 struct domain;
 struct vcpu;
@@ -53,6 +54,12 @@ struct maptrack {
 	uint64_t pa;		/* the granter's page, referenced while mapped */
 };
 
+/* A page a p2m entry held a reference on, taken out of the map. */
+struct p2m_taken {
+	uint64_t pa;		/* 0: none */
+	bool own;		/* the domain's RAM; else another domain's page it mapped */
+};
+
 struct xen_pv {
 	uint64_t shared_info_pa;
 	uint64_t vcpu_info_pa[MAX_VCPUS];	/* 0: the legacy slot (vCPU 0) or none */
@@ -77,6 +84,8 @@ struct xen_pv {
 	char console_in[256];		/* Dom0: keys typed, for console_io read */
 	uint32_t console_in_head, console_in_len;
 	bool runstate_update_flag;	/* vm_assist: mark runstate updates in progress */
+	struct p2m_taken unmapped[UNMAP_DEFER];	/* taken out, held until a TLB flush (p2m lock) */
+	unsigned nr_unmapped;
 };
 
 /*
@@ -100,6 +109,10 @@ bool memory_populate(struct domain *d, uint64_t gfn);
 uint64_t memory_outstanding_claims(void);
 /* What is left of d's claim goes back (d is destroyed). */
 void memory_release_claim(struct domain *d);
+/* Flushes d's TLBs of what remove_from_physmap took out and lets go of those pages. */
+void memory_unmapped_release(struct domain *d);
+/* Whether the hypercall is one that leaves them held (remove_from_physmap itself). */
+bool memory_keeps_unmapped(uint64_t nr, const uint64_t *args);
 
 /* Event channels. */
 void evtchn_set_pending(struct domain *d, uint32_t port);

@@ -145,6 +145,12 @@ static int64_t unmap_gpfn(struct domain *d, uint64_t gpfn)
 			 arg_gva(d, BATCH_AT), 0);
 }
 
+/* Any other hypercall: what remove_from_physmap took out is flushed and let go of first. */
+static void other_call(struct domain *d)
+{
+	CHECK(hypercall(d->vcpu[0], __HYPERVISOR_xen_version, XENVER_version, 0, 0) > 0);
+}
+
 TEST(dom0_maps_a_guests_pages_and_holds_them_until_it_unmaps)
 {
 	struct domain *dom0 = fake_hardware_domain(1), *u = fake_pv_domain(1);
@@ -166,6 +172,10 @@ TEST(dom0_maps_a_guests_pages_and_holds_them_until_it_unmaps)
 	CHECK_EQ(map_batch(dom0, (domid_t)u->id, &idx[1], at, 1, errs), 0);
 	CHECK_EQ(errs[0], -XEN_EBUSY);
 	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), 0);
+	CHECK_EQ(fake_p2m_type(dom0, OUTSIDE << PAGE_SHIFT), -1);
+	/* Held until Dom0's TLBs are flushed, at its next other hypercall. */
+	CHECK_EQ(page_refs(pa3), 1);
+	other_call(dom0);
 	CHECK(page_is_free(pa3));
 	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), -XEN_ENOENT);
 	/* The other one stays mapped: destroying Dom0 lets go of it (the harness checks). */
@@ -227,13 +237,81 @@ TEST(a_destroyed_guest_dom0_still_maps_stays_listed_dying_until_unmapped)
 	domain_reap();
 	REQUIRE(info_of(dom0->vcpu[0], id, &flags, &pages) == 0);
 	CHECK_EQ(pages, 1);
-	/* The last unmap ends it: gone from the list, its memory all back. */
+	/* The last unmap ends it, once flushed: gone from the list, its memory all back. */
 	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE + 1), 0);
+	other_call(dom0);
 	domain_reap();
 	CHECK_EQ(info_of(dom0->vcpu[0], id, &flags, &pages), -1);
 	CHECK(domain_pick_id(id, &(unsigned){ 0 }));
 	CHECK(page_is_free(pa3));
 	CHECK(page_alloc_free_pages() > free);
+}
+
+/* Maps u's pages, in turn, at OUTSIDE.. OUTSIDE + n - 1 of dom0, one batch each. */
+static void map_pages(struct domain *dom0, struct domain *u, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t idx = gfn(u, i % FAKE_PV_RAM_PAGES), at = OUTSIDE + i;
+		int32_t err;
+
+		REQUIRE(map_batch(dom0, (domid_t)u->id, &idx, &at, 1, &err) == 0 && !err);
+	}
+}
+
+/* The references others hold on u's RAM pages (its own p2m's aside). */
+static unsigned held(struct domain *u)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < FAKE_PV_RAM_PAGES; i++)
+		n += page_refs(va_to_pa(guest_ptr(u, gfn(u, i) << PAGE_SHIFT))) - 1;
+	return n;
+}
+
+TEST(unmapped_pages_go_with_one_flush_per_UNMAP_DEFER_of_them)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *u = fake_pv_domain(1);
+	unsigned n = UNMAP_DEFER + 3, flushes;
+
+	map_pages(dom0, u, n);
+	CHECK_EQ(held(u), n);
+	flushes = fake_tlb_flushes(dom0);
+	for (unsigned i = 0; i < UNMAP_DEFER - 1; i++)
+		CHECK_EQ(unmap_gpfn(dom0, OUTSIDE + i), 0);
+	/* Unmapped, but no flush yet: Dom0 still holds every page. */
+	CHECK_EQ(fake_p2m_type(dom0, OUTSIDE << PAGE_SHIFT), -1);
+	CHECK_EQ(fake_tlb_flushes(dom0), flushes);
+	CHECK_EQ(held(u), n);
+	/* The UNMAP_DEFER-th: one flush, then all of them let go. */
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE + UNMAP_DEFER - 1), 0);
+	CHECK_EQ(fake_tlb_flushes(dom0), flushes + 1);
+	CHECK_EQ(held(u), n - UNMAP_DEFER);
+	/* A failed removal holds nothing; the next waits for Dom0's next other call. */
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), -XEN_ENOENT);
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE + UNMAP_DEFER), 0);
+	CHECK_EQ(held(u), n - UNMAP_DEFER);
+	other_call(dom0);
+	CHECK_EQ(fake_tlb_flushes(dom0), flushes + 2);
+	CHECK_EQ(held(u), n - UNMAP_DEFER - 1);
+	/* Nothing held: the next call flushes nothing. */
+	other_call(dom0);
+	CHECK_EQ(fake_tlb_flushes(dom0), flushes + 2);
+}
+
+TEST(unmapped_pages_held_are_let_go_when_dom0_blocks_or_dies)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *u = fake_pv_domain(1);
+
+	map_pages(dom0, u, 2);
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), 0);
+	CHECK_EQ(held(u), 2);
+	vcpu_block(dom0->vcpu[0]);
+	CHECK_EQ(held(u), 1);
+	dom0->vcpu[0]->blocked = false;
+	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE + 1), 0);
+	CHECK_EQ(held(u), 1);
+	pv_domain_relinquish(dom0);
+	CHECK_EQ(held(u), 0);
 }
 
 TEST(foreign_mappings_are_refused_to_domus_but_dom0_and_for_what_is_not_ram)
@@ -317,6 +395,7 @@ TEST(the_toolstack_populates_a_guests_magic_page_and_maps_it)
 	CHECK_EQ(err, 0);
 	CHECK_EQ(page_refs(pa), 2);
 	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), 0);
+	other_call(dom0);
 	CHECK_EQ(page_refs(pa), 1);
 	/* Only the magic range: not the grant window, not past RAM. */
 	at = GUEST_GNTTAB_BASE >> PAGE_SHIFT;
@@ -368,6 +447,7 @@ TEST(acquire_resource_maps_a_guests_grant_frames_for_the_toolstack)
 	CHECK_EQ(((struct grant_entry_v1 *)pa_to_va(pa0))[1].frame, 0x39001);
 	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE), 0);
 	CHECK_EQ(unmap_gpfn(dom0, OUTSIDE + 1), 0);
+	other_call(dom0);
 	CHECK_EQ(page_refs(pa0), 1);
 	CHECK_EQ(page_refs(pa1), 1);
 	/* Xen's errors: no ioreq servers nor trace buffers, v1 has no status frames. */

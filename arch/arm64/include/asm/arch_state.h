@@ -63,7 +63,7 @@ struct arch_domain {
 	uint64_t released;		/* p2m_arch_relinquish() has let go of all below */
 	uint16_t vmid;
 	bool flush_batched;		/* p2m_arch_batch_begin() .. _end(): flush at the end */
-	bool flush_pending;		/* ... and something was taken out meanwhile */
+	bool flush_pending;		/* something was taken out since the last flush */
 	uint64_t cntvoff;
 	struct vgic_dist vgic;
 	struct vpl011 *uart;		/* NULL without a vpl011 */
