@@ -384,7 +384,7 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
 bool memory_keeps_unmapped(uint64_t nr, const uint64_t *args)
 {
 	return nr == __HYPERVISOR_memory_op &&
-	       (args[0] & ((1u << XENMEM_EXTENT_SHIFT) - 1)) == XENMEM_remove_from_physmap;
+	       (args[0] & XENMEM_SUBOP_MASK) == XENMEM_remove_from_physmap;
 }
 
 /* A direct-mapped domain's own page of that address (give_back() kept it); with the p2m lock. */

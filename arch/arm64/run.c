@@ -70,7 +70,7 @@ static void profile_exit(enum exit_class class, uint64_t op, uint64_t arg0, uint
 {
 	struct exit_stats *s = &arch_this_cpu()->arch.exits;
 	uint64_t ticks = (start - entry) + (arch_counter() - exit);
-	uint64_t cmd = arg0 & ((1u << XENMEM_EXTENT_SHIFT) - 1);
+	uint64_t cmd = arg0 & XENMEM_SUBOP_MASK;
 
 	tally(&s->class[class], ticks);
 	if (class != EXITC_HYPERCALL || op >= NR_PROFILED_HCALLS)

@@ -273,13 +273,14 @@ bool p2m_arch_set_page(struct domain *d, uint64_t ipa, uint64_t pa, enum p2m_typ
 {
 	bool found;
 	struct p2m_slot *s = p2m_probe(d, ipa >> PAGE_SHIFT, &found);
+	struct fake_tlb *t = tlb_of(d);
 
 	if (old_pa)
 		*old_pa = found && p2m_holds_page(s->type) ? s->pa : 0;
-	if (found && tlb_of(d)->batched)
-		tlb_of(d)->owed = true;
+	if (found && t->batched)
+		t->owed = true;
 	else if (found)
-		flush(tlb_of(d));
+		flush(t);
 	if (!pa) {
 		if (found)
 			*s = (struct p2m_slot){ .pa = 1 };	/* a hole: probing goes on past it */
