@@ -1,17 +1,17 @@
 /*
  * hostile_p2m_race (PV, hostile, 2 vCPUs on 2 CPUs): both vCPUs hammer the
  * pages of one 2 MiB block at once, so that the block is split and its
- * entries change under each other: each gives back and takes again its own
- * pages (vCPU 0 the even ones, vCPU 1 the odd ones), both race for the same
- * shared pages, and vCPU 1 has Domus write a hypercall result into the page
- * vCPU 0 is giving back.  Every call must answer as if it ran alone (a page
+ * entries change under each other: each gives back (decrease_reservation,
+ * then remove_from_physmap) and takes again its own pages (vCPU 0 the even
+ * ones, vCPU 1 the odd ones), both race for the same shared pages, and
+ * vCPU 1 has Domus write a hypercall result into the page vCPU 0 is giving
+ * back.  Every call must answer as if it ran alone (a page
  * is given back by one of them only), the reservation must add up at the
  * end, every page must hold what its owner last wrote, and Domus must not
  * lose or double-free a page (its own check at power-off: no LEAK).
  */
 #include "guest.h"
 
-#define XENMEM_current_reservation 3
 #define BLOCK     0x42200UL     /* a 2 MiB-aligned block of guest frames */
 #define PAGES     512
 #define ROUNDS    30
@@ -26,10 +26,39 @@ static volatile u32 *page(u64 gfn)
     return (volatile u32 *)(gfn << 12);
 }
 
-static s64 current_reservation(void)
+static s64 remove_from_physmap(u64 gfn)
 {
-    u16 self = 0x7ff0;
-    return HYPERCALL2(HYP_memory_op, XENMEM_current_reservation, &self);
+    struct { u16 domid; u16 pad[3]; u64 gpfn; } r = { DOMID_SELF, { 0 }, gfn };
+    return HYPERCALL2(HYP_memory_op, XENMEM_remove_from_physmap, &r);
+}
+
+/*
+ * remove_from_physmap holds what it takes out until a TLB flush (64 pages,
+ * or the domain's next other call): both vCPUs take out all their pages in a
+ * row and the shared ones at once, while the other's calls let go of what
+ * is held, then take them again.
+ */
+static void remove_all(unsigned int cpu)
+{
+    for (u64 i = SHARED + cpu; i < PAGES; i += 2) {
+        s64 r = remove_from_physmap(BLOCK + i);
+        bad_answers[cpu] += r != 0;
+        given[cpu] += r == 0;
+    }
+    for (u64 i = 0; i < SHARED; i++) {
+        s64 r = remove_from_physmap(BLOCK + i);
+        bad_answers[cpu] += r != 0 && r != -XEN_ENOENT;
+        given[cpu] += r == 0;
+    }
+    for (u64 i = 0; i < SHARED; i++)
+        bad_answers[cpu] += xen_populate_physmap(BLOCK + i) != 1;
+    for (u64 i = SHARED + cpu; i < PAGES; i += 2) {
+        s64 p = xen_populate_physmap(BLOCK + i);
+        bad_answers[cpu] += p != 1;
+        taken[cpu] += p == 1;
+        for (u32 w = 0; w < 1024; w += 64)
+            page(BLOCK + i)[w] = (u32)(cpu << 24 | (ROUNDS - 1) << 12 | i);
+    }
 }
 
 /* One vCPU's share of the work: pages of its parity, plus the shared ones. */
@@ -62,6 +91,8 @@ static void hammer(unsigned int cpu)
             bad_answers[cpu] += p != 1;
         }
     }
+    for (unsigned int round = 0; round < 4; round++)
+        remove_all(cpu);
     for (u64 i = SHARED + cpu; i < PAGES; i += 2)
         for (u32 w = 0; w < 1024; w += 64)
             bad_pages[cpu] += page(BLOCK + i)[w] != (u32)(cpu << 24 | (ROUNDS - 1) << 12 | i);
@@ -80,7 +111,7 @@ void test_main(void)
     s64 before, after, r;
 
     require_cpus(2);
-    before = current_reservation();
+    before = xen_current_reservation();
     CHECK(before > 0, "current_reservation = %ld", before);
     r = start_cpu(1, vcpu1, 0);
     if (r)
@@ -88,7 +119,7 @@ void test_main(void)
     WRITE_ONCE(go, 1);
     hammer(0);
     CHECK(wait_flag(&finished, 1, 120000), "vCPU 1 never finished");
-    after = current_reservation();
+    after = xen_current_reservation();
     info("given back %ld + %ld, taken %ld + %ld, %u results refused on a page being given back",
          given[0], given[1], taken[0], taken[1], faulted_results);
     CHECK(!bad_answers[0] && !bad_answers[1], "%u + %u calls answered wrongly",

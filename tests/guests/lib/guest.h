@@ -334,6 +334,7 @@ int strncmp(const char *a, const char *b, size_t n);
 #define XENMEM_current_reservation  3
 #define XENMEM_populate_physmap     6
 #define XENMEM_add_to_physmap       7
+#define XENMEM_remove_from_physmap  15
 #define XENMAPSPACE_shared_info     0
 #define XENMAPSPACE_grant_table     1
 
