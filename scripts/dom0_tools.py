@@ -3,7 +3,7 @@
 
     dom0_tools.py OUT DEB...
 
-Each DEB (an arm64 package: xen-utils-4.17, xenstore-utils, the libraries)
+Each DEB (an arm64 package: xen-utils-4.17, xenstore-utils, bash, util-linux, the libraries)
 is unpacked with dpkg-deb; OUT gets the daemons and commands Dom0 runs,
 unmodified, at the paths Debian installs them, and the shared libraries they
 load (their DT_NEEDED closure, with the dynamic loader).  A library that no
@@ -19,11 +19,19 @@ import tempfile
 XEN_BIN = "usr/lib/xen-4.17/bin"
 PROGRAMS = [f"{XEN_BIN}/{p}" for p in
             ("xl", "oxenstored", "xenstored", "xenconsoled", "xenconsole",
-             "xen-init-dom0", "init-dom0less")] + ["usr/bin/xenstore"]
+             "xen-init-dom0", "init-dom0less")] + ["usr/bin/xenstore", "bin/bash", "usr/bin/flock"]
 # Debian's own entry points: the version-picking wrapper behind /usr/sbin/xl,
 # the xenstore-* links, the configuration.
 OTHERS = ["usr/sbin/xl", "usr/sbin/oxenstored", "usr/lib/xen-common/bin/xen-utils-wrapper",
           "etc/xen/xl.conf", "etc/xen/oxenstored.conf"]
+# The hotplug scripts libxl runs for a DomU's disks and network interfaces
+# (bash scripts): `block` gives a file or block device to Dom0's blkback,
+# through a loop device for a file; `vif-bridge` puts netback's vifN.M on
+# the bridge.
+OTHERS += [f"etc/xen/scripts/{s}" for s in
+           ("block", "block-common.sh", "vif-bridge", "vif-common.sh", "xen-network-common.sh",
+            "xen-hotplug-common.sh", "xen-script-common.sh", "locking.sh", "logging.sh",
+            "hotplugpath.sh")]
 XENSTORE_LINKS = ("ls", "read", "write", "rm", "list", "exists", "chmod", "watch", "control")
 LIB_DIRS = ["lib/aarch64-linux-gnu", "usr/lib/aarch64-linux-gnu"]
 LOADER = "lib/ld-linux-aarch64.so.1"

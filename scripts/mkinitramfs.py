@@ -9,10 +9,12 @@ for its common applets, the /dev/console node (so no root is needed to make
 it), and a busybox-init setup:
 
     /init, /sbin/init   -> busybox (init reads /etc/inittab)
-    /etc/init.d/rcS     mounts proc, sysfs, devtmpfs, devpts, tmpfs; installs
-                        every applet link; sets the hostname from
-                        `hostname=NAME` on the kernel command line (default
-                        NAME from --hostname, else domus-guest); prints
+    /etc/init.d/rcS     mounts proc, sysfs, devtmpfs, devpts, tmpfs; makes
+                        /dev/fd and /dev/std{in,out,err}; installs every
+                        applet link; sets the hostname from `hostname=NAME`
+                        on the kernel command line (default NAME from
+                        --hostname, else domus-guest); in a Xen DomU, loads
+                        Xen's block and network front ends; prints
                         "domus-guest: init done"
     console shell       `cttyhack sh -l` respawned on the console, so job
                         control works; prompt "HOST:DIR# "
@@ -21,10 +23,10 @@ it), and a busybox-init setup:
                         (PSCI SYSTEM_OFF) or resets.
 
 With --modules, every DIR/*.ko goes to /lib/modules/ (loaded by hand, with
-insmod: the Dom0 tests load virtio and Xen drivers); each --extra file SRC
-goes to DEST, executable (the Dom0 tests' own tools); each --tree DIR is
-copied in whole, files, links and modes as they are (Dom0's Xen tools,
-unpacked from Debian's packages).  An executable /etc/init.d/rc.local, if
+insmod: Dom0 loads virtio and Xen drivers, rcS the Xen front ends); each
+--extra file SRC goes to DEST, executable (the Dom0 tests' own tools); each
+--tree DIR is copied in whole, files, links and modes as they are (Dom0's
+Xen tools, unpacked from Debian's packages).  An executable /etc/init.d/rc.local, if
 one is added, runs at the end of rcS (Dom0 starts its Xen services there).
 
 The archive is reproducible: every timestamp is 0.
@@ -63,6 +65,11 @@ RCS = """\
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# The links udev makes on Debian (Xen's hotplug scripts lock through /dev/stdin).
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /tmp
@@ -74,6 +81,14 @@ for arg in $(cat /proc/cmdline); do
     esac
 done
 hostname "$name"
+# Xen's block and network front ends in a DomU, for the disks and
+# interfaces a toolstack gives it (xl's disk= and vif=); not in Dom0
+# (XENFEAT_dom0, bit 11), which serves them.
+features=$(cat /sys/hypervisor/properties/features 2>/dev/null)
+if [ -n "$features" ] && [ $((0x$features >> 11 & 1)) = 0 ]; then
+    insmod /lib/modules/xen-blkfront.ko 2>/dev/null
+    insmod /lib/modules/xen-netfront.ko 2>/dev/null
+fi
 # Keep kernel chatter (below warnings) off the interactive console.
 dmesg -n 4 2>/dev/null
 [ -x /etc/init.d/rc.local ] && /etc/init.d/rc.local

@@ -201,8 +201,10 @@ fetch_kernel() {
 # block and network drivers (with what virtio_net needs), in load order; and
 # Xen's user-space devices, through which Dom0's tools make hypercalls, bind
 # event channels, map grants and reach xenstore (privcmd, evtchn, gntdev,
-# gntalloc, xenfs); ext4 (which mounts ext2) and what it needs.
-MODULES="virtio_mmio virtio_blk failover net_failover virtio_net virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs crc16 crc32c_generic mbcache jbd2 ext4"
+# gntalloc, xenfs); ext4 (which mounts ext2) and what it needs; Xen's block
+# and network back ends (Dom0), with loop for disks kept in files and the
+# bridge for DomUs' network, and front ends (DomUs).
+MODULES="virtio_mmio virtio_blk failover net_failover virtio_net virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs crc16 crc32c_generic mbcache jbd2 ext4 loop xen-blkback xen-blkfront llc stp bridge xen-netback xen-netfront"
 check_modules() {
     local m
     for m in $MODULES; do
@@ -269,14 +271,15 @@ fetch_libfdt() {
 }
 
 # Debian's Xen 4.17 tools, unmodified, and every library they load
-# (scripts/dom0_tools.py checks the closure).
-XEN_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17 libxenstore4 libxencall1
+# (scripts/dom0_tools.py checks the closure); bash and util-linux's flock run
+# their hotplug scripts.
+XEN_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils bash util-linux libxenmisc4.17 libxenstore4 libxencall1
           libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxentoollog1 libxentoolcore1
           libxenhypfs1 libxendevicemodel1 libyajl2 libc6 libgcc-s1 libncurses6 libtinfo6 zlib1g libuuid1 libfdt1"
 check_xentools() {
     local f
     for f in usr/lib/xen-4.17/bin/xl usr/lib/xen-4.17/bin/oxenstored usr/lib/xen-4.17/bin/xenconsoled \
-             usr/bin/xenstore lib/ld-linux-aarch64.so.1 lib/aarch64-linux-gnu/libgcc_s.so.1 .complete; do
+             usr/bin/xenstore bin/bash usr/bin/flock etc/xen/scripts/block etc/xen/scripts/vif-bridge lib/ld-linux-aarch64.so.1 lib/aarch64-linux-gnu/libgcc_s.so.1 .complete; do
         [ -e "$1/$f" ] || { echo "$f missing"; return 1; }
     done
 }
