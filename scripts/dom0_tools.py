@@ -3,7 +3,7 @@
 
     dom0_tools.py OUT DEB...
 
-Each DEB (an arm64 package: xen-utils-4.17, xenstore-utils, bash, util-linux, the libraries)
+Each DEB (an arm64 package: xen-utils-4.17, xenstore-utils, bash, util-linux, ncurses-base, the libraries)
 is unpacked with dpkg-deb; OUT gets the daemons and commands Dom0 runs,
 unmodified, at the paths Debian installs them, and the shared libraries they
 load (their DT_NEEDED closure, with the dynamic loader).  A library that no
@@ -19,11 +19,14 @@ import tempfile
 XEN_BIN = "usr/lib/xen-4.17/bin"
 PROGRAMS = [f"{XEN_BIN}/{p}" for p in
             ("xl", "oxenstored", "xenstored", "xenconsoled", "xenconsole",
-             "xen-init-dom0", "init-dom0less")] + ["usr/bin/xenstore", "bin/bash", "usr/bin/flock"]
+             "xen-init-dom0", "init-dom0less", "xentop")] + ["usr/bin/xenstore", "bin/bash", "usr/bin/flock"]
 # Debian's own entry points: the version-picking wrapper behind /usr/sbin/xl,
 # the xenstore-* links, the configuration.
 OTHERS = ["usr/sbin/xl", "usr/sbin/oxenstored", "usr/lib/xen-common/bin/xen-utils-wrapper",
-          "etc/xen/xl.conf", "etc/xen/oxenstored.conf"]
+          "etc/xen/xl.conf", "etc/xen/oxenstored.conf", "usr/sbin/xentop"]
+# The terminals xentop (`xl top`) can draw on: the console's and the usual ones.
+OTHERS += [f"lib/terminfo/{t[0]}/{t}" for t in
+           ("linux", "vt100", "vt102", "vt220", "xterm", "xterm-256color", "screen", "dumb")]
 # The hotplug scripts libxl runs for a DomU's disks and network interfaces
 # (bash scripts): `block` gives a file or block device to Dom0's blkback,
 # through a loop device for a file; `vif-bridge` puts netback's vifN.M on

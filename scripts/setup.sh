@@ -113,26 +113,33 @@ check_initramfs() {
 }
 
 # ---------------------------------------------------------------- downloads
-# deb_for PKG: path of the newest cache/debs/PKG_*_arm64.deb, or nothing
-deb_for() {
-    ls -t "$DEBS/$1"_*_arm64.deb 2>/dev/null | head -n1 || true
+# deb_for PKG: path of the newest cache/debs/PKG_*_arm64.deb (_all.deb), or nothing
+# Packages with no architecture (Architecture: all), fetched by their name alone.
+ARCH_ALL="ncurses-base"
+pkg_arch() {
+    case " $ARCH_ALL " in *" $1 "*) echo all ;; *) echo arm64 ;; esac
 }
 
-# download PKG: set DEB to cache/debs/PKG_*_arm64.deb, downloading it (arm64)
-# unless a .deb of it is already there
+deb_for() {
+    ls -t "$DEBS/$1"_*_"$(pkg_arch "$1")".deb 2>/dev/null | head -n1 || true
+}
+
+# download PKG: set DEB to cache/debs/PKG_*_arm64.deb (or _all.deb), downloading
+# it (arm64) unless a .deb of it is already there
 DEB=""
 download() {
-    local pkg="$1"
+    local pkg="$1" spec="$1:arm64"
+    [ "$(pkg_arch "$1")" = all ] && spec="$1"
     DEB="$(deb_for "$pkg")"
     [ -n "$DEB" ] && return 0
-    say "downloading $pkg:arm64"
+    say "downloading $spec"
     mkdir -p "$DEBS"
     local opts=()
     [ "$(id -u)" = 0 ] && opts=(-o APT::Sandbox::User=root)
-    if ! (cd "$DEBS" && apt-get download -qq "${opts[@]}" "$pkg:arm64"); then
+    if ! (cd "$DEBS" && apt-get download -qq "${opts[@]}" "$spec"); then
         # a freshly added arm64 architecture has no package lists yet
         apt_update
-        (cd "$DEBS" && apt-get download -qq "${opts[@]}" "$pkg:arm64") || return 1
+        (cd "$DEBS" && apt-get download -qq "${opts[@]}" "$spec") || return 1
     fi
     DEB="$(deb_for "$pkg")"
     [ -n "$DEB" ]
@@ -272,14 +279,16 @@ fetch_libfdt() {
 
 # Debian's Xen 4.17 tools, unmodified, and every library they load
 # (scripts/dom0_tools.py checks the closure); bash and util-linux's flock run
-# their hotplug scripts.
-XEN_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils bash util-linux libxenmisc4.17 libxenstore4 libxencall1
+# their hotplug scripts; ncurses-base has the terminal descriptions xentop needs.
+XEN_PKGS="xen-utils-4.17 xen-utils-common xenstore-utils bash util-linux ncurses-base libxenmisc4.17 libxenstore4 libxencall1
           libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxentoollog1 libxentoolcore1
           libxenhypfs1 libxendevicemodel1 libyajl2 libc6 libgcc-s1 libncurses6 libtinfo6 zlib1g libuuid1 libfdt1"
 check_xentools() {
     local f
     for f in usr/lib/xen-4.17/bin/xl usr/lib/xen-4.17/bin/oxenstored usr/lib/xen-4.17/bin/xenconsoled \
-             usr/bin/xenstore bin/bash usr/bin/flock etc/xen/scripts/block etc/xen/scripts/vif-bridge lib/ld-linux-aarch64.so.1 lib/aarch64-linux-gnu/libgcc_s.so.1 .complete; do
+             usr/lib/xen-4.17/bin/xentop usr/sbin/xentop lib/terminfo/v/vt102 usr/bin/xenstore \
+             bin/bash usr/bin/flock etc/xen/scripts/block etc/xen/scripts/vif-bridge \
+             lib/ld-linux-aarch64.so.1 lib/aarch64-linux-gnu/libgcc_s.so.1 .complete; do
         [ -e "$1/$f" ] || { echo "$f missing"; return 1; }
     done
 }

@@ -18,22 +18,31 @@
 
 _Static_assert(NR_CPUS <= 64, "a CPU set is a 64-bit mask");
 
-int64_t cpumask_to_guest(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t cpus)
+/*
+ * A map of nbits (at most 64) into the caller's bitmap: as much of it as the
+ * caller's holds, then zeros to the end of the caller's, as Xen writes them.
+ */
+static int64_t bitmap_to_guest(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t map,
+			       unsigned nbits)
 {
 	static const uint8_t zeros[64];
-	uint64_t want = ((uint64_t)b->nr_bits + 7) / 8, n = MIN(want, (nr_pcpus + 7) / 8);
+	uint64_t want = ((uint64_t)b->nr_bits + 7) / 8, n = MIN(want, (nbits + 7) / 8);
 	uint8_t bytes[8];
 
-	/* As Xen's, the map names no CPU beyond the last one. */
-	cpus &= nr_pcpus < 64 ? BIT(nr_pcpus) - 1 : ~0ull;
+	map &= nbits < 64 ? BIT(nbits) - 1 : ~0ull;
 	for (unsigned i = 0; i < sizeof(bytes); i++)
-		bytes[i] = (uint8_t)(cpus >> (8 * i));
+		bytes[i] = (uint8_t)(map >> (8 * i));
 	if (n && copy_to_guest(v, b->bitmap, bytes, n))
 		return -XEN_EFAULT;
 	for (uint64_t at = n; at < want; at += sizeof(zeros))
 		if (copy_to_guest(v, b->bitmap + at, zeros, MIN(sizeof(zeros), want - at)))
 			return -XEN_EFAULT;
 	return 0;
+}
+
+int64_t cpumask_to_guest(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t cpus)
+{
+	return bitmap_to_guest(v, b, cpus, nr_pcpus);
 }
 
 /* The blocked and running flags, which Xen gives only a domain with a vCPU up. */
@@ -196,6 +205,13 @@ static int64_t getvcpuaffinity(struct vcpu *v, struct domain *d, struct xen_domc
 	return ret;
 }
 
+/* One NUMA node: every domain's node affinity is node 0 (see setnodeaffinity). */
+static int64_t getnodeaffinity(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+	(void)d;
+	return bitmap_to_guest(v, &op->u.nodeaffinity.nodemap, 1, 1);
+}
+
 /* Credit's weight and cap; the null scheduler has no parameters and takes any command. */
 static int64_t scheduler_op(struct vcpu *v, struct domain *d, struct xen_domctl *op)
 {
@@ -245,6 +261,7 @@ static const struct {
 	[XEN_DOMCTL_setvcpucontext] = { domctl_setvcpucontext, COPY_NEVER },
 	[XEN_DOMCTL_set_address_size] = { domctl_set_address_size, COPY_NEVER },
 	[XEN_DOMCTL_setnodeaffinity] = { domctl_setnodeaffinity, COPY_NEVER },
+	[XEN_DOMCTL_getnodeaffinity] = { getnodeaffinity, COPY_NEVER },	/* answers in the map */
 	[XEN_DOMCTL_cacheflush] = { domctl_cacheflush, COPY_NEVER },
 	[XEN_DOMCTL_get_paging_mempool_size] = { domctl_paging_mempool, COPY_ON_SUCCESS },
 	[XEN_DOMCTL_set_paging_mempool_size] = { domctl_paging_mempool, COPY_NEVER },

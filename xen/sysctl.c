@@ -11,12 +11,14 @@
 #include <xen/toolstack.h>
 #include <domus/arch.h>
 #include <domus/console.h>
+#include <domus/debugkeys.h>
 #include <domus/domain.h>
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <domus/sched.h>
 #include <domus/sched_policy.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/pv.h>
 #include <public/errno.h>
 #include <public/sysctl.h>
@@ -224,12 +226,37 @@ static int64_t scheduler_op(struct vcpu *v, struct xen_sysctl *op)
 	return 0;
 }
 
+/*
+ * Keys as if typed at Domus's console, answered there (xl dmesg reads it);
+ * unknown ones are ignored, as Xen's.  Xen runs any number of them in one
+ * go; a long run here goes on in a continuation, the same call again with
+ * its second argument marking how many keys are done.
+ */
+#define KEYS_DONE (1ull << 32)
+
+static int64_t debug_keys(struct vcpu *v, struct xen_sysctl *op)
+{
+	const struct xen_sysctl_debug_keys *k = &op->u.debug_keys;
+	uint32_t first = v->hcall_args[1] >> 32 == KEYS_DONE >> 32 ? (uint32_t)v->hcall_args[1] : 0;
+	char c;
+
+	for (uint32_t i = first; i < k->nr_keys; i++) {
+		if (i > first && hypercall_preempt_check(v))
+			return hypercall_continue(v, v->hcall_args[0], KEYS_DONE | i, 0);
+		if (copy_from_guest(v, &c, k->keys + i, 1))
+			return -XEN_EFAULT;
+		debugkey_handle(c);
+	}
+	return 0;
+}
+
 /* pcitopoinfo is not here: Xen 4.17 on Arm has no PCI support built in, so -ENOSYS. */
 static int64_t (*const sysctls[])(struct vcpu *v, struct xen_sysctl *op) = {
 	[XEN_SYSCTL_readconsole] = readconsole,
 	[XEN_SYSCTL_physinfo] = physinfo,
 	[XEN_SYSCTL_sched_id] = sched_id,
 	[XEN_SYSCTL_getdomaininfolist] = getdomaininfolist,
+	[XEN_SYSCTL_debug_keys] = debug_keys,
 	[XEN_SYSCTL_cputopoinfo] = cputopoinfo,
 	[XEN_SYSCTL_numainfo] = numainfo,
 	[XEN_SYSCTL_cpupool_op] = cpupool_op,

@@ -33,6 +33,7 @@
 #define XEN_DOMCTL_deassign_device         47
 #define XEN_DOMCTL_vm_event_op             56
 #define XEN_DOMCTL_setnodeaffinity         68
+#define XEN_DOMCTL_getnodeaffinity         69
 #define XEN_DOMCTL_cacheflush              71
 #define XEN_DOMCTL_get_paging_mempool_size 85
 #define XEN_DOMCTL_set_paging_mempool_size 86
@@ -133,7 +134,7 @@ struct xen_domctl_address_size {
 	uint32_t size;
 };
 
-/* XEN_DOMCTL_setnodeaffinity */
+/* XEN_DOMCTL_setnodeaffinity, XEN_DOMCTL_getnodeaffinity */
 struct xen_domctl_nodeaffinity {
 	struct xenctl_bitmap nodemap;
 };

@@ -15,11 +15,18 @@
 #define XEN_SYSCTL_physinfo           3
 #define XEN_SYSCTL_sched_id           4
 #define XEN_SYSCTL_getdomaininfolist  6
+#define XEN_SYSCTL_debug_keys         7
 #define XEN_SYSCTL_cputopoinfo       16
 #define XEN_SYSCTL_numainfo          17
 #define XEN_SYSCTL_cpupool_op        18
 #define XEN_SYSCTL_scheduler_op      19
 #define XEN_SYSCTL_pcitopoinfo       22
+
+/* XEN_SYSCTL_debug_keys: keys as if typed at the hypervisor's console (xl debug-keys). */
+struct xen_sysctl_debug_keys {
+	uint64_t keys;			/* guest handle: the characters */
+	uint32_t nr_keys;
+};
 
 /* XEN_SYSCTL_readconsole: the hypervisor's console history (xl dmesg). */
 struct xen_sysctl_readconsole {
@@ -153,6 +160,7 @@ struct xen_sysctl {
 		struct xen_sysctl_physinfo physinfo;
 		struct xen_sysctl_sched_id sched_id;
 		struct xen_sysctl_getdomaininfolist getdomaininfolist;
+		struct xen_sysctl_debug_keys debug_keys;
 		struct xen_sysctl_cputopoinfo cputopoinfo;
 		struct xen_sysctl_numainfo numainfo;
 		struct xen_sysctl_cpupool_op cpupool_op;
@@ -161,6 +169,8 @@ struct xen_sysctl {
 	} u;
 };
 
+_Static_assert(sizeof(struct xen_sysctl_debug_keys) == 16 &&
+	       offsetof(struct xen_sysctl_debug_keys, nr_keys) == 8, "xen_sysctl_debug_keys layout");
 _Static_assert(sizeof(struct xen_sysctl_readconsole) == 24 &&
 	       offsetof(struct xen_sysctl_readconsole, count) == 16, "xen_sysctl_readconsole layout");
 _Static_assert(sizeof(struct xen_sysctl_physinfo) == 112 &&

@@ -296,6 +296,22 @@ def test_xl_dmesg_and_uptime(dom0):
     assert re.search(r"(?m)^Domain-0\s+0\s+", out), out
 
 
+def test_xl_debug_keys_answer_in_xl_dmesg(dom0):
+    """sysctl debug_keys: the keys Domus's console takes (h, q, m, r), answered in its history."""
+    xl(dom0, "dmesg -c >/dev/null")
+    xl(dom0, "debug-keys qm")
+    out = xl(dom0, "dmesg")
+    assert re.search(r"\(domus\) .*Domain-0 \(d0\): running, 512 MiB RAM", out), out
+    assert re.search(r"\(domus\) .*free: \d+ KiB of 2097152 KiB", out), out
+    assert "this help" not in out, out
+
+
+def test_xl_list_n_shows_every_domain_on_the_one_node(dom0):
+    """getnodeaffinity: one NUMA node, which every domain has."""
+    out = xl(dom0, "list -n")
+    assert re.search(r"(?m)^Domain-0\s+0\s.*\sall$", out) and "error" not in out, out
+
+
 def sector(s, path, n):
     status, out = s.shell("dd if=%s bs=512 skip=%d count=1 2>/dev/null | head -c 16 | tr -d '\\000'" % (path, n))
     assert status == 0, out
@@ -373,6 +389,12 @@ def test_xl_vif_puts_a_domu_on_dom0s_bridge(dom0):
     status, out = dom0.shell("wget -q -O /tmp/back http://10.0.100.2:8080/back && "
                              "md5sum < /tmp/back; kill $(pidof httpd); rm -r /tmp/www /tmp/back")
     assert status == 0 and out.split()[0] == domu_sum, out
+    # xentop (what xl top shows), in batch mode: the domain's memory, its one
+    # interface, and at least the megabyte each way (in KiB).
+    status, out = dom0.shell("xentop -b -i 1 | grep -w netty")
+    f = out.split()
+    assert status == 0 and f[0] == "netty" and int(f[4]) // 1024 == 128, out
+    assert int(f[9]) == 1 and int(f[10]) >= 1024 and int(f[11]) >= 1024, out
     xl(dom0, "destroy netty")
     wait_for(dom0, "netty gone", lambda d: "netty" not in d, 30)
     status, out = dom0.shell("ls /sys/class/net/xenbr0/brif")

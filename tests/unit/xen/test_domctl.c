@@ -350,6 +350,31 @@ TEST(getvcpuaffinity_writes_the_hard_and_soft_maps)
 	CHECK_EQ(op.u.pad[120], 0x42);
 }
 
+static int64_t getnodeaffinity(struct domain *dom0, domid_t id, uint32_t nr_bits)
+{
+	struct xen_domctl op = op_for(XEN_DOMCTL_getnodeaffinity, id);
+
+	memset(arg_ptr(dom0, MAP_HARD), 0xee, 16);
+	op.u.nodeaffinity.nodemap = (struct xenctl_bitmap){ arg_gva(dom0, MAP_HARD), nr_bits };
+	return domctl(dom0->vcpu[0], &op);
+}
+
+TEST(getnodeaffinity_writes_node_0_and_zeroes_the_rest_of_the_map)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *d = fake_pv_domain(2);
+	uint8_t *map = arg_ptr(dom0, MAP_HARD);
+
+	CHECK_EQ(getnodeaffinity(dom0, (domid_t)d->id, 24), 0);
+	CHECK_EQ(map[0], 0x01);
+	CHECK_EQ(map[1], 0);
+	CHECK_EQ(map[2], 0);
+	CHECK_EQ(map[3], 0xee);		/* nothing past the caller's 24 bits */
+	CHECK_EQ(getnodeaffinity(dom0, (domid_t)d->id, 0), 0);
+	CHECK_EQ(map[0], 0xee);
+	CHECK_EQ(getnodeaffinity(dom0, 7, 8), -XEN_ESRCH);
+	check_no_refs();
+}
+
 static int64_t sched_dom(struct domain *dom0, struct domain *d, uint32_t sched_id, uint32_t cmd,
 			 uint16_t weight, uint16_t cap, struct xen_domctl *op)
 {

@@ -92,7 +92,7 @@ TEST(commands_domus_does_not_have_are_enosys)
 {
 	struct domain *dom0 = fake_hardware_domain(1);
 	/* pcitopoinfo among them: Xen 4.17 on Arm has no PCI support built in. */
-	static const uint32_t cmds[] = { 0, 2, 5, 7, 8, 9, XEN_SYSCTL_pcitopoinfo, 100, 0xffffffff };
+	static const uint32_t cmds[] = { 0, 2, 5, 8, 9, XEN_SYSCTL_pcitopoinfo, 100, 0xffffffff };
 	struct xen_sysctl op;
 
 	for (unsigned i = 0; i < ARRAY_SIZE(cmds); i++) {
@@ -172,6 +172,62 @@ TEST(readconsole_clear_forgets_what_was_read)
 	CHECK_EQ(op.u.readconsole.count, 100);		/* not written back */
 	REQUIRE(readconsole(v, false, false, 0, 4 * PAGE_SIZE, &op) == 0);
 	CHECK_STR(dmesg(dom0), "(domus) kept\n");
+}
+
+static unsigned count_of(const char *s, const char *what)
+{
+	unsigned n = 0;
+
+	for (; (s = strstr(s, what)); s++)
+		n++;
+	return n;
+}
+
+/* xl debug-keys KEYS: the keys go through the console's key handler; xl dmesg shows the answer. */
+static int64_t debug_keys(struct vcpu *v, const char *keys, uint64_t at)
+{
+	struct xen_sysctl op = op_for(XEN_SYSCTL_debug_keys);
+
+	memcpy(arg_ptr(v->dom, BUF + 4 * PAGE_SIZE), keys, strlen(keys));
+	op.u.debug_keys = (struct xen_sysctl_debug_keys){ at, (uint32_t)strlen(keys) };
+	return sysctl(v, &op);
+}
+
+TEST(debug_keys_are_answered_in_the_console_as_typed_ones)
+{
+	struct domain *dom0 = fake_hardware_domain(1);
+	struct vcpu *v = dom0->vcpu[0];
+	uint64_t keys = arg_gva(dom0, BUF + 4 * PAGE_SIZE);
+	struct xen_sysctl op;
+
+	REQUIRE(readconsole(v, true, false, 0, 4 * PAGE_SIZE, &op) == 0);
+	CHECK_EQ(debug_keys(v, "~m", keys), 0);		/* '~' has no handler: ignored */
+	REQUIRE(readconsole(v, true, false, 0, 4 * PAGE_SIZE, &op) == 0);
+	CHECK_EQ(strncmp(dmesg(dom0), "(domus) free: ", 14), 0);
+	CHECK_EQ(count_of(dmesg(dom0), "free: "), 1);
+	CHECK_EQ(debug_keys(v, "", keys), 0);
+	CHECK_EQ(debug_keys(v, "m", dom0->bank[0].base + dom0->ram_size), -XEN_EFAULT);
+	REQUIRE(readconsole(v, true, false, 0, 4 * PAGE_SIZE, &op) == 0);
+	CHECK_STR(dmesg(dom0), "");
+}
+
+TEST(many_debug_keys_go_on_in_continuations)
+{
+	struct domain *dom0 = fake_hardware_domain(1);
+	struct vcpu *v = dom0->vcpu[0];
+	struct xen_sysctl op;
+	unsigned runs;
+
+	REQUIRE(readconsole(v, true, false, 0, 4 * PAGE_SIZE, &op) == 0);
+	fake_counter_step = 150;	/* every look at the clock: 150 us later */
+	debug_keys(v, "mmmmmmmmmmmmmmmmmmmm", arg_gva(dom0, BUF + 4 * PAGE_SIZE));
+	REQUIRE(v->arch.continued);
+	runs = hypercall_finish(v);
+	fake_counter_step = 0;
+	CHECK(runs > 2);
+	CHECK_EQ(v->arch.ret, 0);
+	REQUIRE(readconsole(v, true, false, 0, 4 * PAGE_SIZE, &op) == 0);
+	CHECK_EQ(count_of(dmesg(dom0), "free: "), 20);	/* each key once, none lost or repeated */
 }
 
 TEST(physinfo_describes_the_machine_as_xen_on_arm)
