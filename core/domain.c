@@ -78,6 +78,7 @@ static const char *create_vcpus(struct domain *d, const struct boot_domain *cfg)
 		v->dom = d;
 		v->loaded_on = -1;
 		v->sched.affinity = cfg->affinity[i];
+		v->sched.soft_affinity = ~0ull;
 		arch_vcpu_create(v);
 		d->vcpu[d->nr_vcpus++] = v;
 	}

@@ -184,9 +184,9 @@ static int64_t getvcpuinfo(struct vcpu *v, struct domain *d, struct xen_domctl *
 }
 
 /*
- * Hard affinity is the vCPU's; soft affinity, which Domus does not have, is
- * every CPU, Xen's default.  As in Xen, a fault writing the hard map is
- * forgotten when the soft one is written after it.
+ * The vCPU's hard and soft affinities (the soft one every CPU unless set,
+ * as Xen's).  As in Xen, a fault writing the hard map is forgotten when the
+ * soft one is written after it.
  */
 static int64_t getvcpuaffinity(struct vcpu *v, struct domain *d, struct xen_domctl *op)
 {
@@ -201,7 +201,7 @@ static int64_t getvcpuaffinity(struct vcpu *v, struct domain *d, struct xen_domc
 	if (hard)
 		ret = cpumask_to_guest(v, &a->cpumap_hard, d->vcpu[a->vcpu]->sched.affinity);
 	if (soft)
-		ret = cpumask_to_guest(v, &a->cpumap_soft, ~0ull);
+		ret = cpumask_to_guest(v, &a->cpumap_soft, d->vcpu[a->vcpu]->sched.soft_affinity);
 	return ret;
 }
 

@@ -126,29 +126,36 @@ static int64_t cpumask_from_guest(struct vcpu *v, const struct xenctl_bitmap *b,
 }
 
 /*
- * Hard affinity is the vCPU's (none of the online CPUs: -EINVAL); soft
- * affinity, which Domus does not have, reads back as every CPU.  The maps
- * are written back with what took effect, as Xen does.
+ * Hard affinity (none of the online CPUs: -EINVAL), then soft affinity, a
+ * preference that may name no CPU.  The maps are written back with what
+ * took effect, as Xen does: the hard one, and the soft one within it.
  */
 int64_t domctl_setvcpuaffinity(struct vcpu *v, struct domain *d, struct xen_domctl *op)
 {
 	struct xen_domctl_vcpuaffinity *a = &op->u.vcpuaffinity;
 	bool hard = a->flags & XEN_VCPUAFFINITY_HARD, soft = a->flags & XEN_VCPUAFFINITY_SOFT;
+	struct vcpu *t;
 	uint64_t cpus;
 	int64_t ret;
 
 	if (a->vcpu >= d->nr_vcpus || !(hard || soft))
 		return -XEN_EINVAL;
+	t = d->vcpu[a->vcpu];
 	if (hard) {
 		if ((ret = cpumask_from_guest(v, &a->cpumap_hard, &cpus)))
 			return ret;
 		if (!cpus)
 			return -XEN_EINVAL;
-		sched_set_affinity(d->vcpu[a->vcpu], cpus);
+		sched_set_affinity(t, cpus);
 		if ((ret = cpumask_to_guest(v, &a->cpumap_hard, cpus)))
 			return ret;
 	}
-	return soft ? cpumask_to_guest(v, &a->cpumap_soft, ~0ull) : 0;
+	if (!soft)
+		return 0;
+	if ((ret = cpumask_from_guest(v, &a->cpumap_soft, &cpus)))
+		return ret;
+	sched_set_soft_affinity(t, cpus);
+	return cpumask_to_guest(v, &a->cpumap_soft, cpus & t->sched.affinity);
 }
 
 /* One NUMA node, node 0: a node map without it has no online node. */

@@ -190,19 +190,20 @@ void vcpu_power_off(struct vcpu *v)
 
 /*
  * A vCPU on the queue of a CPU its affinity no longer allows moves to the
- * allowed CPU with the shortest queue (credit only: null gives each CPU
+ * allowed CPU with the shortest queue, a preferred one if it can (credit
+ * only: null gives each CPU
  * one vCPU for good).  Not while a CPU holds its state.  With sched_lock.
  */
 static void rehome(struct vcpu *v)
 {
-	struct pcpu *best = NULL;
+	struct pcpu *best;
 
 	if (policy != &sched_credit_ops || v->loaded_on >= 0 ||
 	    v->sched.affinity & BIT(v->pcpu))
 		return;
-	for (unsigned i = 0; i < nr_pcpus; i++)
-		if (v->sched.affinity & BIT(i) && (!best || pcpus[i].nr_runq < best->nr_runq))
-			best = &pcpus[i];
+	best = sched_least_loaded(sched_preferred(v));
+	if (!best)
+		best = sched_least_loaded(v->sched.affinity);
 	if (!best)
 		return;
 	if (pcpus[v->pcpu].current == v)
@@ -221,6 +222,13 @@ void sched_set_affinity(struct vcpu *v, uint64_t cpus)
 	rehome(v);
 	spin_unlock(&sched_lock);
 	vcpu_kick(v);
+}
+
+void sched_set_soft_affinity(struct vcpu *v, uint64_t cpus)
+{
+	spin_lock(&sched_lock);
+	v->sched.soft_affinity = cpus;
+	spin_unlock(&sched_lock);
 }
 
 /* A CPU keeps the last vCPU's state while idle: not one that may no longer run here. */

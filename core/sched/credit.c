@@ -21,20 +21,26 @@ static bool allowed_on(const struct vcpu *v, const struct pcpu *c)
 	return v->sched.affinity & BIT(c->id);
 }
 
+/* Whether v would rather run on c: its soft affinity, narrower than its hard one, names c. */
+static bool prefers(const struct vcpu *v, const struct pcpu *c)
+{
+	uint64_t p = sched_preferred(v);
+
+	return p != v->sched.affinity && p & BIT(c->id);
+}
+
 static bool eligible(const struct vcpu *v, const struct pcpu *c)
 {
 	return sched_runnable(v) && !v->sched.parked && allowed_on(v, c);
 }
 
+/* On the least loaded CPU it prefers, else the least loaded it may use. */
 static const char *credit_add_vcpu(struct vcpu *v)
 {
-	struct pcpu *best = NULL;
+	struct pcpu *best = sched_least_loaded(sched_preferred(v));
 
-	for (unsigned i = 0; i < nr_pcpus; i++) {
-		struct pcpu *c = &pcpus[i];
-		if (allowed_on(v, c) && (!best || c->nr_runq < best->nr_runq))
-			best = c;
-	}
+	if (!best)
+		best = sched_least_loaded(v->sched.affinity);
 	if (!best)
 		return "its vCPU affinity names no physical CPU that exists";
 	v->sched.credit = 0;
@@ -152,8 +158,10 @@ static bool any_parked(const struct pcpu *c)
  * that should run rather than `mine` (NULL when this CPU would idle): idle
  * CPUs find work, and a CPU about to run an out-of-credit vCPU lets an
  * in-credit one from elsewhere run instead, so weights hold across CPUs.
+ * As Xen's two balancing steps: first the vCPUs that prefer c (soft
+ * affinity), then any that may run there.
  */
-static struct vcpu *steal(struct pcpu *c, struct vcpu *mine)
+static struct vcpu *steal_among(struct pcpu *c, struct vcpu *mine, bool preferring)
 {
 	struct vcpu *best = mine;
 	struct pcpu *from = NULL;
@@ -165,6 +173,7 @@ static struct vcpu *steal(struct pcpu *c, struct vcpu *mine)
 		for (unsigned j = 0; j < o->nr_runq; j++) {
 			struct vcpu *v = o->runq[j];
 			if (eligible(v, c) && v->loaded_on < 0 && o->current != v &&
+			    (!preferring || prefers(v, c)) &&
 			    (mine ? v->sched.prio < best->sched.prio : better(v, best))) {
 				best = v;
 				from = o;
@@ -176,6 +185,13 @@ static struct vcpu *steal(struct pcpu *c, struct vcpu *mine)
 		sched_runq_add(c, best);
 	}
 	return best;
+}
+
+static struct vcpu *steal(struct pcpu *c, struct vcpu *mine)
+{
+	struct vcpu *v = steal_among(c, mine, true);
+
+	return v != mine ? v : steal_among(c, mine, false);
 }
 
 static struct vcpu *credit_pick(struct pcpu *c, uint64_t now, uint64_t *until)

@@ -60,3 +60,20 @@ bool sched_runnable(const struct vcpu *v)
 	return v->power == VCPU_ON && !v->blocked && v->dom->state == DOMAIN_RUNNING &&
 	       !__atomic_load_n(&v->dom->controller_pause_count, __ATOMIC_RELAXED);
 }
+
+struct pcpu *sched_least_loaded(uint64_t cpus)
+{
+	struct pcpu *best = NULL;
+
+	for (unsigned i = 0; i < nr_pcpus; i++)
+		if (cpus & BIT(i) && (!best || pcpus[i].nr_runq < best->nr_runq))
+			best = &pcpus[i];
+	return best;
+}
+
+uint64_t sched_preferred(const struct vcpu *v)
+{
+	uint64_t both = v->sched.affinity & v->sched.soft_affinity;
+
+	return both ? both : v->sched.affinity;
+}

@@ -26,6 +26,8 @@ void vcpu_power_on(struct vcpu *v, uint64_t pc, uint64_t ctx);
 void vcpu_power_off(struct vcpu *v);
 /* Where the vCPU may run from now on (a mask of CPUs); it leaves a CPU not in it. */
 void sched_set_affinity(struct vcpu *v, uint64_t cpus);
+/* Where it would rather run: credit places it and idle CPUs take it there first. */
+void sched_set_soft_affinity(struct vcpu *v, uint64_t cpus);
 /* Something changed for v (an interrupt, a power change): its CPU looks again. */
 void vcpu_kick(struct vcpu *v);
 /* A guest timer of v fired and the architecture raised its interrupt. */

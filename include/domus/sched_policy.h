@@ -21,6 +21,7 @@ struct sched_vcpu {
 	bool parked;		/* capped and out of credit until the next period */
 	bool active;		/* wanted the CPU during this accounting period */
 	uint64_t affinity;	/* physical CPUs it may run on (hard affinity) */
+	uint64_t soft_affinity;	/* those it prefers, where allowed (Xen's soft affinity) */
 	uint64_t last_ran;	/* when it last stopped running: equals take turns by it */
 };
 
@@ -58,6 +59,10 @@ struct vcpu *sched_choose(struct pcpu *c, const struct sched_ops *ops, uint64_t 
 
 /* Shared by the policies and the core. */
 bool sched_runnable(const struct vcpu *v);
+/* The CPUs v prefers: its soft affinity where its hard one allows, else the hard one. */
+uint64_t sched_preferred(const struct vcpu *v);
+/* Of the CPUs in the mask, the one with the shortest run queue (the first of equals); NULL if none. */
+struct pcpu *sched_least_loaded(uint64_t cpus);
 void sched_runq_add(struct pcpu *c, struct vcpu *v);
 void sched_runq_remove(struct pcpu *c, struct vcpu *v);
 void sched_set_params(uint64_t freq, unsigned tslice_ms, unsigned ratelimit_us);

@@ -186,6 +186,11 @@ def test_xl_vcpu_pin_set_and_list(dom0):
     assert domains(dom0)["alpha"][2] == 2
     xl(dom0, "vcpu-set alpha 1")
     wait_for(dom0, "alpha back at 1 vCPU", lambda d: d["alpha"][2] == 1, 60)
+    # Soft affinity: any CPU allowed, CPU 1 preferred.
+    out = xl(dom0, "vcpu-pin alpha 0 all 1")
+    assert "warning" not in out.lower(), out
+    out = xl(dom0, "vcpu-list alpha")
+    assert re.search(r"(?m)^alpha\s+\d+\s+0\s+\d\s+[-rb]{2}-\s+[\d.]+\s+all / 1$", out), out
 
 
 def test_xl_sched_credit_sets_and_reads_back(dom0):

@@ -508,6 +508,21 @@ TEST(credit_placement_skips_loaded_cpus)
 	CHECK_EQ(add(new_vcpu(256, 0, BIT(0) | BIT(2)))->pcpu, 2);	/* least loaded it may use */
 }
 
+TEST(credit_placement_prefers_the_soft_affinity)
+{
+	setup(&sched_credit_ops, 3);
+	struct vcpu *v = new_vcpu(256, 0, ALL_CPUS);
+
+	v->sched.soft_affinity = BIT(2);
+	CHECK_EQ(add(v)->pcpu, 2);			/* not CPU 0, the first of the empty ones */
+	v = new_vcpu(256, 0, BIT(0) | BIT(1));
+	v->sched.soft_affinity = BIT(2);		/* outside the hard affinity: no preference */
+	CHECK_EQ(add(v)->pcpu, 0);
+	v = new_vcpu(256, 0, ALL_CPUS);
+	v->sched.soft_affinity = BIT(2) | BIT(1);
+	CHECK_EQ(add(v)->pcpu, 1);			/* the less loaded of the preferred */
+}
+
 /* ---- credit: work stealing ---- */
 
 TEST(credit_idle_cpu_steals)
@@ -571,6 +586,26 @@ TEST(credit_steal_conditions)
 	a->sched.affinity = BIT(0);
 	CHECK(ops->pick(&pcpus[1], sim.t, &until) == NULL);
 	CHECK_EQ(a->pcpu, 0);
+}
+
+TEST(credit_idle_cpu_takes_a_vcpu_that_prefers_it_first)
+{
+	setup(&sched_credit_ops, 2);
+	struct vcpu *a = add(new_vcpu(256, 0, BIT(0)));
+	struct vcpu *b = add(new_vcpu(256, 0, BIT(0)));
+	uint64_t until;
+
+	a->sched.affinity = b->sched.affinity = ALL_CPUS;
+	a->sched.credit = 1000;			/* a would be taken on merit... */
+	b->sched.soft_affinity = BIT(1);	/* ... but b would rather run on CPU 1 */
+	CHECK(ops->pick(&pcpus[1], sim.t, &until) == b);
+	CHECK_EQ(b->pcpu, 1);
+	CHECK_EQ(a->pcpu, 0);
+	/* With none preferring it, the best of the rest. */
+	sched_runq_remove(&pcpus[1], b);
+	sched_runq_add(&pcpus[0], b);
+	b->sched.soft_affinity = BIT(0);
+	CHECK(ops->pick(&pcpus[1], sim.t, &until) == a);
 }
 
 /* ---- credit: blocked vCPUs ---- */

@@ -206,6 +206,19 @@ TEST(affinities_address_size_pool_and_cacheflush)
 	CHECK_EQ(domctl(dom0->vcpu[0], &op), -XEN_EINVAL);
 	op.u.vcpuaffinity.vcpu = 2;
 	CHECK_EQ(domctl(dom0->vcpu[0], &op), -XEN_EINVAL);
+	/* Soft: kept as asked (none is allowed), written back within the hard one. */
+	REQUIRE(d->vcpu[1]->sched.soft_affinity == ~0ull);	/* Xen's default: every CPU */
+	map[0] = 0x03;
+	op.u.vcpuaffinity = (struct xen_domctl_vcpuaffinity){
+		.vcpu = 1, .flags = XEN_VCPUAFFINITY_SOFT, .cpumap_soft = { arg_gva(dom0, CTX_OFF), 8 } };
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), 0);
+	CHECK_EQ(d->vcpu[1]->sched.soft_affinity, 0x03);
+	CHECK_EQ(map[0], 0x02);				/* CPU 0 is outside the hard 0xfe */
+	CHECK_EQ(d->vcpu[1]->sched.affinity, 0xfe & (BIT(nr_pcpus) - 1));	/* untouched */
+	map[0] = 0;
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), 0);
+	CHECK_EQ(d->vcpu[1]->sched.soft_affinity, 0);
+	CHECK_EQ(sched_preferred(d->vcpu[1]), d->vcpu[1]->sched.affinity);
 	/* One NUMA node. */
 	op = op_for(XEN_DOMCTL_setnodeaffinity, (domid_t)d->id);
 	map[0] = 1;
