@@ -400,6 +400,16 @@ def test_xl_vif_puts_a_domu_on_dom0s_bridge(dom0):
     f = out.split()
     assert status == 0 and f[0] == "netty" and int(f[4]) // 1024 == 128, out
     assert int(f[9]) == 1 and int(f[10]) >= 1024 and int(f[11]) >= 1024, out
+    # A second interface at run time, and away again.
+    xl(dom0, "network-attach netty mac=00:16:3e:00:00:43")
+    status, out = in_console(dom0, "netty", "for i in $(seq 30); do [ -e /sys/class/net/eth1 ] && "
+                             "break; sleep 1; done; cat /sys/class/net/eth1/address")
+    assert out == "00:16:3e:00:00:43", out
+    xl(dom0, "network-detach netty 1")
+    status, out = in_console(dom0, "netty", "for i in $(seq 30); do [ -e /sys/class/net/eth1 ] || "
+                             "break; sleep 1; done; ls /sys/class/net")
+    assert out.split() == ["eth0", "lo"], out
+    assert len(re.findall(r"(?m)^\d+\s+0\s+00:16:3e", xl(dom0, "network-list netty"))) == 1
     xl(dom0, "destroy netty")
     wait_for(dom0, "netty gone", lambda d: "netty" not in d, 30)
     status, out = dom0.shell("ls /sys/class/net/xenbr0/brif")
