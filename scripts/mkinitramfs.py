@@ -26,8 +26,9 @@ With --modules, every DIR/*.ko goes to /lib/modules/ (loaded by hand, with
 insmod: Dom0 loads virtio and Xen drivers, rcS the Xen front ends); each
 --extra file SRC goes to DEST, executable (the Dom0 tests' own tools); each
 --tree DIR is copied in whole, files, links and modes as they are (Dom0's
-Xen tools, unpacked from Debian's packages).  An executable /etc/init.d/rc.local, if
-one is added, runs at the end of rcS (Dom0 starts its Xen services there).
+Xen tools, unpacked from Debian's packages).  An executable
+/etc/init.d/rc.local, if one is added, runs at the end of rcS (Dom0 starts
+its Xen services there).
 
 The archive is reproducible: every timestamp is 0.
 """
