@@ -189,10 +189,9 @@ void vcpu_power_off(struct vcpu *v)
 }
 
 /*
- * A vCPU on the queue of a CPU its affinity no longer allows moves to the
- * allowed CPU with the shortest queue, a preferred one if it can (credit
- * only: null gives each CPU
- * one vCPU for good).  Not while a CPU holds its state.  With sched_lock.
+ * A vCPU on the queue of a CPU its affinity no longer allows moves where
+ * sched_place() puts it (credit only: null gives each CPU one vCPU for
+ * good).  Not while a CPU holds its state.  With sched_lock.
  */
 static void rehome(struct vcpu *v)
 {
@@ -201,9 +200,7 @@ static void rehome(struct vcpu *v)
 	if (policy != &sched_credit_ops || v->loaded_on >= 0 ||
 	    v->sched.affinity & BIT(v->pcpu))
 		return;
-	best = sched_least_loaded(sched_preferred(v));
-	if (!best)
-		best = sched_least_loaded(v->sched.affinity);
+	best = sched_place(v);
 	if (!best)
 		return;
 	if (pcpus[v->pcpu].current == v)

@@ -34,13 +34,10 @@ static bool eligible(const struct vcpu *v, const struct pcpu *c)
 	return sched_runnable(v) && !v->sched.parked && allowed_on(v, c);
 }
 
-/* On the least loaded CPU it prefers, else the least loaded it may use. */
 static const char *credit_add_vcpu(struct vcpu *v)
 {
-	struct pcpu *best = sched_least_loaded(sched_preferred(v));
+	struct pcpu *best = sched_place(v);
 
-	if (!best)
-		best = sched_least_loaded(v->sched.affinity);
 	if (!best)
 		return "its vCPU affinity names no physical CPU that exists";
 	v->sched.credit = 0;

@@ -61,7 +61,8 @@ bool sched_runnable(const struct vcpu *v)
 	       !__atomic_load_n(&v->dom->controller_pause_count, __ATOMIC_RELAXED);
 }
 
-struct pcpu *sched_least_loaded(uint64_t cpus)
+/* Of the CPUs in the mask, the one with the shortest run queue (the first of equals). */
+static struct pcpu *least_loaded(uint64_t cpus)
 {
 	struct pcpu *best = NULL;
 
@@ -76,4 +77,11 @@ uint64_t sched_preferred(const struct vcpu *v)
 	uint64_t both = v->sched.affinity & v->sched.soft_affinity;
 
 	return both ? both : v->sched.affinity;
+}
+
+struct pcpu *sched_place(const struct vcpu *v)
+{
+	struct pcpu *c = least_loaded(sched_preferred(v));
+
+	return c ? c : least_loaded(v->sched.affinity);
 }

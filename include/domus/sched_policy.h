@@ -61,8 +61,11 @@ struct vcpu *sched_choose(struct pcpu *c, const struct sched_ops *ops, uint64_t 
 bool sched_runnable(const struct vcpu *v);
 /* The CPUs v prefers: its soft affinity where its hard one allows, else the hard one. */
 uint64_t sched_preferred(const struct vcpu *v);
-/* Of the CPUs in the mask, the one with the shortest run queue (the first of equals); NULL if none. */
-struct pcpu *sched_least_loaded(uint64_t cpus);
+/*
+ * Where v goes on a run queue: the least loaded CPU it prefers, else the
+ * least loaded it may use; NULL if its affinity names no CPU that exists.
+ */
+struct pcpu *sched_place(const struct vcpu *v);
 void sched_runq_add(struct pcpu *c, struct vcpu *v);
 void sched_runq_remove(struct pcpu *c, struct vcpu *v);
 void sched_set_params(uint64_t freq, unsigned tslice_ms, unsigned ratelimit_us);
