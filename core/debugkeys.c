@@ -39,29 +39,27 @@ static void show_runqueues(void)
 	static const char *const prio[] = { "boost", "under", "over" };
 
 	pr_info("scheduler: %s\n", sched_name());
+	/* Entry by entry, each copied under the scheduler's lock (the toolstack asks this too). */
 	for (unsigned i = 0; i < nr_pcpus; i++) {
-		struct pcpu *c = &pcpus[i];
-		struct vcpu *cur = c->current;
+		uint64_t idle_ms = pcpus[i].idle_ticks * 1000 / arch_counter_freq();
+		struct sched_entry e;
 
-		if (cur)
-			pr_info("CPU%u: running %s vCPU %u, idle %lu ms\n", i, cur->dom->name, cur->id,
-				c->idle_ticks * 1000 / arch_counter_freq());
+		if (sched_entry(i, -1, &e))
+			pr_info("CPU%u: running %.16s vCPU %u, idle %lu ms\n", i, e.dom, e.vcpu, idle_ms);
 		else
-			pr_info("CPU%u: idle, idle %lu ms in all\n", i,
-				c->idle_ticks * 1000 / arch_counter_freq());
-		for (unsigned j = 0; j < c->nr_runq; j++) {
-			struct vcpu *v = c->runq[j];
-			pr_info("  %s vCPU %u: %s, %s, credit %ld us%s\n", v->dom->name, v->id,
-				!sched_runnable(v) ? "waiting" : "runnable", prio[v->sched.prio],
-				(long)(v->sched.credit * 1000000 / (int64_t)arch_counter_freq()),
-				v->sched.parked ? ", parked (cap)" : "");
-		}
+			pr_info("CPU%u: idle, idle %lu ms in all\n", i, idle_ms);
+		for (int j = 0; sched_entry(i, j, &e); j++)
+			pr_info("  %.16s vCPU %u: %s, %s, credit %ld us%s\n", e.dom, e.vcpu,
+				!e.runnable ? "waiting" : "runnable", prio[e.prio],
+				(long)(e.credit * 1000000 / (int64_t)arch_counter_freq()),
+				e.parked ? ", parked (cap)" : "");
 	}
 }
 
+/* Held while dumped: the toolstack may destroy it meanwhile. */
 static void dump_domain(unsigned id)
 {
-	struct domain *d = domain_by_id(id);
+	struct domain *d = domain_get(id);
 
 	if (!d) {
 		pr_info("no domain %u\n", id);
@@ -69,6 +67,7 @@ static void dump_domain(unsigned id)
 	}
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		arch_vcpu_dump(d->vcpu[i]);
+	domain_put(d);
 }
 
 static const struct {

@@ -84,6 +84,23 @@ void sched_remove_domain(struct domain *d)
 	spin_unlock(&sched_lock);
 }
 
+bool sched_entry(unsigned cpu, int j, struct sched_entry *e)
+{
+	struct pcpu *c = &pcpus[cpu];
+	struct vcpu *v;
+
+	spin_lock(&sched_lock);
+	v = j < 0 ? c->current : (unsigned)j < c->nr_runq ? c->runq[j] : NULL;
+	if (v) {
+		*e = (struct sched_entry){ .vcpu = v->id, .runnable = sched_runnable(v),
+					   .parked = v->sched.parked, .prio = v->sched.prio,
+					   .credit = v->sched.credit };
+		memcpy(e->dom, v->dom->name, sizeof(e->dom));
+	}
+	spin_unlock(&sched_lock);
+	return v != NULL;
+}
+
 /* Whether CPU i is another than this one, with nothing to run. */
 static bool idle_other(unsigned i)
 {

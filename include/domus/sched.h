@@ -33,6 +33,21 @@ void vcpu_kick(struct vcpu *v);
 /* A guest timer of v fired and the architecture raised its interrupt. */
 void vcpu_timer_fired(struct vcpu *v);
 void sched_remove_domain(struct domain *d);
+
+/* A vCPU as a CPU's run queue holds it, copied out for the run-queue debug key. */
+struct sched_entry {
+	char dom[16];		/* its domain's name */
+	unsigned vcpu;
+	bool runnable, parked;
+	unsigned prio;		/* enum sched_prio */
+	int64_t credit;		/* counter ticks */
+};
+/*
+ * Entry j of CPU cpu's run queue (j < 0: what the CPU runs), copied under
+ * the scheduler's lock, since its domain may go the moment it is let go of;
+ * false if there is none.
+ */
+bool sched_entry(unsigned cpu, int j, struct sched_entry *e);
 /* Wakes a CPU other than this one that has nothing to run (it looks for work); false if none. */
 bool sched_wake_idle_cpu(void);
 /* Wakes every other CPU that has nothing to run. */

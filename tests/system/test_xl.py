@@ -304,10 +304,11 @@ def test_xl_dmesg_and_uptime(dom0):
 def test_xl_debug_keys_answer_in_xl_dmesg(dom0):
     """sysctl debug_keys: the keys Domus's console takes (h, q, m, r), answered in its history."""
     xl(dom0, "dmesg -c >/dev/null")
-    xl(dom0, "debug-keys qm")
+    xl(dom0, "debug-keys qmr")
     out = xl(dom0, "dmesg")
     assert re.search(r"\(domus\) .*Domain-0 \(d0\): running, 512 MiB RAM", out), out
     assert re.search(r"\(domus\) .*free: \d+ KiB of 2097152 KiB", out), out
+    assert re.search(r"\(domus\) .*CPU1: (running|idle)", out), out
     assert "this help" not in out, out
 
 

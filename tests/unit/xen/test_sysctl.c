@@ -211,6 +211,24 @@ TEST(debug_keys_are_answered_in_the_console_as_typed_ones)
 	CHECK_STR(dmesg(dom0), "");
 }
 
+TEST(debug_key_r_lists_each_cpus_run_queue)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *d = fake_pv_domain(2);
+	struct vcpu *v = dom0->vcpu[0];
+	struct xen_sysctl op;
+	char line[64];
+
+	REQUIRE(readconsole(v, true, false, 0, 4 * PAGE_SIZE, &op) == 0);
+	CHECK_EQ(debug_keys(v, "r", arg_gva(dom0, BUF + 4 * PAGE_SIZE)), 0);
+	REQUIRE(readconsole(v, true, false, 0, 4 * PAGE_SIZE, &op) == 0);
+	CHECK(strstr(dmesg(dom0), "scheduler: ") != NULL);
+	CHECK_EQ(count_of(dmesg(dom0), ": idle, idle "), nr_pcpus);	/* no CPU runs anything */
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		snprintf(line, sizeof(line), "  %s vCPU %u: ", d->name, i);
+		CHECK_EQ(count_of(dmesg(dom0), line), 1);		/* each vCPU on one queue */
+	}
+}
+
 TEST(many_debug_keys_go_on_in_continuations)
 {
 	struct domain *dom0 = fake_hardware_domain(1);
