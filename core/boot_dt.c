@@ -83,6 +83,25 @@ static const char *parse_memory(const void *fdt, struct boot_info *bi)
 	return bi->nr_ram ? NULL : "no memory node";
 }
 
+/* The hardware id of a CPU node (device_type "cpu"): its reg. */
+static bool cpu_hwid(const void *fdt, int node, uint64_t *hwid)
+{
+	const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+	const fdt32_t *reg;
+	uint64_t unused;
+	int len;
+
+	if (!type || strcmp(type, "cpu"))
+		return false;
+	if (boot_dt_read_reg(fdt, node, 0, hwid, &unused))
+		return true;
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < 4)
+		return false;
+	*hwid = read_cells(reg, len >= 8 ? 2 : 1);
+	return true;
+}
+
 static const char *parse_cpus(const void *fdt, struct boot_info *bi)
 {
 	int cpus = fdt_path_offset(fdt, "/cpus"), node;
@@ -90,19 +109,10 @@ static const char *parse_cpus(const void *fdt, struct boot_info *bi)
 	if (cpus < 0)
 		return "no /cpus node";
 	fdt_for_each_subnode(node, fdt, cpus) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-		uint64_t hwid, unused;
+		uint64_t hwid;
 
-		if (!type || strcmp(type, "cpu") || bi->nr_cpus == NR_CPUS)
-			continue;
-		if (!boot_dt_read_reg(fdt, node, 0, &hwid, &unused)) {
-			int len;
-			const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-			if (!reg || len < 4)
-				continue;
-			hwid = read_cells(reg, len >= 8 ? 2 : 1);
-		}
-		bi->cpu_hwid[bi->nr_cpus++] = hwid;
+		if (bi->nr_cpus < NR_CPUS && cpu_hwid(fdt, node, &hwid))
+			bi->cpu_hwid[bi->nr_cpus++] = hwid;
 	}
 	return bi->nr_cpus ? NULL : "no CPU in /cpus";
 }
@@ -290,22 +300,102 @@ static void parse_dom0(const void *fdt, int chosen, struct boot_info *bi)
 		set_error(bd, "no kernel module (compatible \"multiboot,kernel\")");
 }
 
-static void parse_chosen(const void *fdt, struct boot_info *bi)
+/* Whether a boot-time pool read so far (the one being read too) has this CPU. */
+static bool in_a_pool(const struct boot_info *bi, uint64_t hwid)
+{
+	for (unsigned k = 0; k <= bi->nr_cpupools && k < NR_CPUS; k++)
+		for (unsigned i = 0; i < bi->cpupools[k].nr_cpus; i++)
+			if (bi->cpupools[k].cpu_hwid[i] == hwid)
+				return true;
+	return false;
+}
+
+/* A broken pool node stops the boot, as on Xen: the message names it. */
+static const char *pool_error(const struct boot_cpupool *p, const char *what)
+{
+	static char msg[96];
+
+	snprintf(msg, sizeof(msg), "/chosen/%s: %s", p->node, what);
+	return msg;
+}
+
+static const char *parse_cpupool(const void *fdt, int node, struct boot_info *bi)
+{
+	struct boot_cpupool *p = &bi->cpupools[bi->nr_cpupools];
+	const fdt32_t *cells;
+	int len;
+
+	snprintf(p->node, sizeof(p->node), "%s", fdt_get_name(fdt, node, NULL));
+	boot_dt_copy_string(fdt, node, "cpupool-sched", p->sched, sizeof(p->sched));
+	cells = fdt_getprop(fdt, node, "cpupool-cpus", &len);
+	if (!cells || len < 4 || len % 4)
+		return pool_error(p, "cpupool-cpus is missing or empty");
+	for (int i = 0; i < len / 4; i++) {
+		int cpu = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(cells[i]));
+		uint64_t hwid;
+
+		if (cpu < 0 || !cpu_hwid(fdt, cpu, &hwid))
+			return pool_error(p, "cpupool-cpus names a node that is not a CPU");
+		if (in_a_pool(bi, hwid))
+			return pool_error(p, "a CPU of cpupool-cpus is in a pool already");
+		if (p->nr_cpus == NR_CPUS)
+			return pool_error(p, "more CPUs than Domus runs on");
+		p->cpu_hwid[p->nr_cpus++] = hwid;
+	}
+	bi->nr_cpupools++;
+	return NULL;
+}
+
+/* domain-cpupool: which pool node (a child of /chosen) the domain starts in. */
+static void parse_domain_pool(const void *fdt, int node, int chosen,
+			      const struct boot_info *bi, struct boot_domain *bd)
+{
+	const fdt32_t *p = fdt_getprop(fdt, node, "domain-cpupool", NULL);
+	int pool = p ? fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*p)) : -1;
+	const char *name = pool >= 0 ? fdt_get_name(fdt, pool, NULL) : NULL;
+
+	bd->dt_cpupool = -1;
+	if (!p)
+		return;
+	for (unsigned k = 0; name && fdt_parent_offset(fdt, pool) == chosen && k < bi->nr_cpupools;
+	     k++)
+		if (!strcmp(bi->cpupools[k].node, name))
+			bd->dt_cpupool = (int)k;
+	if (bd->dt_cpupool < 0)
+		set_error(bd, "domain-cpupool does not name a xen,cpupool node of /chosen");
+}
+
+static const char *parse_chosen(const void *fdt, struct boot_info *bi)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen"), node;
+	const char *err;
 
 	if (chosen < 0)
-		return;
+		return NULL;
 	boot_dt_copy_string(fdt, chosen, "bootargs", bi->cmdline, sizeof(bi->cmdline));
 	boot_dt_copy_string(fdt, chosen, "xen,xen-bootargs", bi->cmdline, sizeof(bi->cmdline));
 	parse_dom0(fdt, chosen, bi);
+	bi->dom0.dt_cpupool = -1;
 	fdt_for_each_subnode(node, fdt, chosen) {
+		if (fdt_node_check_compatible(fdt, node, "xen,cpupool"))
+			continue;
+		if (bi->nr_cpupools == NR_CPUS)
+			return "more xen,cpupool nodes in /chosen than Domus runs on CPUs";
+		if ((err = parse_cpupool(fdt, node, bi)))
+			return err;
+	}
+	fdt_for_each_subnode(node, fdt, chosen) {
+		struct boot_domain *bd = &bi->domains[bi->nr_domains];
+
 		if (fdt_node_check_compatible(fdt, node, "xen,domain"))
 			continue;
 		if (bi->nr_domains == MAX_DOMAINS)
 			break;
-		parse_domain(fdt, node, &bi->domains[bi->nr_domains++]);
+		parse_domain(fdt, node, bd);
+		parse_domain_pool(fdt, node, chosen, bi, bd);
+		bi->nr_domains++;
 	}
+	return NULL;
 }
 
 const char *boot_dt_parse(const void *fdt, struct boot_info *bi)
@@ -317,6 +407,5 @@ const char *boot_dt_parse(const void *fdt, struct boot_info *bi)
 		return "not a valid flattened device tree";
 	if ((err = parse_memory(fdt, bi)) || (err = parse_cpus(fdt, bi)))
 		return err;
-	parse_chosen(fdt, bi);
-	return NULL;
+	return parse_chosen(fdt, bi);
 }

@@ -21,7 +21,7 @@ static void show_domains(void)
 			struct vcpu *v = d->vcpu[i];
 			pr_info("  vCPU %u on CPU%u: %s%s, ran %lu ms\n", i, v->pcpu,
 				v->power == VCPU_ON ? "on" : "off", v->blocked ? " (blocked)" : "",
-				v->runtime_ticks * 1000 / arch_counter_freq());
+				sched_vcpu_runtime(v) * 1000 / arch_counter_freq());
 		}
 	}
 }

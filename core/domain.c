@@ -85,18 +85,6 @@ static const char *create_vcpus(struct domain *d, const struct boot_domain *cfg)
 	return NULL;
 }
 
-static const char *add_to_scheduler(struct domain *d)
-{
-	const char *err;
-
-	for (unsigned i = 0; i < d->nr_vcpus; i++)
-		if ((err = sched_add_vcpu(d->vcpu[i]))) {
-			sched_remove_domain(d);
-			return err;
-		}
-	return NULL;
-}
-
 /* A domain's structures, vCPUs, devices and empty p2m: the quick first step of a build. */
 const char *domain_build_begin(struct domain **out, const struct boot_domain *cfg, unsigned id)
 {
@@ -137,7 +125,7 @@ const char *domain_build_begin(struct domain **out, const struct boot_domain *cf
 /* On the scheduler and the list: others see it from here on. */
 static const char *go_live(struct domain *d)
 {
-	const char *err = add_to_scheduler(d);
+	const char *err = sched_add_domain(d, d->cfg->cpupool);
 
 	if (err)
 		return err;

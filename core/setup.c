@@ -7,6 +7,7 @@
 #include <domus/boot_dt.h>
 #include <domus/cmdline.h>
 #include <domus/console.h>
+#include <domus/cpupool.h>
 #include <domus/domain.h>
 #include <domus/page.h>
 #include <domus/page_alloc.h>
@@ -226,6 +227,9 @@ void domus_main(const void *fdt, uint64_t img_start, uint64_t img_end)
 	if (options.exit_profile)
 		arch_exit_profile_start();
 	arch_boot_secondaries(boot.cpu_hwid, boot.nr_cpus);
+	err = cpupool_boot(&boot);
+	if (err)
+		panic("host device tree: %s", err);
 	create_domains();
 	console_set_input_domain(domain_next_alive(NULL));
 	pr_info("input to %s (type Ctrl-A three times to switch)\n",

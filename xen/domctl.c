@@ -6,6 +6,7 @@
  * Domus has none such).  Every domain used is held with domain_get().
  */
 #include <xen/toolstack.h>
+#include <domus/cpupool.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
 #include <domus/sched.h>
@@ -54,7 +55,7 @@ static uint32_t vcpu_flags(struct domain *d, struct xen_domctl_getdomaininfo *in
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *t = d->vcpu[i];
 
-		ticks += t->runtime_ticks;
+		ticks += sched_vcpu_runtime(t);
 		if (t->power != VCPU_ON)
 			continue;
 		info->nr_online_vcpus++;
@@ -93,8 +94,8 @@ void domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
 	info->max_vcpu_id = d->nr_vcpus ? d->nr_vcpus - 1 : XEN_INVALID_MAX_VCPU_ID;
 	info->gpaddr_bits = GUEST_PADDR_BITS;
 	memcpy(info->handle, d->handle, sizeof(info->handle));
-	/* ssidref (dummy XSM), cpupool (the only one) and arch_config (Xen 4.17
-	 * fills it on x86 only) stay 0. */
+	info->cpupool = d->pool_id;
+	/* ssidref (dummy XSM) and arch_config (Xen 4.17 fills it on x86 only) stay 0. */
 }
 
 /*
@@ -178,7 +179,7 @@ static int64_t getvcpuinfo(struct vcpu *v, struct domain *d, struct xen_domctl *
 	info->online = t->power == VCPU_ON;
 	info->blocked = t->blocked;
 	info->running = sched_vcpu_running(t);
-	info->cpu_time = ticks_to_ns(t->runtime_ticks);
+	info->cpu_time = ticks_to_ns(sched_vcpu_runtime(t));
 	info->cpu = t->pcpu;
 	return 0;
 }
@@ -212,13 +213,16 @@ static int64_t getnodeaffinity(struct vcpu *v, struct domain *d, struct xen_domc
 	return bitmap_to_guest(v, &op->u.nodeaffinity.nodemap, 1, 1);
 }
 
-/* Credit's weight and cap; the null scheduler has no parameters and takes any command. */
+/*
+ * Credit's weight and cap, if the domain's pool has that scheduler; the null
+ * scheduler has no parameters and takes any command.
+ */
 static int64_t scheduler_op(struct vcpu *v, struct domain *d, struct xen_domctl *op)
 {
 	struct xen_domctl_scheduler_op *s = &op->u.scheduler_op;
 
 	(void)v;
-	if (s->sched_id != sched_xen_id() || s->cmd > XEN_DOMCTL_SCHEDOP_getvcpuinfo)
+	if (s->sched_id != cpupool_sched_of(d) || s->cmd > XEN_DOMCTL_SCHEDOP_getvcpuinfo)
 		return -XEN_EINVAL;
 	if (s->sched_id != XEN_SCHEDULER_CREDIT)
 		return 0;

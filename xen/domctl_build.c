@@ -8,6 +8,7 @@
 #include <xen/toolstack.h>
 #include <domus/arch.h>
 #include <domus/boot_dt.h>
+#include <domus/cpupool.h>
 #include <domus/domain.h>
 #include <domus/domain_build.h>
 #include <domus/percpu.h>
@@ -40,10 +41,10 @@ static int64_t check_config(struct xen_domctl_createdomain *c)
 	if (c->arch.gic_version != XEN_DOMCTL_CONFIG_GIC_V3 || c->max_vcpus > MAX_VCPUS ||
 	    c->arch.tee_type != TEE_NONE)
 		return -XEN_EINVAL;
-	/* Grant table v1 only on Arm; a pool other than Pool-0 does not exist. */
+	/* Grant table v1 only on Arm. */
 	if ((c->grant_opts & XEN_DOMCTL_GRANT_version_mask) > 1)
 		return -XEN_EINVAL;
-	return c->cpupool_id ? -XEN_ENOENT : 0;
+	return cpupool_usable(c->cpupool_id);
 }
 
 /* What Domus keeps of the configuration: a PV guest whose end is the toolstack's to act on. */
@@ -58,6 +59,7 @@ static struct boot_domain *describe(const struct xen_domctl_createdomain *c, uns
 	cfg->xen_enhanced = true;
 	cfg->toolstack = true;
 	cfg->weight = 256;
+	cfg->cpupool = c->cpupool_id;
 	for (unsigned i = 0; i < cfg->cpus; i++)
 		cfg->affinity[i] = ~0ull;
 	cfg->on_poweroff = cfg->on_reboot = cfg->on_crash = ACTION_PRESERVE;
@@ -126,7 +128,7 @@ static int64_t cpumask_from_guest(struct vcpu *v, const struct xenctl_bitmap *b,
 }
 
 /*
- * Hard affinity (none of the online CPUs: -EINVAL), then soft affinity, a
+ * Hard affinity (none of the CPUs of the domain's pool: -EINVAL), then soft affinity, a
  * preference that may name no CPU.  The maps are written back with what
  * took effect, as Xen does: the hard one, and the soft one within it.
  */
@@ -144,9 +146,8 @@ int64_t domctl_setvcpuaffinity(struct vcpu *v, struct domain *d, struct xen_domc
 	if (hard) {
 		if ((ret = cpumask_from_guest(v, &a->cpumap_hard, &cpus)))
 			return ret;
-		if (!cpus)
+		if (!sched_set_affinity(t, cpus))
 			return -XEN_EINVAL;
-		sched_set_affinity(t, cpus);
 		if ((ret = cpumask_to_guest(v, &a->cpumap_hard, cpus)))
 			return ret;
 	}

@@ -5,12 +5,13 @@
  * command (-ENOSYS if Domus has none such).  A command that succeeds has
  * the whole structure copied back, as Xen does.
  *
- * The machine as Xen on Arm describes it: one NUMA node, one CPU pool (0)
- * with every CPU and every domain, every CPU a core of its own.
+ * The machine as Xen on Arm describes it: one NUMA node, every CPU a core
+ * of its own; and its CPU pools.
  */
 #include <xen/toolstack.h>
 #include <domus/arch.h>
 #include <domus/console.h>
+#include <domus/cpupool.h>
 #include <domus/debugkeys.h>
 #include <domus/domain.h>
 #include <domus/page_alloc.h>
@@ -162,27 +163,45 @@ static int64_t numainfo(struct vcpu *v, struct xen_sysctl *op)
 	return 0;
 }
 
-static uint32_t nr_domains(void)
-{
-	uint32_t n = 0;
-
-	for (struct domain *d = domain_get_from(0); d; d = domain_get_next(d))
-		n++;
-	return n;
-}
-
-/* INFO on pool 0, the only one; INFO names the first pool at or after the id asked. */
+/*
+ * Xen 4.17's cpupool_op: pools are made empty, given free CPUs and
+ * domains, and destroyed once they have neither.  A domain cannot move
+ * itself (-EPERM, as Xen's rcu_lock_remote_domain_by_id()).
+ */
 static int64_t cpupool_op(struct vcpu *v, struct xen_sysctl *op)
 {
 	struct xen_sysctl_cpupool_op *p = &op->u.cpupool_op;
+	struct cpupool_info info;
+	struct domain *d;
+	int64_t ret;
 
-	if (p->op != XEN_SYSCTL_CPUPOOL_OP_INFO)
-		return -XEN_ENOSYS;	/* Domus cannot make or change pools */
-	if (p->cpupool_id != 0)
-		return -XEN_ENOENT;
-	p->sched_id = sched_xen_id();
-	p->n_dom = nr_domains();
-	return cpumask_to_guest(v, &p->cpumap, online_cpus());
+	switch (p->op) {
+	case XEN_SYSCTL_CPUPOOL_OP_CREATE:
+		return cpupool_create(&p->cpupool_id, p->sched_id);
+	case XEN_SYSCTL_CPUPOOL_OP_DESTROY:
+		return cpupool_destroy(p->cpupool_id);
+	case XEN_SYSCTL_CPUPOOL_OP_INFO:
+		if (!cpupool_info(p->cpupool_id, &info))
+			return -XEN_ENOENT;
+		p->cpupool_id = info.id;
+		p->sched_id = info.sched_id;
+		p->n_dom = info.n_dom;
+		return cpumask_to_guest(v, &p->cpumap, info.cpus);
+	case XEN_SYSCTL_CPUPOOL_OP_ADDCPU:
+		return cpupool_add_cpu(p->cpupool_id, p->cpu);
+	case XEN_SYSCTL_CPUPOOL_OP_RMCPU:
+		return cpupool_remove_cpu(p->cpupool_id, p->cpu);
+	case XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN:
+		if (!(d = domain_get(p->domid)))
+			return -XEN_ESRCH;
+		ret = d == v->dom ? -XEN_EPERM : cpupool_move_domain(d, p->cpupool_id);
+		domain_put(d);
+		return ret;
+	case XEN_SYSCTL_CPUPOOL_OP_FREEINFO:
+		return cpumask_to_guest(v, &p->cpumap, cpupool_free_cpus());
+	default:
+		return -XEN_ENOSYS;
+	}
 }
 
 /* Xen credit's limits for a new time slice and rate limit. */
@@ -197,31 +216,35 @@ static bool credit_params_valid(const struct xen_sysctl_credit_schedule *c)
 }
 
 /*
- * Credit's time slice and rate limit, read and set; the null scheduler has
- * no parameters.  Domus has no migration delay (vCPUs move at once), so it
+ * Credit's time slice and rate limit in a pool, read and set; the null
+ * scheduler has no parameters.  Domus has no migration delay (vCPUs move at once), so it
  * reads 0 whatever was set.
  */
 static int64_t scheduler_op(struct vcpu *v, struct xen_sysctl *op)
 {
 	struct xen_sysctl_scheduler_op *s = &op->u.scheduler_op;
 	struct xen_sysctl_credit_schedule *c = &s->u.sched_credit;
+	struct sched_params params;
+	int64_t ret;
 
 	(void)v;
 	if (s->cmd != XEN_SYSCTL_SCHEDOP_putinfo && s->cmd != XEN_SYSCTL_SCHEDOP_getinfo)
 		return -XEN_EINVAL;
-	if (s->cpupool_id != 0)
-		return -XEN_ESRCH;
-	if (s->sched_id != sched_xen_id())
-		return -XEN_EINVAL;
+	if ((ret = cpupool_get_params(s->cpupool_id, s->sched_id, &params)))
+		return ret;
 	if (s->sched_id != XEN_SCHEDULER_CREDIT)
 		return 0;
 	if (s->cmd == XEN_SYSCTL_SCHEDOP_putinfo) {
 		if (!credit_params_valid(c))
 			return -XEN_EINVAL;
-		sched_adjust_global(c->tslice_ms, c->ratelimit_us);
+		if ((ret = cpupool_set_params(s->cpupool_id, s->sched_id, c->tslice_ms,
+					      c->ratelimit_us)))
+			return ret;
+		params.tslice_ms = c->tslice_ms;
+		params.ratelimit_us = c->ratelimit_us;
 	}
-	c->tslice_ms = sched_params.tslice_ms;
-	c->ratelimit_us = sched_params.ratelimit_us;
+	c->tslice_ms = params.tslice_ms;
+	c->ratelimit_us = params.ratelimit_us;
 	c->vcpu_migr_delay_us = 0;
 	return 0;
 }

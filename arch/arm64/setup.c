@@ -48,6 +48,11 @@ void __attribute__((noreturn)) secondary_cpu_main(uint64_t id)
 	sched_run();
 }
 
+uint64_t arch_cpu_hwid(unsigned cpu)
+{
+	return pcpus[cpu].arch.mpidr;
+}
+
 void arch_boot_secondaries(const uint64_t *hwids, unsigned n)
 {
 	uint64_t self = read_sysreg(mpidr_el1) & 0xff00ffffffull;

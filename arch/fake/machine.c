@@ -9,6 +9,7 @@
 #include <domus/arch.h>
 #include <domus/boot_dt.h>
 #include <domus/console.h>
+#include <domus/cpupool.h>
 #include <domus/domain.h>
 #include <domus/page.h>
 #include <domus/page_alloc.h>
@@ -101,6 +102,12 @@ void arch_boot_secondaries(const uint64_t *hwids, unsigned n)
 		pcpus[i].online = true;
 		nr_pcpus = i + 1;
 	}
+}
+
+/* The fake CPUs' ids are their numbers, as tests/unit/dt_writer.h's /cpus has them. */
+uint64_t arch_cpu_hwid(unsigned cpu)
+{
+	return cpu;
 }
 
 struct pcpu *arch_this_cpu(void)
@@ -446,6 +453,7 @@ void fake_machine_reset(unsigned nr_cpus)
 		pcpus[i].online = i < nr_cpus || i == FAKE_THIS_CPU;
 	}
 	nr_pcpus = nr_cpus;
+	cpupool_reset();
 	fake_counter = fake_counter_step = 0;
 	console_attach(&uart);
 	fake_uart_clear();

@@ -1,13 +1,15 @@
 /*
  * The scheduler core: the per-CPU loop that loads and runs vCPUs, blocking
  * and waking, and the run queues.  Which vCPU runs, and for how long, is the
- * policy's choice (credit.c by default, null.c with sched=null).
+ * choice of the policy of the CPU's pool (cpupool.c): credit.c by default,
+ * null.c with sched=null or in a pool made with it.
  * The run queues and parameters the policies share are in runq.c.
  * A vCPU waiting for an interrupt blocks until it has one or, if another
  * vCPU took its CPU meanwhile, until its guest timer's deadline, when
  * Domus's own timer wakes it.
  */
 #include <domus/sched.h>
+#include <domus/cpupool.h>
 #include <domus/zero_shared.h>
 #include <domus/arch.h>
 #include <domus/console.h>
@@ -20,37 +22,33 @@
 
 #define REAP_PERIOD_MS 5	/* a busy CPU's share of destruction: a slice per period */
 
-static spinlock_t sched_lock = SPINLOCK_INIT;
-static const struct sched_ops *policy = &sched_credit_ops;
+spinlock_t sched_lock = SPINLOCK_INIT;
+
 bool sched_select(const char *name, unsigned tslice_ms, unsigned ratelimit_us)
 {
-	static const struct sched_ops *const all[] = { &sched_credit_ops, &sched_null_ops };
+	const struct sched_ops *ops = sched_policy_named(name);
 
-	sched_set_params(arch_counter_freq(), tslice_ms, ratelimit_us);
-	for (unsigned i = 0; i < ARRAY_SIZE(all); i++) {
-		if (!strcmp(all[i]->name, name)) {
-			policy = all[i];
-			return true;
-		}
-	}
-	return false;
+	sched_set_params(&sched_boot_params, arch_counter_freq(), tslice_ms, ratelimit_us);
+	cpupool0.params = sched_boot_params;
+	if (ops)
+		cpupool0.ops = ops;
+	return ops != NULL;
 }
 
 const char *sched_name(void)
 {
-	return policy->name;
+	return cpupool0.ops->name;
 }
 
 unsigned sched_xen_id(void)
 {
-	return policy->xen_id;
+	return cpupool0.ops->xen_id;
 }
 
-void sched_adjust_global(unsigned tslice_ms, unsigned ratelimit_us)
+/* The policy of v's domain's pool; NULL once the domain has left the scheduler.  With sched_lock. */
+static const struct sched_ops *ops_of(const struct vcpu *v)
 {
-	spin_lock(&sched_lock);
-	sched_set_params(arch_counter_freq(), tslice_ms, ratelimit_us);
-	spin_unlock(&sched_lock);
+	return v->dom->pool ? v->dom->pool->ops : NULL;
 }
 
 bool sched_vcpu_running(const struct vcpu *v)
@@ -61,12 +59,39 @@ bool sched_vcpu_running(const struct vcpu *v)
 	return cpu >= 0 && pcpus[cpu].current == v && sched_runnable(v);
 }
 
-const char *sched_add_vcpu(struct vcpu *v)
+/* d's vCPUs come off every queue; with sched_lock. */
+static void dequeue_domain(struct domain *d)
 {
-	const char *err;
+	for (unsigned i = 0; i < nr_pcpus; i++) {
+		struct pcpu *c = &pcpus[i];
+		for (unsigned j = 0; j < d->nr_vcpus; j++)
+			sched_runq_remove(c, d->vcpu[j]);
+		if (c->current && c->current->dom == d)
+			c->current = NULL;
+	}
+}
+
+const char *sched_add_domain(struct domain *d, unsigned pool_id)
+{
+	const char *err = NULL;
+	struct cpupool *p;
 
 	spin_lock(&sched_lock);
-	err = policy->add_vcpu(v);
+	p = cpupool_find(pool_id);
+	if (!p || !cpupool_cpus(p)) {
+		spin_unlock(&sched_lock);
+		return "its CPU pool does not exist or has no CPU";
+	}
+	d->pool = p;
+	d->pool_id = p->id;
+	p->n_dom++;
+	for (unsigned i = 0; i < d->nr_vcpus && !err; i++)
+		err = p->ops->add_vcpu(d->vcpu[i]);
+	if (err) {
+		dequeue_domain(d);
+		p->n_dom--;
+		d->pool = NULL;
+	}
 	spin_unlock(&sched_lock);
 	return err;
 }
@@ -74,12 +99,10 @@ const char *sched_add_vcpu(struct vcpu *v)
 void sched_remove_domain(struct domain *d)
 {
 	spin_lock(&sched_lock);
-	for (unsigned i = 0; i < nr_pcpus; i++) {
-		struct pcpu *c = &pcpus[i];
-		for (unsigned j = 0; j < d->nr_vcpus; j++)
-			sched_runq_remove(c, d->vcpu[j]);
-		if (c->current && c->current->dom == d)
-			c->current = NULL;
+	dequeue_domain(d);
+	if (d->pool) {
+		d->pool->n_dom--;
+		d->pool = NULL;
 	}
 	spin_unlock(&sched_lock);
 }
@@ -154,8 +177,11 @@ void vcpu_kick(struct vcpu *v)
 	v->blocked = false;
 	arch_smp_mb();
 	if (woke) {
+		const struct sched_ops *ops;
+
 		spin_lock(&sched_lock);
-		policy->woke(v);
+		if ((ops = ops_of(v)))
+			ops->woke(v);
 		spin_unlock(&sched_lock);
 	}
 	c->resched = true;
@@ -214,8 +240,7 @@ static void rehome(struct vcpu *v)
 {
 	struct pcpu *best;
 
-	if (policy != &sched_credit_ops || v->loaded_on >= 0 ||
-	    v->sched.affinity & BIT(v->pcpu))
+	if (ops_of(v) != &sched_credit_ops || v->loaded_on >= 0 || sched_allowed(v) & BIT(v->pcpu))
 		return;
 	best = sched_place(v);
 	if (!best)
@@ -229,13 +254,20 @@ static void rehome(struct vcpu *v)
 		arch_kick_cpu(best->id);
 }
 
-void sched_set_affinity(struct vcpu *v, uint64_t cpus)
+bool sched_set_affinity(struct vcpu *v, uint64_t cpus)
 {
+	bool ok;
+
 	spin_lock(&sched_lock);
-	v->sched.affinity = cpus;
-	rehome(v);
+	ok = v->dom->pool && cpus & cpupool_cpus(v->dom->pool);
+	if (ok) {
+		v->sched.affinity = cpus;
+		rehome(v);
+	}
 	spin_unlock(&sched_lock);
-	vcpu_kick(v);
+	if (ok)
+		vcpu_kick(v);
+	return ok;
 }
 
 void sched_set_soft_affinity(struct vcpu *v, uint64_t cpus)
@@ -245,17 +277,26 @@ void sched_set_soft_affinity(struct vcpu *v, uint64_t cpus)
 	spin_unlock(&sched_lock);
 }
 
-/* A CPU keeps the last vCPU's state while idle: not one that may no longer run here. */
+/*
+ * A CPU keeps the last vCPU's state while idle: not one that may no longer
+ * run here, nor one now on another CPU's queue (it moved with its domain or
+ * its CPU's pool).  Once it is let go, the CPU whose queue it is on may run it.
+ */
 static void let_go_if_unwelcome(struct pcpu *c, const struct vcpu *chosen)
 {
 	struct vcpu *u = c->loaded;
 
-	if (!u || u == chosen || u->sched.affinity & BIT(c->id))
+	if (!u || u == chosen || (u->pcpu == c->id && sched_allowed(u) & BIT(c->id)))
 		return;
 	sched_unload(c);
 	spin_lock(&sched_lock);
 	rehome(u);
 	spin_unlock(&sched_lock);
+	if (u->pcpu != c->id) {
+		pcpus[u->pcpu].resched = true;
+		arch_smp_mb();
+		arch_kick_cpu(u->pcpu);
+	}
 }
 
 void sched_unload(struct pcpu *c)
@@ -352,19 +393,58 @@ static uint64_t run(struct pcpu *c, struct vcpu *v)
 	uint64_t start = arch_counter(), ran;
 
 	runstate_set(v, RUNSTATE_running);
+	__atomic_store_n(&v->running_since, start, __ATOMIC_RELEASE);
 	do
 		arch_vcpu_run(v);
 	while (may_stay(c, v));
 	ran = arch_counter() - start;
-	v->runtime_ticks += ran;
+	__atomic_store_n(&v->runtime_ticks, v->runtime_ticks + ran, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->running_since, 0, __ATOMIC_RELEASE);
 	return ran;
+}
+
+/*
+ * A vCPU the null scheduler runs may never leave run(): its time so far
+ * counts too.  Read from any CPU; a read racing the end of a run may count
+ * that run twice, for a moment.
+ */
+uint64_t sched_vcpu_runtime(const struct vcpu *v)
+{
+	uint64_t since = __atomic_load_n(&v->running_since, __ATOMIC_ACQUIRE);
+	uint64_t ticks = __atomic_load_n(&v->runtime_ticks, __ATOMIC_ACQUIRE);
+	uint64_t now = arch_counter();
+
+	return since && now > since ? ticks + (now - since) : ticks;
+}
+
+/* v ran `ticks` up to `now`, for its pool's policy. */
+static void ran(struct vcpu *v, uint64_t ticks, uint64_t now)
+{
+	const struct sched_ops *ops;
+
+	spin_lock(&sched_lock);
+	if ((ops = ops_of(v)))
+		ops->ran(v, ticks, now);
+	spin_unlock(&sched_lock);
 }
 
 void sched_charge(struct vcpu *v, uint64_t ticks)
 {
-	spin_lock(&sched_lock);
-	policy->ran(v, ticks, arch_counter());
-	spin_unlock(&sched_lock);
+	ran(v, ticks, arch_counter());
+}
+
+/* What c runs from `now`: its pool's policy chooses; a CPU in no pool runs nothing. */
+static struct vcpu *choose(struct pcpu *c, uint64_t now)
+{
+	const struct cpupool *p = cpupool_of_cpu(c->id);
+
+	if (p)
+		return sched_choose(c, p->ops, now);
+	c->current = NULL;
+	c->resched = false;
+	c->slice_end = 0;
+	c->idle = true;
+	return NULL;
 }
 
 /* While a domain is destroyed or rebuilt in slices, a busy CPU comes back to it this often. */
@@ -388,7 +468,7 @@ void sched_run(void)
 		if (c->wake_at && now >= c->wake_at)
 			wake_expired_timers(c, now);
 		spin_lock(&sched_lock);
-		v = sched_choose(c, policy, now);
+		v = choose(c, now);
 		/* Work left waiting here while a CPU sleeps: wake it (the queue only then). */
 		if (v && some_cpu_idle() && others_wait(c, v))
 			sched_wake_idle_cpus();
@@ -403,10 +483,9 @@ void sched_run(void)
 		spin_unlock(&sched_lock);
 		arch_set_cpu_timer(deadline);
 		if (v) {
-			uint64_t ran = run(c, v);
-			spin_lock(&sched_lock);
-			policy->ran(v, ran, now + ran);
-			spin_unlock(&sched_lock);
+			uint64_t ticks = run(c, v);
+
+			ran(v, ticks, now + ticks);
 		} else if (domain_reap_pending() || console_idle_flush()) {
 			continue;
 		} else if (zero_help() || page_alloc_scrub_idle()) {

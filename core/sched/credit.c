@@ -6,19 +6,18 @@
  * vCPU of its run queue: woken-from-wait (BOOST) before in-credit (UNDER)
  * before out-of-credit (OVER), the most credit first; a capped domain out of
  * credit waits for the next period.  An idle CPU takes work from another
- * CPU's queue.
+ * CPU's queue.  Each CPU pool (domus/cpupool.h) with this policy shares out
+ * its own CPUs' time, with its own parameters.
  */
 #include <domus/sched_policy.h>
+#include <domus/cpupool.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
 #include <public/domctl.h>
 
-static uint64_t next_accounting;
-static unsigned accounting_round;
-
 static bool allowed_on(const struct vcpu *v, const struct pcpu *c)
 {
-	return v->sched.affinity & BIT(c->id);
+	return sched_allowed(v) & BIT(c->id);
 }
 
 /* Whether v would rather run on c: its soft affinity, narrower than its hard one, names c. */
@@ -26,12 +25,14 @@ static bool prefers(const struct vcpu *v, const struct pcpu *c)
 {
 	uint64_t p = sched_preferred(v);
 
-	return p != v->sched.affinity && p & BIT(c->id);
+	return p != sched_allowed(v) && p & BIT(c->id);
 }
 
+/* Not while another CPU still holds its state: it has just moved here from there. */
 static bool eligible(const struct vcpu *v, const struct pcpu *c)
 {
-	return sched_runnable(v) && !v->sched.parked && allowed_on(v, c);
+	return sched_runnable(v) && !v->sched.parked && allowed_on(v, c) &&
+	       (v->loaded_on < 0 || v->loaded_on == (int)c->id);
 }
 
 static const char *credit_add_vcpu(struct vcpu *v)
@@ -39,77 +40,78 @@ static const char *credit_add_vcpu(struct vcpu *v)
 	struct pcpu *best = sched_place(v);
 
 	if (!best)
-		return "its vCPU affinity names no physical CPU that exists";
+		return "its vCPU affinity names no physical CPU in its CPU pool";
 	v->sched.credit = 0;
 	v->sched.prio = PRIO_UNDER;
 	sched_runq_add(best, v);
 	return NULL;
 }
 
-static void for_each_vcpu(void (*fn)(struct vcpu *v, void *arg), void *arg)
-{
-	for (unsigned i = 0; i < nr_pcpus; i++)
-		for (unsigned j = 0; j < pcpus[i].nr_runq; j++)
-			fn(pcpus[i].runq[j], arg);
-}
-
 struct totals {
+	const struct cpupool *pool;
 	uint64_t weight;	/* of the domains with an active vCPU */
 };
 
-static void count_active(struct vcpu *v, void *arg)
+/* Every vCPU of the pool's domains: those on its CPUs' queues. */
+static void for_each_vcpu(struct totals *t, void (*fn)(struct vcpu *v, struct totals *t))
 {
-	struct totals *t = arg;
+	uint64_t cpus = cpupool_cpus(t->pool);
+
+	for (unsigned i = 0; i < nr_pcpus; i++)
+		for (unsigned j = 0; cpus & BIT(i) && j < pcpus[i].nr_runq; j++)
+			fn(pcpus[i].runq[j], t);
+}
+
+static void count_active(struct vcpu *v, struct totals *t)
+{
 	struct domain *d = v->dom;
 
 	if (!v->sched.active && !sched_runnable(v))
 		return;
 	v->sched.active = true;
-	if (d->sched_round != accounting_round) {
-		d->sched_round = accounting_round;
+	if (d->sched_round != t->pool->accounting_round) {
+		d->sched_round = t->pool->accounting_round;
 		d->sched_active_vcpus = 0;
 		t->weight += d->weight;
 	}
 	d->sched_active_vcpus++;
 }
 
-static void give_credit(struct vcpu *v, void *arg)
+static void give_credit(struct vcpu *v, struct totals *t)
 {
-	const struct totals *t = arg;
 	const struct domain *d = v->dom;
-	int64_t period = (int64_t)sched_params.period;
-	uint64_t share;
+	uint64_t period = t->pool->params.period, share;
 	struct sched_vcpu *s = &v->sched;
 
 	if (s->active) {
-		share = sched_params.period * nr_pcpus * d->weight / t->weight;
+		share = period * cpupool_nr_cpus(t->pool) * d->weight / t->weight;
 		if (d->cap)
-			share = MIN(share, sched_params.period * d->cap / 100);
-		share = MIN(share / d->sched_active_vcpus, sched_params.period);
-		s->credit = MIN(s->credit + (int64_t)share, period);
+			share = MIN(share, period * d->cap / 100);
+		share = MIN(share / d->sched_active_vcpus, period);
+		s->credit = MIN(s->credit + (int64_t)share, (int64_t)period);
 	}
 	/* Credit not used within a period does not pile up, nor does debt. */
-	s->credit = MAX(s->credit, -period);
+	s->credit = MAX(s->credit, -(int64_t)period);
 	s->parked = d->cap && s->credit <= 0;
 	s->prio = s->credit > 0 ? PRIO_UNDER : PRIO_OVER;
 	s->active = false;
 }
 
-static void account(uint64_t now)
+static void account(struct cpupool *p, uint64_t now)
 {
-	struct totals t = { 0 };
+	struct totals t = { .pool = p };
 
-	if (now < next_accounting)
+	if (now < p->next_accounting)
 		return;
 	/* On the period's grid, so late picks do not stretch the periods. */
-	next_accounting += sched_params.period;
-	if (next_accounting <= now)
-		next_accounting = now + sched_params.period;
-	accounting_round++;
-	for_each_vcpu(count_active, &t);
+	p->next_accounting += p->params.period;
+	if (p->next_accounting <= now)
+		p->next_accounting = now + p->params.period;
+	p->accounting_round++;
+	for_each_vcpu(&t, count_active);
 	if (!t.weight)
 		t.weight = 1;
-	for_each_vcpu(give_credit, &t);
+	for_each_vcpu(&t, give_credit);
 }
 
 /*
@@ -160,12 +162,13 @@ static bool any_parked(const struct pcpu *c)
  */
 static struct vcpu *steal_among(struct pcpu *c, struct vcpu *mine, bool preferring)
 {
+	uint64_t pool_cpus = cpupool_cpus(cpupool_of_cpu(c->id));
 	struct vcpu *best = mine;
 	struct pcpu *from = NULL;
 
 	for (unsigned i = 0; i < nr_pcpus; i++) {
 		struct pcpu *o = &pcpus[i];
-		if (o == c)
+		if (o == c || !(pool_cpus & BIT(i)))
 			continue;
 		for (unsigned j = 0; j < o->nr_runq; j++) {
 			struct vcpu *v = o->runq[j];
@@ -193,22 +196,24 @@ static struct vcpu *steal(struct pcpu *c, struct vcpu *mine)
 
 static struct vcpu *credit_pick(struct pcpu *c, uint64_t now, uint64_t *until)
 {
+	struct cpupool *p = cpupool_of_cpu(c->id);
+	const struct sched_params *params = &p->params;
 	struct vcpu *cur = c->current, *v;
-	uint64_t slice = sched_params.tslice;
+	uint64_t slice = params->tslice;
 
-	account(now);
+	account(p, now);
 	/* The rate limit: a vCPU just put on the CPU keeps it a little while, and no longer. */
-	if (cur && eligible(cur, c) && now - c->run_start < sched_params.ratelimit) {
-		*until = c->run_start + sched_params.ratelimit;
+	if (cur && eligible(cur, c) && now - c->run_start < params->ratelimit) {
+		*until = c->run_start + params->ratelimit;
 		return cur;
 	}
 	v = best_local(c);
 	if (!v || v->sched.prio == PRIO_OVER)
 		v = steal(c, v);
 	if (v && v->dom->cap && v->sched.credit > 0)
-		slice = MIN(slice, MAX((uint64_t)v->sched.credit, sched_params.ratelimit));
+		slice = MIN(slice, MAX((uint64_t)v->sched.credit, params->ratelimit));
 	/* Idle: a parked vCPU gets credit again at the next accounting. */
-	*until = v ? now + slice : any_parked(c) ? next_accounting : 0;
+	*until = v ? now + slice : any_parked(c) ? p->next_accounting : 0;
 	return v;
 }
 

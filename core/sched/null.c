@@ -1,7 +1,7 @@
 /*
  * The null scheduler: every vCPU owns a physical CPU and nothing else ever
  * runs there, so there is no time slicing and the lowest interrupt latency.
- * A configuration with more vCPUs than free CPUs is refused.
+ * A configuration with more vCPUs than free CPUs in the pool is refused.
  */
 #include <domus/sched_policy.h>
 #include <domus/domain.h>
@@ -12,7 +12,7 @@ static const char *null_add_vcpu(struct vcpu *v)
 {
 	for (unsigned i = 0; i < nr_pcpus; i++) {
 		struct pcpu *c = &pcpus[i];
-		if (!c->nr_runq && (v->sched.affinity & BIT(c->id))) {
+		if (!c->nr_runq && (sched_allowed(v) & BIT(c->id))) {
 			sched_runq_add(c, v);
 			return NULL;
 		}
@@ -22,9 +22,15 @@ static const char *null_add_vcpu(struct vcpu *v)
 
 static struct vcpu *null_pick(struct pcpu *c, uint64_t now, uint64_t *until)
 {
+	struct vcpu *v;
+
 	(void)now;
 	*until = 0;
-	return c->nr_runq && sched_runnable(c->runq[0]) ? c->runq[0] : NULL;
+	if (!c->nr_runq)
+		return NULL;
+	v = c->runq[0];
+	/* Not while the CPU it has just left still holds its state. */
+	return sched_runnable(v) && (v->loaded_on < 0 || v->loaded_on == (int)c->id) ? v : NULL;
 }
 
 static void null_ran(struct vcpu *v, uint64_t ticks, uint64_t now)

@@ -4,16 +4,36 @@
  * architecture dependency, so the policies link on the host in unit tests.
  */
 #include <domus/sched_policy.h>
+#include <domus/cpupool.h>
 #include <domus/domain.h>
 #include <domus/percpu.h>
 
 #define ACCOUNTING_MS 30
 
-struct sched_params sched_params;
+struct sched_params sched_boot_params;
 
-void sched_set_params(uint64_t freq, unsigned tslice_ms, unsigned ratelimit_us)
+static const struct sched_ops *const policies[] = { &sched_credit_ops, &sched_null_ops };
+
+const struct sched_ops *sched_policy_named(const char *name)
 {
-	sched_params = (struct sched_params){
+	for (unsigned i = 0; i < ARRAY_SIZE(policies); i++)
+		if (!strcmp(policies[i]->name, name))
+			return policies[i];
+	return NULL;
+}
+
+const struct sched_ops *sched_policy_numbered(unsigned xen_id)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(policies); i++)
+		if (policies[i]->xen_id == xen_id)
+			return policies[i];
+	return NULL;
+}
+
+void sched_set_params(struct sched_params *p, uint64_t freq, unsigned tslice_ms,
+		      unsigned ratelimit_us)
+{
+	*p = (struct sched_params){
 		.freq = freq,
 		.tslice = freq * tslice_ms / 1000,
 		.ratelimit = freq * ratelimit_us / 1000000,
@@ -72,16 +92,23 @@ static struct pcpu *least_loaded(uint64_t cpus)
 	return best;
 }
 
+uint64_t sched_allowed(const struct vcpu *v)
+{
+	const struct cpupool *p = v->dom->pool;
+
+	return p ? v->sched.affinity & cpupool_cpus(p) : 0;
+}
+
 uint64_t sched_preferred(const struct vcpu *v)
 {
-	uint64_t both = v->sched.affinity & v->sched.soft_affinity;
+	uint64_t allowed = sched_allowed(v), both = allowed & v->sched.soft_affinity;
 
-	return both ? both : v->sched.affinity;
+	return both ? both : allowed;
 }
 
 struct pcpu *sched_place(const struct vcpu *v)
 {
 	struct pcpu *c = least_loaded(sched_preferred(v));
 
-	return c ? c : least_loaded(v->sched.affinity);
+	return c ? c : least_loaded(sched_allowed(v));
 }

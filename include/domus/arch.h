@@ -44,6 +44,8 @@ const char *arch_platform_init(const void *fdt);
 void arch_map_ram_only(const struct boot_module *banks, unsigned nr);
 /* Starts the other CPUs, by the hardware ids the device tree lists. */
 void arch_boot_secondaries(const uint64_t *hwids, unsigned n);
+/* The hardware id (the device tree's reg) of the CPU Domus numbers cpu. */
+uint64_t arch_cpu_hwid(unsigned cpu);
 struct pcpu *arch_this_cpu(void);
 void arch_kick_cpu(unsigned cpu);
 /* Arms this CPU's own timer for a counter value (0: off). */

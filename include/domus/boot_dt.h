@@ -29,10 +29,20 @@ struct boot_domain {
 	struct boot_module ramdisk;
 	char bootargs[BOOTARGS_MAX];
 	unsigned weight;	/* domus,weight (default 256) */
+	unsigned cpupool;	/* the CPU pool it starts in (0 unless the toolstack says) */
+	int dt_cpupool;		/* domain-cpupool: index in boot_info.cpupools, -1 if none */
 	unsigned cap;		/* domus,cap: % of one CPU, 0 = none */
 	uint64_t affinity[MAX_VCPUS];	/* domus,vcpu-affinity: CPU mask per vCPU */
 	enum domain_action on_poweroff, on_reboot, on_crash;
 	char error[160];	/* non-empty: the node is unusable, and why */
+};
+
+/* A boot-time CPU pool (/chosen/<name>, compatible "xen,cpupool"), as Xen 4.17's. */
+struct boot_cpupool {
+	char node[32];		/* its node's name, for messages */
+	char sched[16];		/* cpupool-sched; empty: the default (sched=) */
+	unsigned nr_cpus;
+	uint64_t cpu_hwid[NR_CPUS];	/* cpupool-cpus: the hardware ids of its CPUs */
 };
 
 struct boot_info {
@@ -45,6 +55,8 @@ struct boot_info {
 	struct boot_domain dom0;	/* memory and vCPUs come from the command line */
 	unsigned nr_cpus;
 	uint64_t cpu_hwid[NR_CPUS];	/* each /cpus node's reg: the CPU's hardware id */
+	unsigned nr_cpupools;
+	struct boot_cpupool cpupools[NR_CPUS];
 };
 
 /* Parses the host DT.  Returns NULL on success or a message saying what is wrong. */

@@ -28,7 +28,8 @@ struct vcpu {
 	unsigned pcpu;			/* the physical CPU it runs on */
 	volatile int loaded_on;		/* CPU holding its registers, or -1 */
 	uint64_t timer_deadline;	/* when unloaded: counter value its timers fire at */
-	uint64_t runtime_ticks;
+	uint64_t runtime_ticks;		/* up to its last exit to the scheduler: see sched_vcpu_runtime() */
+	uint64_t running_since;		/* counter when run() put it in the guest; 0 when out */
 	uint64_t faults_reflected;	/* exceptions Domus delivered to it */
 	unsigned fault_streak;		/* ... in a row, with nothing else in between */
 	struct sched_vcpu sched;
@@ -46,6 +47,8 @@ struct ram_bank {
 };
 
 enum domain_state { DOMAIN_RUNNING, DOMAIN_DYING, DOMAIN_PRESERVED, DOMAIN_DEAD };
+
+struct cpupool;
 
 struct domain {
 	unsigned id;
@@ -89,6 +92,8 @@ struct domain {
 	spinlock_t lock;
 	spinlock_t p2m_lock;		/* every change of its p2m, and look-ups that must hold */
 	bool reboot;			/* rebuild it once it is destroyed */
+	struct cpupool *pool;		/* its CPU pool; NULL once off the scheduler (sched_lock) */
+	unsigned pool_id;		/* that pool's id, kept once off it (as Xen reports it) */
 	unsigned weight;		/* scheduling: share relative to other domains */
 	unsigned cap;			/* scheduling: most CPU it gets, % of one CPU; 0 = none */
 	unsigned sched_round;		/* credit accounting bookkeeping */

@@ -7,25 +7,28 @@
 struct vcpu;
 struct domain;
 
-/* Chooses the policy by name; false if there is no such scheduler. */
+/* Chooses pool 0's policy by name, and every pool's first parameters; false if there is no such scheduler. */
 bool sched_select(const char *name, unsigned tslice_ms, unsigned ratelimit_us);
+/* Pool 0's policy: its name, and the XEN_SCHEDULER_* number the toolstack knows it by. */
 const char *sched_name(void);
-/* The XEN_SCHEDULER_* number the toolstack knows the policy by. */
 unsigned sched_xen_id(void);
-/* New time slice and rate limit, taking effect at each CPU's next choice. */
-void sched_adjust_global(unsigned tslice_ms, unsigned ratelimit_us);
+/* The counter ticks v has run, the run it is in now included. */
+uint64_t sched_vcpu_runtime(const struct vcpu *v);
 /* Whether v is on a CPU now (Xen's is_running), as opposed to waiting or blocked. */
 bool sched_vcpu_running(const struct vcpu *v);
-/* Gives the vCPU a place to run; NULL or why the policy cannot run it. */
-const char *sched_add_vcpu(struct vcpu *v);
+/* Puts d in CPU pool pool_id and its vCPUs on run queues there; NULL or why it cannot. */
+const char *sched_add_domain(struct domain *d, unsigned pool_id);
 /* The running vCPU gives its CPU up: the scheduler chooses again after this exit. */
 void sched_yield(void);
 /* The vCPU waits until it has an interrupt to take (WFI on Arm). */
 void vcpu_block(struct vcpu *v);
 void vcpu_power_on(struct vcpu *v, uint64_t pc, uint64_t ctx);
 void vcpu_power_off(struct vcpu *v);
-/* Where the vCPU may run from now on (a mask of CPUs); it leaves a CPU not in it. */
-void sched_set_affinity(struct vcpu *v, uint64_t cpus);
+/*
+ * Where the vCPU may run from now on (a mask of CPUs); it leaves a CPU not
+ * in it.  False, and nothing changes, if the mask has no CPU of its pool.
+ */
+bool sched_set_affinity(struct vcpu *v, uint64_t cpus);
 /* Where it would rather run: credit places it and idle CPUs take it there first. */
 void sched_set_soft_affinity(struct vcpu *v, uint64_t cpus);
 /* Something changed for v (an interrupt, a power change): its CPU looks again. */

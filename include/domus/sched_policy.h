@@ -1,13 +1,15 @@
 /*
  * Scheduling policies.  The core (sched/core.c) runs vCPUs; a policy decides
- * which one and for how long.  Policies are called with the scheduler lock
- * held and take the time as an argument, so their logic runs on the host in
- * unit tests exactly as in Domus.
+ * which one and for how long, for the CPUs and domains of a CPU pool
+ * (domus/cpupool.h).  Policies are called with sched_lock held and take the
+ * time as an argument, so their logic runs on the host in unit tests
+ * exactly as in Domus.
  */
 #ifndef DOMUS_SCHED_POLICY_H
 #define DOMUS_SCHED_POLICY_H
 
 #include <domus/lib.h>
+#include <asm/spinlock.h>
 
 struct vcpu;
 struct pcpu;
@@ -49,7 +51,13 @@ struct sched_ops {
 
 extern const struct sched_ops sched_credit_ops;
 extern const struct sched_ops sched_null_ops;
-extern struct sched_params sched_params;
+/* The policy with this name, or this XEN_SCHEDULER_* number; NULL if none. */
+const struct sched_ops *sched_policy_named(const char *name);
+const struct sched_ops *sched_policy_numbered(unsigned xen_id);
+/* A new pool's parameters: the command line's. */
+extern struct sched_params sched_boot_params;
+/* Run queues, pools, and every vCPU's scheduling state. */
+extern spinlock_t sched_lock;
 
 /*
  * What CPU c runs from `now`: the running vCPU, unless its slice is over or
@@ -59,6 +67,8 @@ struct vcpu *sched_choose(struct pcpu *c, const struct sched_ops *ops, uint64_t 
 
 /* Shared by the policies and the core. */
 bool sched_runnable(const struct vcpu *v);
+/* The CPUs v may run on: its hard affinity within its domain's pool. */
+uint64_t sched_allowed(const struct vcpu *v);
 /* The CPUs v prefers: its soft affinity where its hard one allows, else the hard one. */
 uint64_t sched_preferred(const struct vcpu *v);
 /*
@@ -68,6 +78,7 @@ uint64_t sched_preferred(const struct vcpu *v);
 struct pcpu *sched_place(const struct vcpu *v);
 void sched_runq_add(struct pcpu *c, struct vcpu *v);
 void sched_runq_remove(struct pcpu *c, struct vcpu *v);
-void sched_set_params(uint64_t freq, unsigned tslice_ms, unsigned ratelimit_us);
+void sched_set_params(struct sched_params *p, uint64_t freq, unsigned tslice_ms,
+		      unsigned ratelimit_us);
 
 #endif

@@ -23,6 +23,7 @@
 #define XEN_ENODATA   61
 #define XEN_EOVERFLOW 75
 #define XEN_EOPNOTSUPP 95
+#define XEN_EADDRNOTAVAIL 99
 #define XEN_ENOBUFS   105
 
 #endif

@@ -201,6 +201,44 @@ def test_xl_sched_credit_sets_and_reads_back(dom0):
     assert re.search(r"(?m)^Domain-0\s+0\s+256\s+0$", out), out
 
 
+def test_xl_cpupools_give_a_domu_a_cpu_of_its_own(dom0):
+    """A null-scheduler pool with CPU 1 for one DomU; Pool-0 keeps CPU 0."""
+    out = xl(dom0, "cpupool-list")
+    assert re.search(r"(?m)^Pool-0\s+2\s+credit\s+y\s+\d+\s*$", out), out
+    xl(dom0, "cpupool-cpu-remove Pool-0 1")
+    xl(dom0, "cpupool-create 'name=\"rt\"' 'sched=\"null\"' 'cpus=[\"1\"]'")
+    out = xl(dom0, "cpupool-list -c")
+    assert re.search(r"(?m)^Pool-0\s+0\s*$", out) and re.search(r"(?m)^rt\s+1\s*$", out), out
+    xl(dom0, "create %s 'name=\"rt1\"' 'pool=\"rt\"' maxvcpus=1" % CFG)
+    status, out = in_console(dom0, "rt1", "cat /sys/hypervisor/type")
+    assert (status, out) == (0, "xen"), out
+    out = xl(dom0, "cpupool-list")
+    assert re.search(r"(?m)^rt\s+1\s+null\s+y\s+1\s*$", out), out
+    out = xl(dom0, "list -c")
+    assert re.search(r"(?m)^rt1\s+\d+\s+\d+\s+1\s+[-rbpscd]{6}\s+[\d.]+\s+rt\s*$", out), out
+    out = xl(dom0, "vcpu-list")
+    cpus = {(n, int(c)) for n, c in re.findall(r"(?m)^(\S+)\s+\d+\s+\d+\s+(\d+)\s+[-rb]", out)}
+    assert ("rt1", 1) in cpus and all(c == 0 for n, c in cpus if n != "rt1"), out
+    # Back to Pool-0 (CPU 0, with credit) and to rt again; it runs throughout.
+    xl(dom0, "cpupool-migrate rt1 Pool-0")
+    out = xl(dom0, "list -c")
+    assert re.search(r"(?m)^rt1\s.*\sPool-0\s*$", out), out
+    status, out = in_console(dom0, "rt1", "echo moved")
+    assert out == "moved"
+    xl(dom0, "cpupool-migrate rt1 rt")
+    out = xl(dom0, "vcpu-list rt1")
+    assert re.search(r"(?m)^rt1\s+\d+\s+0\s+1\s", out), out
+    # A pool with a domain keeps its last CPU and cannot go.
+    status, out = dom0.shell("xl cpupool-cpu-remove rt 1")
+    assert "Error removing cpu 1 from cpupool: Device or resource busy" in out, out
+    xl(dom0, "destroy rt1")
+    xl(dom0, "cpupool-destroy rt")
+    xl(dom0, "cpupool-cpu-add Pool-0 1")
+    out = xl(dom0, "cpupool-list")
+    assert re.search(r"(?m)^Pool-0\s+2\s+credit\s+y\s+\d+\s*$", out), out
+    assert "rt" not in out.split()
+
+
 def test_xl_shutdown_waits_for_the_guest_to_power_off(dom0):
     """Through the guest's PV shutdown watch; on_poweroff=destroy."""
     out = xl(dom0, "shutdown -w alpha", timeout=120)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "../unit.h"
+#include <domus/cpupool.h>
 #include <domus/percpu.h>
 #include <domus/sched_policy.h>
 
@@ -65,6 +66,8 @@ static inline struct domain *sim_domain(unsigned nr_vcpus)
 	sim_domains[nr_sim_domains++] = s;
 	s->d.id = nr_sim_domains;
 	s->d.state = DOMAIN_RUNNING;
+	s->d.pool = &cpupool0;
+	cpupool0.n_dom++;
 	for (unsigned i = 0; i < nr_vcpus; i++) {
 		s->vcpu[i] = (struct vcpu){ .id = i, .dom = &s->d, .loaded_on = -1,
 					    .power = i == 0 ? VCPU_ON : VCPU_OFF };
@@ -94,16 +97,18 @@ static inline void setup(const struct sched_ops *policy, unsigned nr)
 		pcpus[i].id = i;
 		pcpus[i].online = true;
 	}
-	sched_set_params(FREQ, 30, 1000);
-	CHECK_EQ(sched_params.tslice, 30 * MS);
-	CHECK_EQ(sched_params.ratelimit, 1 * MS);
-	CHECK_EQ(sched_params.period, 30 * MS);
+	cpupool_reset();
+	cpupool0.ops = policy;
+	sched_set_params(&cpupool0.params, FREQ, 30, 1000);
+	CHECK_EQ(cpupool0.params.tslice, 30 * MS);
+	CHECK_EQ(cpupool0.params.ratelimit, 1 * MS);
+	CHECK_EQ(cpupool0.params.period, 30 * MS);
 	ops = policy;
 	memset(&sim, 0, sizeof(sim));
 	memset(obs, 0, sizeof(obs));
 	nr_obs = 0;
 	/* Past the policy's next accounting from earlier tests: the first pick accounts. */
-	sim.t = clock_end + 2 * sched_params.period;
+	sim.t = clock_end + 2 * cpupool0.params.period;
 	sim.min_stint = UINT64_MAX;
 }
 
@@ -120,9 +125,15 @@ static inline struct vcpu *new_vcpu(unsigned weight, unsigned cap, uint64_t affi
 	return v;
 }
 
+/* The policy of v's pool (each CPU pool has its own). */
+static inline const struct sched_ops *ops_of(const struct vcpu *v)
+{
+	return v->dom->pool->ops;
+}
+
 static inline struct vcpu *add(struct vcpu *v)
 {
-	const char *err = ops->add_vcpu(v);
+	const char *err = ops_of(v)->add_vcpu(v);
 
 	if (err)
 		fprintf(stderr, "  add_vcpu: %s\n", err);
@@ -149,9 +160,34 @@ static inline bool in_runq(const struct pcpu *c, const struct vcpu *v)
 	return false;
 }
 
+/* As the core's choose(): the policy of the CPU's pool; a free CPU runs nothing. */
 static inline struct vcpu *choose(struct pcpu *c, uint64_t now)
 {
-	return sched_choose(c, ops, now);
+	const struct cpupool *p = cpupool_of_cpu(c->id);
+
+	if (p)
+		return sched_choose(c, p->ops, now);
+	c->current = NULL;
+	c->idle = true;
+	c->slice_end = 0;
+	return NULL;
+}
+
+/*
+ * As the core's let_go_if_unwelcome(): a CPU lets go of the state of a vCPU
+ * that may no longer run there or is on another CPU's queue now, and the
+ * CPU whose queue it is on looks again.
+ */
+static inline void let_go_if_unwelcome(struct pcpu *c, const struct vcpu *chosen)
+{
+	struct vcpu *u = c->loaded;
+
+	if (!u || u == chosen || (u->pcpu == c->id && sched_allowed(u) & BIT(c->id)))
+		return;
+	u->loaded_on = -1;
+	c->loaded = NULL;
+	pcpus[u->pcpu].resched = true;
+	sim.asleep[u->pcpu] = false;
 }
 
 /* vcpu_kick(): v has work; its CPU chooses again; idle CPUs may take it. */
@@ -163,7 +199,7 @@ static inline void sim_wake(struct vcpu *v)
 
 	v->blocked = false;
 	if (woke) {
-		ops->woke(v);
+		ops_of(v)->woke(v);
 		o->waiting_since = sim.t;
 		o->burst_left = o->burst;
 	}
@@ -192,6 +228,7 @@ static inline uint64_t sim_step(unsigned i, uint64_t now, uint64_t end)
 		return end;
 	}
 	v = choose(c, now);
+	let_go_if_unwelcome(c, v);
 	if (prev && v != prev && sched_runnable(prev) && !prev->sched.parked &&
 	    now - prev_start < sim.min_stint) {
 		sim.min_stint = now - prev_start;
@@ -213,8 +250,7 @@ static inline uint64_t sim_step(unsigned i, uint64_t now, uint64_t end)
 	REQUIRE(sched_runnable(v));
 	REQUIRE(v->pcpu == i);
 	REQUIRE(in_runq(c, v));
-	if (ops == &sched_credit_ops)
-		REQUIRE(v->sched.affinity & BIT(i));
+	REQUIRE(sched_allowed(v) & BIT(i));
 	for (unsigned j = 0; j < nr_pcpus; j++)
 		REQUIRE(j == i || pcpus[j].current != v);
 	/* run_once(): load its state, unloading whoever held the CPU. */
@@ -237,7 +273,7 @@ static inline uint64_t sim_step(unsigned i, uint64_t now, uint64_t end)
 		len = MIN(len, o->burst_left);
 	v->runtime_ticks += len;
 	o->cpus |= BIT(i);
-	ops->ran(v, len, now + len);
+	ops_of(v)->ran(v, len, now + len);
 	if (o->burst && !(o->burst_left -= len))
 		sim_block(v);
 	return now + len;
@@ -302,9 +338,9 @@ static inline double jain(const double *x, unsigned n)
 /* No vCPU that could still run lost its CPU before the rate limit. */
 static inline void check_ratelimit_kept(void)
 {
-	if (sim.min_stint < sched_params.ratelimit)
+	if (sim.min_stint < cpupool0.params.ratelimit)
 		fprintf(stderr, "  a vCPU was preempted after %" PRIu64 " ticks\n", sim.min_stint);
-	CHECK(sim.min_stint >= sched_params.ratelimit);
+	CHECK(sim.min_stint >= cpupool0.params.ratelimit);
 }
 
 #endif

@@ -365,7 +365,7 @@ TEST(credit_boost_preempts_hog)
 	REQUIRE(w->blocked);
 	for (unsigned i = 0; i < 100; i++) {
 		REQUIRE(pcpus[0].current == h);
-		REQUIRE(sim.t - pcpus[0].run_start >= sched_params.ratelimit);
+		REQUIRE(sim.t - pcpus[0].run_start >= cpupool0.params.ratelimit);
 		CHECK(w->sched.credit > 0);
 		sim_wake(w);
 		CHECK_EQ(w->sched.prio, PRIO_BOOST);
@@ -400,12 +400,12 @@ TEST(credit_ratelimit)
 		sim_wake(w);
 		sim_run(2 * MS);
 		CHECK(!obs_of(w)->waiting_since);	/* it ran */
-		CHECK_EQ(obs_of(w)->last_latency, sched_params.ratelimit - 300);
+		CHECK_EQ(obs_of(w)->last_latency, cpupool0.params.ratelimit - 300);
 		sim_run(40 * MS);
 	}
 	fprintf(stderr, "  wake during the rate limit: latency %" PRIu64 " ticks (max %" PRIu64 ")\n",
 		obs_of(w)->last_latency, obs_of(w)->max_latency);
-	CHECK_EQ(obs_of(w)->max_latency, sched_params.ratelimit - 300);
+	CHECK_EQ(obs_of(w)->max_latency, cpupool0.params.ratelimit - 300);
 	check_ratelimit_kept();
 }
 
@@ -428,7 +428,7 @@ TEST(credit_ratelimit_direct)
 	h->sched.prio = PRIO_OVER;
 	h->sched.credit = -5 * MS;
 	CHECK(ops->pick(c, t + 500, &until) == h);
-	CHECK(until <= t + sched_params.ratelimit);
+	CHECK(until <= t + cpupool0.params.ratelimit);
 	CHECK(until > t + 500);
-	CHECK(ops->pick(c, t + sched_params.ratelimit, &until) == w);
+	CHECK(ops->pick(c, t + cpupool0.params.ratelimit, &until) == w);
 }

@@ -1,5 +1,7 @@
 /* The null policy (core/sched/null.c) in the simulator of sched_sim.h. */
 #include "sched_sim.h"
+#include <domus/sched.h>
+#include <asm/cpu.h>
 
 /* ---- null ---- */
 
@@ -83,4 +85,19 @@ TEST(null_affinity)
 	CHECK_CONTAINS(ops->add_vcpu(b), "free physical CPU");
 	CHECK_EQ(pcpus[0].nr_runq, 0);
 	CHECK_EQ(add(new_vcpu(256, 0, ALL_CPUS))->pcpu, 0);
+}
+
+/* A null vCPU may never leave its run: the time it has been in it counts (xl, 'q'). */
+TEST(null_vcpus_time_counts_while_it_is_still_running)
+{
+	setup(&sched_null_ops, 1);
+	struct vcpu *a = hog(256, 0);
+
+	fake_counter = 5000;
+	a->runtime_ticks = 100;
+	CHECK_EQ(sched_vcpu_runtime(a), 100);
+	a->running_since = 1000;
+	CHECK_EQ(sched_vcpu_runtime(a), 4100);
+	a->running_since = 0;
+	fake_counter = 0;
 }

@@ -1,11 +1,12 @@
 /*
  * The domctls that build and end a domain (xen/domctl_build.c) and the
  * memory ops the toolstack uses on it: Xen 4.17's createdomain checks and
- * ids, an empty paused domain, max_vcpus, setvcpucontext, affinities, the
+ * ids, an empty paused domain, its CPU pool, max_vcpus, setvcpucontext, affinities, the
  * paging pool, cacheflush, populate in 2 MiB extents, claims, destroy.
  */
 #include "domctl_call.h"
 #include <domus/arch.h>
+#include <domus/cpupool.h>
 #include <domus/page.h>
 #include <domus/percpu.h>
 #include <domus/page_alloc.h>
@@ -94,6 +95,28 @@ TEST(createdomain_makes_an_empty_paused_domain_with_a_new_id)
 	CHECK(console_printed("created by the toolstack: 2 vCPU(s)"));
 }
 
+TEST(createdomain_puts_the_domain_in_the_pool_it_names)
+{
+	struct domain *dom0 = fake_hardware_domain(1), *d;
+	struct xen_domctl op = create_op(2);
+	uint32_t pool = CPUPOOL_ANY;
+
+	REQUIRE(cpupool_create(&pool, XEN_SCHEDULER_CREDIT) == 0);
+	op.u.createdomain.cpupool_id = pool;
+	CHECK_EQ(domctl(dom0->vcpu[0], &op), -XEN_ENODEV);	/* no CPU in it */
+	REQUIRE(cpupool_remove_cpu(0, 3) == 0);
+	REQUIRE(cpupool_add_cpu(pool, 3) == 0);
+	op = create_op(2);
+	op.u.createdomain.cpupool_id = pool;
+	REQUIRE(domctl(dom0->vcpu[0], &op) == 0);
+	REQUIRE((d = domain_by_id(op.domain)));
+	CHECK_EQ(d->vcpu[0]->pcpu, 3);
+	CHECK_EQ(d->vcpu[1]->pcpu, 3);
+	op = op_for(XEN_DOMCTL_getdomaininfo, d->id);
+	REQUIRE(domctl(dom0->vcpu[0], &op) == 0);
+	CHECK_EQ(op.u.getdomaininfo.cpupool, pool);
+}
+
 TEST(createdomain_refuses_what_xen_on_arm_refuses_and_makes_nothing)
 {
 	struct domain *dom0 = fake_hardware_domain(1);
@@ -102,7 +125,7 @@ TEST(createdomain_refuses_what_xen_on_arm_refuses_and_makes_nothing)
 	static const int64_t want[] = {
 		-XEN_EINVAL, -XEN_EINVAL, -XEN_EINVAL, -XEN_EINVAL, -XEN_EINVAL, -XEN_EINVAL,
 		-XEN_EINVAL, -XEN_EINVAL, -XEN_EINVAL, -XEN_EINVAL, -XEN_EINVAL, -XEN_EINVAL,
-		-XEN_EINVAL, -XEN_EINVAL, -XEN_ENOENT,
+		-XEN_EINVAL, -XEN_EINVAL, -XEN_ESRCH,
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(want); i++) {

@@ -4,7 +4,8 @@
  * command Domus answers gives: the console history (xl dmesg), the machine,
  * the scheduler, the domain list, CPU and NUMA topology, the CPU pool.
  */
-#include "hypercall.h"
+#include "sysctl_call.h"
+#include <domus/cpupool.h>
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <domus/sched_policy.h>
@@ -44,22 +45,6 @@ _Static_assert(offsetof(struct xen_sysctl_cpupool_op, cpumap) == 24, "");
 _Static_assert(offsetof(struct xen_sysctl_scheduler_op, cmd) == 8, "");
 _Static_assert(offsetof(struct xen_sysctl_scheduler_op, u) == 16, "");
 _Static_assert(offsetof(struct xen_sysctl_credit_schedule, vcpu_migr_delay_us) == 8, "");
-
-#define BUF 4096	/* where in the caller's RAM buffers go: pages 1 to 4 */
-
-static struct xen_sysctl op_for(uint32_t cmd)
-{
-	struct xen_sysctl op = { .cmd = cmd, .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
-
-	memset(&op.u, 0xa5, sizeof(op.u));	/* what the caller left there: not to be trusted */
-	return op;
-}
-
-/* A sysctl by v, its structure at the start of its page 0; *op becomes what v then reads there. */
-static int64_t sysctl(struct vcpu *v, struct xen_sysctl *op)
-{
-	return hypercall_with(v, __HYPERVISOR_sysctl, op, sizeof(*op));
-}
 
 TEST(a_domu_gets_eperm_for_every_command)
 {
@@ -414,18 +399,7 @@ TEST(numainfo_has_one_node_with_all_the_memory)
 	CHECK_EQ(distance[0], 0xa5a5a5a5);
 }
 
-static int64_t cpupool(struct vcpu *v, uint32_t which, uint32_t id, uint32_t nr_bits,
-		       struct xen_sysctl *op)
-{
-	*op = op_for(XEN_SYSCTL_cpupool_op);
-	op->u.cpupool_op = (struct xen_sysctl_cpupool_op){
-		.op = which, .cpupool_id = id, .n_dom = 0xa5a5a5a5,
-		.cpumap = { arg_gva(v->dom, BUF), nr_bits } };
-	memset(arg_ptr(v->dom, BUF), 0xa5, 16);
-	return sysctl(v, op);
-}
-
-TEST(cpupool_info_knows_pool_0_only)
+TEST(cpupool_info_gives_pool_0_every_cpu_and_domain_at_first)
 {
 	struct domain *dom0 = fake_hardware_domain(1);
 	uint8_t *map = arg_ptr(dom0, BUF);
@@ -444,9 +418,10 @@ TEST(cpupool_info_knows_pool_0_only)
 	CHECK_EQ(cpupool(v, XEN_SYSCTL_CPUPOOL_OP_INFO, 1, 8, &op), -XEN_ENOENT);
 	CHECK_EQ(op.u.cpupool_op.n_dom, 0xa5a5a5a5);
 	CHECK_EQ(cpupool(v, XEN_SYSCTL_CPUPOOL_OP_INFO, 0xffffffff, 8, &op), -XEN_ENOENT);
-	/* Making or changing pools: not in Domus. */
-	CHECK_EQ(cpupool(v, XEN_SYSCTL_CPUPOOL_OP_CREATE, 0xffffffff, 8, &op), -XEN_ENOSYS);
-	CHECK_EQ(cpupool(v, XEN_SYSCTL_CPUPOOL_OP_FREEINFO, 0, 8, &op), -XEN_ENOSYS);
+	/* No CPU is free. */
+	REQUIRE(cpupool(v, XEN_SYSCTL_CPUPOOL_OP_FREEINFO, 0, 8, &op) == 0);
+	CHECK_EQ(map[0], 0);
+	CHECK_EQ(cpupool(v, 8, 0, 8, &op), -XEN_ENOSYS);
 }
 
 static int64_t sched_global(struct vcpu *v, uint32_t pool, uint32_t sched_id, uint32_t cmd,
@@ -473,11 +448,11 @@ TEST(scheduler_op_reads_and_sets_credits_time_slice_and_rate_limit)
 	CHECK_EQ(sched_global(v, 0, XEN_SCHEDULER_CREDIT, XEN_SYSCTL_SCHEDOP_putinfo, 10, 500, &op), 0);
 	CHECK_EQ(c->tslice_ms, 10);
 	CHECK_EQ(c->ratelimit_us, 500);
-	CHECK_EQ(sched_params.tslice, FAKE_COUNTER_FREQ / 100);
-	CHECK_EQ(sched_params.ratelimit, FAKE_COUNTER_FREQ / 2000);
+	CHECK_EQ(cpupool0.params.tslice, FAKE_COUNTER_FREQ / 100);
+	CHECK_EQ(cpupool0.params.ratelimit, FAKE_COUNTER_FREQ / 2000);
 	/* No rate limit at all is allowed. */
 	CHECK_EQ(sched_global(v, 0, XEN_SCHEDULER_CREDIT, XEN_SYSCTL_SCHEDOP_putinfo, 1, 0, &op), 0);
-	CHECK_EQ(sched_params.ratelimit, 0);
+	CHECK_EQ(cpupool0.params.ratelimit, 0);
 	/* Out of Xen's bounds, or a rate limit longer than the slice: EINVAL, nothing changes. */
 	CHECK_EQ(sched_global(v, 0, XEN_SCHEDULER_CREDIT, XEN_SYSCTL_SCHEDOP_putinfo, 0, 0, &op),
 		 -XEN_EINVAL);
@@ -487,7 +462,7 @@ TEST(scheduler_op_reads_and_sets_credits_time_slice_and_rate_limit)
 		 -XEN_EINVAL);
 	CHECK_EQ(sched_global(v, 0, XEN_SCHEDULER_CREDIT, XEN_SYSCTL_SCHEDOP_putinfo, 1, 1001, &op),
 		 -XEN_EINVAL);
-	CHECK_EQ(sched_params.tslice_ms, 1);
+	CHECK_EQ(cpupool0.params.tslice_ms, 1);
 	/* The wrong command, pool or scheduler. */
 	CHECK_EQ(sched_global(v, 0, XEN_SCHEDULER_CREDIT, 2, 30, 1000, &op), -XEN_EINVAL);
 	CHECK_EQ(sched_global(v, 1, XEN_SCHEDULER_CREDIT, XEN_SYSCTL_SCHEDOP_getinfo, 0, 0, &op),
