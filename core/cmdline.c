@@ -56,7 +56,7 @@ static bool level_named(const char *val, size_t len, enum log_level *out)
  * to the second rate limited; Domus, which does not rate-limit its own
  * lines, prints up to the second.
  */
-static bool parse_level_pair(const char *val, enum log_level *out)
+bool cmdline_parse_loglvl(const char *val, enum log_level *out)
 {
 	const char *slash = strchr(val, '/');
 	enum log_level always, limited;
@@ -72,28 +72,32 @@ static bool parse_level_pair(const char *val, enum log_level *out)
 
 static bool parse_loglvl(struct hv_options *opt, const char *val)
 {
-	return parse_level_pair(val, &opt->loglevel);
+	return cmdline_parse_loglvl(val, &opt->loglevel);
 }
 
 static bool parse_guest_loglvl(struct hv_options *opt, const char *val)
 {
-	return parse_level_pair(val, &opt->guest_loglevel);
+	return cmdline_parse_loglvl(val, &opt->guest_loglevel);
 }
 
-static bool parse_timestamps(struct hv_options *opt, const char *val)
+bool cmdline_parse_timestamps(const char *val, enum console_timestamps *out)
 {
-	static const char *const modes[] = { "none", "date", "datems", "boot", "raw" };
 	bool on;
 
-	for (unsigned i = 0; i < ARRAY_SIZE(modes); i++)
-		if (!strcmp(val, modes[i])) {
-			opt->timestamps = (enum console_timestamps)i;
+	for (unsigned i = 0; i <= TS_RAW; i++)
+		if (!strcmp(val, console_timestamps_name((enum console_timestamps)i))) {
+			*out = (enum console_timestamps)i;
 			return true;
 		}
 	if (!parse_bool(val, &on))
 		return false;
-	opt->timestamps = on ? TS_DATE : TS_NONE;	/* and an empty value is "date" too */
+	*out = on ? TS_DATE : TS_NONE;	/* and an empty value is "date" too */
 	return true;
+}
+
+static bool parse_timestamps(struct hv_options *opt, const char *val)
+{
+	return cmdline_parse_timestamps(val, &opt->timestamps);
 }
 
 static bool parse_console(struct hv_options *opt, const char *val)

@@ -86,6 +86,11 @@ void console_set_guest_loglevel(enum log_level level)
 	guest_loglevel = level;
 }
 
+enum log_level console_guest_loglevel(void)
+{
+	return guest_loglevel;
+}
+
 bool console_guest_debug_shown(void)
 {
 	return guest_loglevel >= LOG_DEBUG;
@@ -94,6 +99,18 @@ bool console_guest_debug_shown(void)
 void console_set_timestamps(enum console_timestamps mode)
 {
 	timestamps = mode;
+}
+
+enum console_timestamps console_timestamps(void)
+{
+	return timestamps;
+}
+
+const char *console_timestamps_name(enum console_timestamps mode)
+{
+	static const char *const names[] = { "none", "date", "datems", "boot", "raw" };
+
+	return names[mode];
 }
 
 /*

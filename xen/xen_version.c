@@ -3,6 +3,7 @@
 #include <domus/domain.h>
 #include <xen/guest_access.h>
 #include <xen/pv.h>
+#include <xen/toolstack.h>
 #include <public/errno.h>
 #include <asm/guest_abi.h>
 #include <domus/arch.h>
@@ -35,7 +36,7 @@ static int64_t build_id(struct vcpu *v, uint64_t arg)
 	return copy_to_guest(v, arg + sizeof(len), id, size) ? -XEN_EFAULT : (int64_t)size;
 }
 
-static const struct xen_compile_info compile_info = {
+const struct xen_compile_info xen_compile_info = {
 	"gcc", "domus", "domus", __DATE__ " " __TIME__
 };
 static const uint64_t virt_start;	/* XENVER_platform_parameters: nothing fixed on Arm */
@@ -70,13 +71,13 @@ int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case XENVER_version:
 		return XEN_VERSION_MAJOR << 16 | XEN_VERSION_MINOR;
 	case XENVER_extraversion:
-		return copy_string(v, arg, "-domus", 16);
+		return copy_string(v, arg, XEN_EXTRAVERSION, 16);
 	case XENVER_compile_info:
-		return copy_to_guest(v, arg, &compile_info, sizeof(compile_info)) ? -XEN_EFAULT : 0;
+		return copy_to_guest(v, arg, &xen_compile_info, sizeof(xen_compile_info)) ? -XEN_EFAULT : 0;
 	case XENVER_capabilities:
 		return copy_string(v, arg, XEN_CAPABILITIES, 1024);
 	case XENVER_changeset:
-		return copy_string(v, arg, "domus " DOMUS_VERSION, 64);
+		return copy_string(v, arg, XEN_CHANGESET, 64);
 	case XENVER_platform_parameters:
 		return copy_to_guest(v, arg, &virt_start, sizeof(virt_start)) ? -XEN_EFAULT : 0;
 	case XENVER_get_features:

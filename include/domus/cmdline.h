@@ -37,6 +37,9 @@ struct hv_options {
 };
 
 void cmdline_parse(const char *cmdline, struct hv_options *opt);
+/* The values of loglvl and guest_loglvl, and of console_timestamps; false if bad. */
+bool cmdline_parse_loglvl(const char *val, enum log_level *out);
+bool cmdline_parse_timestamps(const char *val, enum console_timestamps *out);
 /* The options Domus booted with. */
 const struct hv_options *hv_options(void);
 

@@ -43,9 +43,13 @@ void console_set_loglevel(enum log_level level);
 enum log_level console_loglevel(void);
 /* guest_loglvl: a DomU's console_io output is a debug message, shown only at that level. */
 void console_set_guest_loglevel(enum log_level level);
+enum log_level console_guest_loglevel(void);
 bool console_guest_debug_shown(void);
 /* console_timestamps: the prefix of each of Domus's own lines after "(domus) ". */
 void console_set_timestamps(enum console_timestamps mode);
+enum console_timestamps console_timestamps(void);
+/* Xen's name of the mode (console_timestamps=<name>). */
+const char *console_timestamps_name(enum console_timestamps mode);
 void printk(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vprintk(enum log_level level, const char *fmt, va_list ap);
 /* Guest output: queued per domain, printed a line at a time, round robin. */

@@ -18,6 +18,7 @@
 #define XEN_ENODEV    19
 #define XEN_EINVAL    22
 #define XEN_ENOSPC    28
+#define XEN_EDOM      33
 #define XEN_ERANGE    34
 #define XEN_ENOSYS    38
 #define XEN_ENODATA   61

@@ -464,5 +464,30 @@ _Static_assert(sizeof(struct xen_platform_op) == 136, "xen_platform_op layout");
 #define XEN_HYPFS_OP_get_version      0
 #define XEN_HYPFS_OP_read             1
 #define XEN_HYPFS_OP_write_contents   2
+#define XEN_HYPFS_TYPE_DIR            0
+#define XEN_HYPFS_TYPE_BLOB           1
+#define XEN_HYPFS_TYPE_STRING         2
+#define XEN_HYPFS_TYPE_UINT           3
+#define XEN_HYPFS_TYPE_INT            4
+#define XEN_HYPFS_TYPE_BOOL           5
+#define XEN_HYPFS_ENC_PLAIN           0
+
+/* What a read returns first; the contents follow it. */
+struct xen_hypfs_direntry {
+	uint8_t type;
+	uint8_t encoding;
+	uint16_t pad;
+	uint32_t content_len;
+	uint32_t max_write_len;		/* 0: read-only */
+};
+_Static_assert(sizeof(struct xen_hypfs_direntry) == 12, "xen_hypfs_direntry layout");
+
+/* A directory's contents: one per entry, each at a 4-byte multiple after the last. */
+struct xen_hypfs_dirlistentry {
+	struct xen_hypfs_direntry e;
+	uint16_t off_next;		/* to the next entry; 0 for the last */
+	char name[];			/* NUL-terminated */
+};
+_Static_assert(offsetof(struct xen_hypfs_dirlistentry, name) == 14, "xen_hypfs_dirlistentry layout");
 
 #endif

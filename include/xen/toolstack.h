@@ -7,9 +7,15 @@
 
 #include <domus/lib.h>
 #include <public/domctl.h>
+#include <public/xen.h>
 
 struct domain;
 struct vcpu;
+
+/* What Domus says it is (xen_version, and hypfs's /buildinfo). */
+#define XEN_EXTRAVERSION "-domus"
+#define XEN_CHANGESET    "domus " DOMUS_VERSION
+extern const struct xen_compile_info xen_compile_info;
 
 /*
  * Xen's dummy XSM policy for sysctl and domctl (Debian's XSM SILO leaves

@@ -16,6 +16,7 @@ again when the session is killed.
 """
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -386,3 +387,23 @@ def printed(out, line):
     """Whether a guest printed line; the "(dN) " prefix is optional since
     Domus drops it once only one domain is left."""
     return re.search(r"(?m)^(?:\(d\d+\) )?%s$" % re.escape(line), out) is not None
+
+
+def pool_dtb(tmp_path, args):
+    """The host DTB domus_run.py would make for args (domus_run.py options),
+    with Xen's boot-time CPU pool "rt" (QEMU's cpu@1, the null scheduler) in
+    /chosen and the first dom0less domain, domU1, in it."""
+    a = domus_run.parse_args(args)
+    text, _ = domus_run.host_dts(a, domus_run.domains_from_args(a))
+    cpu1 = re.search(r"cpu@1 \{\s*phandle = <(0x[0-9a-f]+)>;", text)
+    assert cpu1, "no phandle on QEMU's cpu@1 node"
+    pool = ('\t\trt {\n\t\t\tcompatible = "xen,cpupool";\n\t\t\tcpupool-cpus = <%s>;\n'
+            '\t\t\tcpupool-sched = "null";\n\t\t\tphandle = <0x7000>;\n\t\t};\n'
+            % cpu1.group(1))
+    assert "\t\tdomU1 {\n" in text
+    text = text.replace("\t\tdomU1 {\n", pool + "\t\tdomU1 {\n\t\t\tdomain-cpupool = <0x7000>;\n", 1)
+    dts, dtb = tmp_path / "pools.dts", tmp_path / "pools.dtb"
+    dts.write_text(text)
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(dtb), str(dts)],
+                   check=True, timeout=60)
+    return str(dtb)

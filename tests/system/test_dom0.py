@@ -422,6 +422,35 @@ def test_z_dom0_poweroff_halts_the_machine(dom0):
     assert dom0.wait_exit(60) == 0
 
 
+@pytest.fixture(scope="module")
+def dom0_pool(cache_files, dom0_initramfs, tmp_path_factory, request):
+    """Dom0 (Pool-0, CPU 0) beside a PV DomU in a boot-time pool of the
+    device tree (the null scheduler, CPU 1), as Xen 4.17's dom0less boots."""
+    from conftest import Session, build_guests, guest_bin, pool_dtb
+    build_guests("sys_xenstore")
+    args = ["--dom0", DOM0, "--xen-bootargs", XEN_BOOTARGS, "--smp", "2", "--mem", "2048M",
+            "--domain", "kernel=%s,memory=64,cpus=1,pv=1" % guest_bin("sys_xenstore")]
+    s = Session(args + ["--host-dtb", pool_dtb(tmp_path_factory.mktemp("pool"), args)],
+                "dom0-pool", timeout=LINUX_BOOT, qemu_timeout=LINUX_BOOT + 300)
+    request.addfinalizer(s.kill)
+    s.expect(PROMPT, LINUX_BOOT, what="Dom0's shell prompt on hvc0")
+    return s
+
+
+def test_xl_shows_the_device_trees_cpu_pools(dom0_pool):
+    """xen-init-dom0 names every pool Domus has made, and xl sees them."""
+    status, out = dom0_pool.shell("xl cpupool-list")
+    assert status == 0 and re.search(r"(?m)^Pool-0\s+1\s+credit\s+y\s+1\s*$", out), out
+    assert re.search(r"(?m)^Pool-1\s+1\s+null\s+y\s+1\s*$", out), out
+    status, out = dom0_pool.shell("xl list -c")
+    assert re.search(r"(?m)^\S+\s+1\s+\d+\s+1\s+\S+\s+[\d.]+\s+Pool-1\s*$", out), out
+    assert re.search(r"(?m)^Domain-0\s+0\s.*\sPool-0\s*$", out), out
+    status, out = dom0_pool.shell("xl vcpu-list")
+    cpus = re.findall(r"(?m)^\S+\s+(\d+)\s+(\d+)\s+(\d+)\s+[-rb]", out)
+    assert ("1", "0", "1") in cpus and all(c == "0" for d, _, c in cpus if d == "0"), out
+    xenstore_round_trip(dom0_pool, 1, "oxenstored")
+
+
 BIG_DOM0_MIB = 1800
 
 

@@ -30,13 +30,11 @@ build/test-logs/sched-figures.txt.
 """
 import os
 import re
-import subprocess
 import time
 
 import pytest
 
-import domus_run  # scripts/, put on sys.path by conftest
-from conftest import (LOG_DIR, build_guests, cpu_times, guest_bin, printed, run, spec,
+from conftest import (LOG_DIR, build_guests, cpu_times, guest_bin, pool_dtb, printed, run, spec,
                       switch_input)
 
 pytestmark = pytest.mark.hv
@@ -201,29 +199,12 @@ def test_null_runs_two_one_vcpu_domains_on_two_cpus():
 
 # -------------------------------------------------------------- CPU pools
 
-def pools_dtb(tmp_path, args):
-    """The host DTB domus_run.py would make for args, with Xen's boot-time
-    CPU pool "rt" (CPU 1, null scheduler) in /chosen and domU1 in it."""
-    a = domus_run.parse_args(args)
-    text, _ = domus_run.host_dts(a, domus_run.domains_from_args(a))
-    cpu1 = re.search(r"cpu@1 \{\s*phandle = <(0x[0-9a-f]+)>;", text)
-    assert cpu1, "no phandle on QEMU's cpu@1 node"
-    pool = ('\t\trt {\n\t\t\tcompatible = "xen,cpupool";\n\t\t\tcpupool-cpus = <%s>;\n'
-            '\t\t\tcpupool-sched = "null";\n\t\t\tphandle = <0x7000>;\n\t\t};\n' % cpu1.group(1))
-    text = text.replace("\t\tdomU1 {\n", pool + "\t\tdomU1 {\n\t\t\tdomain-cpupool = <0x7000>;\n", 1)
-    dts, dtb = tmp_path / "pools.dts", tmp_path / "pools.dtb"
-    dts.write_text(text)
-    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(dtb), str(dts)],
-                   check=True, timeout=60)
-    return str(dtb)
-
-
 def test_a_boot_time_null_pool_gives_its_domain_a_cpu_of_its_own(domus, tmp_path):
     """Three hogs on two CPUs, d1 in a boot-time null pool with CPU 1: d1
     gets all of CPU 1 and d2 and d3 share CPU 0.  (Without the pool, credit
     would give each two thirds of a CPU.)"""
     args = ["--smp", "2"] + sum((["--domain", spec(HOG)] for _ in range(3)), [])
-    s = domus(*(args + ["--host-dtb", pools_dtb(tmp_path, args)]), timeout=60,
+    s = domus(*(args + ["--host-dtb", pool_dtb(tmp_path, args)]), timeout=60,
               qemu_timeout=120)
     s.expect(re.compile(r"\(domus\) cpupool 1: null, CPUs 0x2 from /chosen/rt\r*\n"),
              what="the boot-time pool")

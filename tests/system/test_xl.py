@@ -237,6 +237,11 @@ def test_xl_cpupools_give_a_domu_a_cpu_of_its_own(dom0):
     out = xl(dom0, "cpupool-list")
     assert re.search(r"(?m)^Pool-0\s+2\s+credit\s+y\s+\d+\s*$", out), out
     assert "rt" not in out.split()
+    # One NUMA node: numa-split has nothing to split and names the pool after it.
+    xl(dom0, "cpupool-numa-split")
+    out = xl(dom0, "cpupool-list")
+    assert re.search(r"(?m)^Pool-node0\s+2\s+credit\s+y\s+\d+\s*$", out), out
+    xl(dom0, "cpupool-rename Pool-node0 Pool-0")
 
 
 def test_xl_shutdown_waits_for_the_guest_to_power_off(dom0):
@@ -348,6 +353,20 @@ def test_xl_debug_keys_answer_in_xl_dmesg(dom0):
     assert re.search(r"\(domus\) .*free: \d+ KiB of 2097152 KiB", out), out
     assert re.search(r"\(domus\) .*CPU1: (running|idle)", out), out
     assert "this help" not in out, out
+
+
+def test_xl_set_parameters_changes_domus_log_level_at_once(dom0):
+    """hypfs /params/loglvl: at "error" Domus's own informational lines (a
+    debug key's answer) are not printed, at "info" again they are."""
+    xl(dom0, "set-parameters loglvl=error")
+    xl(dom0, "dmesg -c >/dev/null")
+    xl(dom0, "debug-keys m")
+    assert "free:" not in xl(dom0, "dmesg")
+    status, out = dom0.shell("xl set-parameters loglvl=loud")
+    assert status != 0 and "setting parameters" in out, out
+    xl(dom0, "set-parameters loglvl=info")
+    xl(dom0, "debug-keys m")
+    assert re.search(r"\(domus\) .*free: \d+ KiB", xl(dom0, "dmesg")), "no 'm' answer at info"
 
 
 def test_xl_list_n_shows_every_domain_on_the_one_node(dom0):

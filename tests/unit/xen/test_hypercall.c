@@ -312,7 +312,7 @@ TEST(hypfs_is_the_control_domains_and_checks_the_path)
 	CHECK_EQ(hypfs(d->vcpu[0], XEN_HYPFS_OP_get_version, 0, 0), -XEN_EPERM);
 	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_get_version, 0, 0), XEN_HYPFS_VERSION);
 	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_get_version, arg_gva(dom0, 0), 0), -XEN_EINVAL);
-	memcpy(path, "/buildinfo", 11);
+	memcpy(path, "/nosuchdir", 11);
 	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_read, arg_gva(dom0, 0), 11), -XEN_ENOENT);
 	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_read, arg_gva(dom0, 0), 10), -XEN_EINVAL);	/* no NUL */
 	CHECK_EQ(hypfs(v, XEN_HYPFS_OP_read, arg_gva(dom0, 0), XEN_HYPFS_MAX_PATHLEN + 1),
