@@ -80,40 +80,55 @@ static unsigned read_version_number(const struct node *leaf, char *buf)
 static const struct node_ops build_string_ops = { .read = read_build_string };
 static const struct node_ops version_number_ops = { .read = read_version_number };
 
-static unsigned list_compileinfo(const struct node *dir, struct node *out)
+/*
+ * The directories whose entries never change, each a table: a node's arg
+ * says which.  Their entries are in name order.
+ */
+enum { ROOT, BUILDINFO, COMPILEINFO, VERSION };
+static const struct node_ops static_dir_ops;
+static const struct node_ops cpupools_ops;
+static const struct node_ops params_ops;
+
+static const struct node root_entries[] = {
+	{ "buildinfo", XEN_HYPFS_TYPE_DIR, BUILDINFO, &static_dir_ops },
+	{ "cpupool", XEN_HYPFS_TYPE_DIR, 0, &cpupools_ops },
+	{ "params", XEN_HYPFS_TYPE_DIR, 0, &params_ops },
+};
+static const struct node buildinfo_entries[] = {
+	{ "changeset", XEN_HYPFS_TYPE_STRING, CHANGESET, &build_string_ops },
+	{ "compileinfo", XEN_HYPFS_TYPE_DIR, COMPILEINFO, &static_dir_ops },
+	{ "version", XEN_HYPFS_TYPE_DIR, VERSION, &static_dir_ops },
+};
+static const struct node compileinfo_entries[] = {
+	{ "compile_by", XEN_HYPFS_TYPE_STRING, COMPILE_BY, &build_string_ops },
+	{ "compile_date", XEN_HYPFS_TYPE_STRING, COMPILE_DATE, &build_string_ops },
+	{ "compile_domain", XEN_HYPFS_TYPE_STRING, COMPILE_DOMAIN, &build_string_ops },
+	{ "compiler", XEN_HYPFS_TYPE_STRING, COMPILER, &build_string_ops },
+};
+static const struct node version_entries[] = {
+	{ "extra", XEN_HYPFS_TYPE_STRING, EXTRA, &build_string_ops },
+	{ "major", XEN_HYPFS_TYPE_UINT, XEN_VERSION_MAJOR, &version_number_ops },
+	{ "minor", XEN_HYPFS_TYPE_UINT, XEN_VERSION_MINOR, &version_number_ops },
+};
+static const struct {
+	const struct node *entries;
+	unsigned n;
+} static_dirs[] = {
+	[ROOT] = { root_entries, ARRAY_SIZE(root_entries) },
+	[BUILDINFO] = { buildinfo_entries, ARRAY_SIZE(buildinfo_entries) },
+	[COMPILEINFO] = { compileinfo_entries, ARRAY_SIZE(compileinfo_entries) },
+	[VERSION] = { version_entries, ARRAY_SIZE(version_entries) },
+};
+
+static unsigned list_static(const struct node *dir, struct node *out)
 {
-	(void)dir;
-	out[0] = (struct node){ "compile_by", XEN_HYPFS_TYPE_STRING, COMPILE_BY, &build_string_ops };
-	out[1] = (struct node){ "compile_date", XEN_HYPFS_TYPE_STRING, COMPILE_DATE,
-				&build_string_ops };
-	out[2] = (struct node){ "compile_domain", XEN_HYPFS_TYPE_STRING, COMPILE_DOMAIN,
-				&build_string_ops };
-	out[3] = (struct node){ "compiler", XEN_HYPFS_TYPE_STRING, COMPILER, &build_string_ops };
-	return 4;
+	unsigned n = static_dirs[dir->arg].n;
+
+	memcpy(out, static_dirs[dir->arg].entries, n * sizeof(*out));
+	return n;
 }
 
-static unsigned list_version(const struct node *dir, struct node *out)
-{
-	(void)dir;
-	out[0] = (struct node){ "extra", XEN_HYPFS_TYPE_STRING, EXTRA, &build_string_ops };
-	out[1] = (struct node){ "major", XEN_HYPFS_TYPE_UINT, XEN_VERSION_MAJOR,
-				&version_number_ops };
-	out[2] = (struct node){ "minor", XEN_HYPFS_TYPE_UINT, XEN_VERSION_MINOR,
-				&version_number_ops };
-	return 3;
-}
-
-static const struct node_ops compileinfo_ops = { .list = list_compileinfo };
-static const struct node_ops version_ops = { .list = list_version };
-
-static unsigned list_buildinfo(const struct node *dir, struct node *out)
-{
-	(void)dir;
-	out[0] = (struct node){ "changeset", XEN_HYPFS_TYPE_STRING, CHANGESET, &build_string_ops };
-	out[1] = (struct node){ "compileinfo", XEN_HYPFS_TYPE_DIR, 0, &compileinfo_ops };
-	out[2] = (struct node){ "version", XEN_HYPFS_TYPE_DIR, 0, &version_ops };
-	return 3;
-}
+static const struct node_ops static_dir_ops = { .list = list_static };
 
 /* ---- /cpupool ---- */
 
@@ -171,7 +186,9 @@ static unsigned list_cpupools(const struct node *dir, struct node *out)
 
 static unsigned read_param(const struct node *leaf, char *buf)
 {
-	runtime_params[leaf->arg].show(buf, CONTENT_MAX);
+	const struct runtime_param *p = &runtime_params[leaf->arg];
+
+	p->show(p, buf, CONTENT_MAX);
 	return (unsigned)strlen(buf) + 1;
 }
 
@@ -181,7 +198,7 @@ static int64_t write_param(const struct node *leaf, const char *buf, unsigned le
 		return -XEN_ENOSPC;
 	if (!len || memchr(buf, 0, len) != buf + len - 1)
 		return -XEN_EDOM;
-	return runtime_params[leaf->arg].set(buf) ? 0 : -XEN_EINVAL;
+	return runtime_params[leaf->arg].set(&runtime_params[leaf->arg], buf) ? 0 : -XEN_EINVAL;
 }
 
 static const struct node_ops param_ops = { .read = read_param, .write = write_param,
@@ -197,22 +214,8 @@ static unsigned list_params(const struct node *dir, struct node *out)
 	return nr_runtime_params;
 }
 
-/* ---- / ---- */
-
-static const struct node_ops buildinfo_ops = { .list = list_buildinfo };
 static const struct node_ops cpupools_ops = { .list = list_cpupools };
 static const struct node_ops params_ops = { .list = list_params };
-
-static unsigned list_root(const struct node *dir, struct node *out)
-{
-	(void)dir;
-	out[0] = (struct node){ "buildinfo", XEN_HYPFS_TYPE_DIR, 0, &buildinfo_ops };
-	out[1] = (struct node){ "cpupool", XEN_HYPFS_TYPE_DIR, 0, &cpupools_ops };
-	out[2] = (struct node){ "params", XEN_HYPFS_TYPE_DIR, 0, &params_ops };
-	return 3;
-}
-
-static const struct node_ops root_ops = { .list = list_root };
 
 /* ---- the operations ---- */
 
@@ -223,7 +226,7 @@ static int64_t lookup(const char *path, struct node *at)
 
 	if (*path++ != '/')
 		return -XEN_EINVAL;
-	*at = (struct node){ "", XEN_HYPFS_TYPE_DIR, 0, &root_ops };
+	*at = (struct node){ "", XEN_HYPFS_TYPE_DIR, ROOT, &static_dir_ops };
 	while (*path) {
 		const char *end = strchr(path, '/');
 		size_t len = end ? (size_t)(end - path) : strlen(path);

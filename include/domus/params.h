@@ -9,12 +9,17 @@
 
 #define PARAM_VALUE_MAX 128	/* Xen's MAX_PARAM_SIZE: the longest value written */
 
+enum log_level;
+
 struct runtime_param {
 	const char *name;
 	/* The value now, as Xen writes it ("warning/warning" for loglvl). */
-	void (*show)(char *buf, size_t size);
+	void (*show)(const struct runtime_param *p, char *buf, size_t size);
 	/* Takes a value with the command line's syntax; false if it is bad. */
-	bool (*set)(const char *val);
+	bool (*set)(const struct runtime_param *p, const char *val);
+	/* A log level's: where it is kept. */
+	enum log_level (*level)(void);
+	void (*set_level)(enum log_level level);
 };
 
 /* Sorted by name. */
