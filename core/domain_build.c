@@ -6,6 +6,7 @@
  */
 #include <domus/domain_build.h>
 #include <domus/arch.h>
+#include <domus/zero_shared.h>
 #include <domus/boot_dt.h>
 #include <domus/domain.h>
 #include <domus/page.h>
@@ -175,7 +176,7 @@ int domain_populate_ram(struct domain *d, uint64_t deadline)
 	return 1;
 }
 
-bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64_t len)
+static bool copy_range(struct domain *d, uint64_t ipa, const void *src, uint64_t len)
 {
 	const uint8_t *s = src;
 
@@ -192,4 +193,37 @@ bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64
 		len -= chunk;
 	}
 	return true;
+}
+
+struct shared_copy {
+	struct domain *d;
+	uint64_t ipa;
+	const uint8_t *src;
+	uint64_t len;
+	bool *failed;
+};
+
+static void copy_chunk(const void *ctx, uint64_t i)
+{
+	const struct shared_copy *c = ctx;
+	uint64_t off = i * SHARED_CHUNK;
+
+	if (!copy_range(c->d, c->ipa + off, c->src + off, MIN(SHARED_CHUNK, c->len - off)))
+		__atomic_store_n(c->failed, true, __ATOMIC_RELAXED);
+}
+
+/*
+ * A large image goes in 2 MiB chunks the idle CPUs share (its pages are
+ * distinct, and the domain does not run yet, so nothing else changes its
+ * p2m meanwhile); a small one, or one while another job runs, here alone.
+ */
+bool domain_copy_to_phys(struct domain *d, uint64_t ipa, const void *src, uint64_t len)
+{
+	bool failed = false;
+	struct shared_copy c = { d, ipa, src, len, &failed };
+
+	if (IS_ALIGNED(ipa, PAGE_SIZE) &&
+	    shared_run(copy_chunk, &c, (len + SHARED_CHUNK - 1) / SHARED_CHUNK))
+		return !failed;
+	return copy_range(d, ipa, src, len);
 }

@@ -488,7 +488,7 @@ void sched_run(void)
 			ran(v, ticks, now + ticks);
 		} else if (domain_reap_pending() || console_idle_flush()) {
 			continue;
-		} else if (zero_help() || page_alloc_scrub_idle()) {
+		} else if (shared_help() || page_alloc_scrub_idle()) {
 			arch_poll_interrupts();		/* a timer for a vCPU it still holds, say */
 		} else {
 			c->idle_ticks += arch_idle();

@@ -5,8 +5,10 @@
  * and every page back at the end.
  */
 #include "../unit.h"
+#include <stdlib.h>
 #include <domus/arch.h>
 #include <domus/boot_dt.h>
+#include <domus/domain_build.h>
 #include <domus/page_alloc.h>
 #include <domus/percpu.h>
 #include <asm/cpu.h>
@@ -425,4 +427,24 @@ TEST(dom0_ram_comes_in_the_fewest_runs_free_memory_allows)
 	for (unsigned i = 0; i < 48; i++)
 		if (!page_is_free(base + i * MiB))
 			free_pages(base + i * MiB, MiB / PAGE_SIZE);
+}
+
+/* A copy into a domain large enough to be shared out in chunks lands whole, page by page. */
+TEST(a_large_copy_into_a_domain_is_whole)
+{
+	struct domain *d = fake_domain(1);
+	uint64_t len = FAKE_RAM_SIZE - PAGE_SIZE / 2, base = d->bank[0].base;
+	uint8_t *src = malloc(len);
+
+	REQUIRE(src);
+	for (uint64_t i = 0; i < len; i++)
+		src[i] = (uint8_t)(i * 7 + i / PAGE_SIZE);
+	REQUIRE(domain_copy_to_phys(d, base, src, len));
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint8_t *page = guest_ptr(d, base + off);
+
+		REQUIRE(page);
+		CHECK(!memcmp(page, src + off, MIN(PAGE_SIZE, len - off)));
+	}
+	free(src);
 }

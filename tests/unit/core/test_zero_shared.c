@@ -25,7 +25,7 @@ static bool all(const uint8_t *p, uint64_t size, uint8_t v)
 
 TEST(nothing_to_help_with_between_ranges)
 {
-	CHECK(!zero_help());
+	CHECK(!shared_help());
 }
 
 TEST(helpers_take_chunks_in_order_and_the_caller_the_rest)
@@ -35,15 +35,15 @@ TEST(helpers_take_chunks_in_order_and_the_caller_the_rest)
 	REQUIRE(zero_open((uintptr_t)p, 8 * CHUNK));
 	/* Another range meanwhile is not shared: its caller zeroes it alone. */
 	CHECK(!zero_open((uintptr_t)p, 8 * CHUNK));
-	CHECK(zero_help());
+	CHECK(shared_help());
 	CHECK(all(p, CHUNK, 0));
 	CHECK(all(p + CHUNK, 7 * CHUNK, 0xa5));
-	CHECK(zero_help());
+	CHECK(shared_help());
 	CHECK(all(p + CHUNK, CHUNK, 0));
 	CHECK(all(p + 2 * CHUNK, 6 * CHUNK, 0xa5));
-	zero_finish();
+	shared_finish();
 	CHECK(all(p, 8 * CHUNK, 0));
-	CHECK(!zero_help());
+	CHECK(!shared_help());
 	free(p);
 }
 
@@ -54,7 +54,7 @@ TEST(small_or_unaligned_ranges_are_not_shared)
 	CHECK(!zero_open((uintptr_t)p, CHUNK));
 	CHECK(!zero_open((uintptr_t)p + PAGE_SIZE, 2 * CHUNK));
 	CHECK(!zero_open((uintptr_t)p, 2 * CHUNK + PAGE_SIZE));
-	CHECK(!zero_help());
+	CHECK(!shared_help());
 	zero_shared((uintptr_t)p + PAGE_SIZE, 2 * CHUNK);
 	CHECK(all(p, PAGE_SIZE, 0xa5));
 	CHECK(all(p + PAGE_SIZE, 2 * CHUNK, 0));
@@ -68,7 +68,7 @@ static int idle_cpu(void *arg)
 {
 	(void)arg;
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED))
-		zero_help();
+		shared_help();
 	return 0;
 }
 
@@ -86,6 +86,33 @@ TEST(a_range_zeroed_with_a_helper_running_beside_is_zero_whole)
 	}
 	__atomic_store_n(&stop, true, __ATOMIC_RELAXED);
 	thrd_join(t, NULL);
-	CHECK(!zero_help());
+	CHECK(!shared_help());
 	free(p);
+}
+
+/* Any job: each chunk done once, by the caller or the helper. */
+static unsigned times_done[200];
+
+static void count_chunk(const void *ctx, uint64_t i)
+{
+	CHECK(ctx == times_done);
+	__atomic_add_fetch(&times_done[i], 1, __ATOMIC_RELAXED);
+}
+
+TEST(a_job_shared_with_a_helper_does_each_chunk_once)
+{
+	thrd_t t;
+
+	__atomic_store_n(&stop, false, __ATOMIC_RELAXED);
+	REQUIRE(thrd_create(&t, idle_cpu, NULL) == thrd_success);
+	for (unsigned round = 1; round <= 20; round++) {
+		REQUIRE(shared_run(count_chunk, times_done, 200));
+		for (unsigned i = 0; i < 200; i++)
+			CHECK_EQ(times_done[i], round);
+	}
+	__atomic_store_n(&stop, true, __ATOMIC_RELAXED);
+	thrd_join(t, NULL);
+	/* One chunk is not worth sharing: the caller does it. */
+	CHECK(!shared_run(count_chunk, times_done, 1));
+	CHECK_EQ(times_done[0], 20);
 }
