@@ -305,7 +305,8 @@ void sched_unload(struct pcpu *c)
 
 	runstate_set(v, runstate_when_stopped(v));
 	v->timer_deadline = arch_vcpu_unload(v);
-	v->loaded_on = -1;
+	/* Its state saved before any CPU sees it free to load it (switch_to()). */
+	__atomic_store_n(&v->loaded_on, -1, __ATOMIC_RELEASE);
 	c->loaded = NULL;
 }
 
@@ -360,6 +361,8 @@ static void switch_to(struct pcpu *c, struct vcpu *v)
 	if (c->loaded != v || v->reset_pending) {
 		if (c->loaded && c->loaded != v)
 			sched_unload(c);
+		/* Pairs with sched_unload()'s release: the state another CPU saved. */
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (v->reset_pending) {
 			v->reset_pending = false;
 			arch_vcpu_reset(v, v->reset_pc, v->reset_ctx);
