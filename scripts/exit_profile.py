@@ -54,7 +54,8 @@ def profile(spec, timeout, log_path):
 
 
 def table(prof):
-    """Exit classes, then (indented) the hypercalls among them by name, and memory_op by command."""
+    """Exit classes, then (indented) the hypercalls among them by name, memory_op by
+    command, and the system registers whose accesses trapped."""
     classes = {c: v for c, v in prof.items() if ":" not in c}
     total_n = sum(n for n, _, _ in classes.values())
     total_us = sum(us for _, us, _ in classes.values())
@@ -65,10 +66,10 @@ def table(prof):
                                                         100.0 * us / total_us if total_us else 0))
     for c, (n, us, ns) in sorted(classes.items(), key=lambda kv: -kv[1][1]):
         row(c, n, us, ns)
-        if c == "hypercall":
-            for d, (n, us, ns) in sorted(prof.items(), key=lambda kv: -kv[1][1]):
-                if d.startswith(("hypercall:", "memory_op:")):
-                    row("  " + d, n, us, ns)
+        subs = {"hypercall": ("hypercall:", "memory_op:"), "sysreg": ("sysreg:",)}.get(c)
+        for d, (n, us, ns) in sorted(prof.items(), key=lambda kv: -kv[1][1]):
+            if subs and d.startswith(subs):
+                row("  " + d, n, us, ns)
     lines.append("%-24s %9d %10.1f" % ("all", total_n, total_us / 1000))
     return "\n".join(lines)
 

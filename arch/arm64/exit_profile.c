@@ -42,6 +42,34 @@ static void add(struct exit_tally *sum, const struct exit_tally *t, unsigned n)
 	}
 }
 
+/* Each CPU met the registers in its own order: summed by key. */
+static void add_sysregs(struct exit_stats *sum, const struct exit_stats *s)
+{
+	for (unsigned i = 0; i < NR_PROFILED_SYSREGS && s->sysreg_key[i]; i++) {
+		for (unsigned k = 0; k < NR_PROFILED_SYSREGS; k++) {
+			if (!sum->sysreg_key[k])
+				sum->sysreg_key[k] = s->sysreg_key[i];
+			if (sum->sysreg_key[k] == s->sysreg_key[i]) {
+				add(&sum->sysreg[k], &s->sysreg[i], 1);
+				break;
+			}
+		}
+	}
+}
+
+/* A register as the assembler names it: S<op0>_<op1>_C<crn>_C<crm>_<op2>. */
+static void report_sysregs(const struct exit_stats *sum)
+{
+	for (unsigned k = 0; k < NR_PROFILED_SYSREGS && sum->sysreg_key[k]; k++) {
+		uint32_t key = sum->sysreg_key[k];
+		char what[40];
+
+		snprintf(what, sizeof(what), "sysreg:S%u_%u_C%u_C%u_%u", (key >> 20) & 3,
+			 (key >> 14) & 7, (key >> 10) & 0xf, (key >> 1) & 0xf, (key >> 17) & 7);
+		report_row(what, &sum->sysreg[k]);
+	}
+}
+
 void arch_exit_profile_report(void)
 {
 	static struct exit_stats sum;	/* too big for the stack; reported at Dom0's halt or power-off */
@@ -53,6 +81,7 @@ void arch_exit_profile_report(void)
 		add(sum.class, pcpus[i].arch.exits.class, NR_EXIT_CLASSES);
 		add(sum.hcall, pcpus[i].arch.exits.hcall, NR_PROFILED_HCALLS);
 		add(sum.memop, pcpus[i].arch.exits.memop, NR_PROFILED_MEMOPS);
+		add_sysregs(&sum, &pcpus[i].arch.exits);
 	}
 	pr_info("exit profile: class count total_us ns_per_exit (all CPUs)\n");
 	for (unsigned k = 0; k < NR_EXIT_CLASSES; k++)
@@ -73,4 +102,5 @@ void arch_exit_profile_report(void)
 		snprintf(what, sizeof(what), "memory_op:%u", k);
 		report_row(what, &sum.memop[k]);
 	}
+	report_sysregs(&sum);
 }

@@ -60,6 +60,20 @@ static void tally(struct exit_tally *t, uint64_t ticks)
 	t->ticks += ticks;
 }
 
+static void tally_sysreg(struct exit_stats *s, uint32_t esr, uint64_t ticks)
+{
+	uint32_t key = exit_sysreg_key(esr & 0x1ffffff);
+
+	for (unsigned i = 0; i < NR_PROFILED_SYSREGS; i++) {
+		if (!s->sysreg_key[i])
+			s->sysreg_key[i] = key;
+		if (s->sysreg_key[i] == key) {
+			tally(&s->sysreg[i], ticks);
+			return;
+		}
+	}
+}
+
 /*
  * The exit's EL2 time: entering (from `entry` to `start`), and from the exit
  * to its end; a hypercall's also under its number `op` (and memory_op's under
@@ -73,6 +87,8 @@ static void profile_exit(enum exit_class class, uint64_t op, uint64_t arg0, uint
 	uint64_t cmd = arg0 & XENMEM_SUBOP_MASK;
 
 	tally(&s->class[class], ticks);
+	if (class == EXITC_SYSREG)
+		tally_sysreg(s, (uint32_t)op, ticks);
 	if (class != EXITC_HYPERCALL || op >= NR_PROFILED_HCALLS)
 		return;
 	tally(&s->hcall[op], ticks);
@@ -82,7 +98,7 @@ static void profile_exit(enum exit_class class, uint64_t op, uint64_t arg0, uint
 
 void arch_vcpu_run(struct vcpu *v)
 {
-	uint64_t entry = 0, start = 0, exit = 0, op = 0, arg0 = 0, kind;
+	uint64_t entry = 0, start = 0, exit = 0, op = 0, arg0 = 0, esr, kind;
 	enum exit_class class;
 
 	if (exit_profiling)
@@ -95,6 +111,9 @@ void arch_vcpu_run(struct vcpu *v)
 		exit = arch_counter();
 		op = v->arch.regs.x[16];	/* a hypercall's number and first argument */
 		arg0 = v->arch.regs.x[0];
+		esr = read_sysreg(esr_el2);
+		if (ESR_EC(esr) == EC_SYSREG)
+			op = esr;	/* which register, for a trap */
 	}
 	gic_lrs_save(v);
 	vtimer_sample(v);

@@ -16,7 +16,7 @@ ROW = re.compile(r"exit profile: (\S+) (\d+) (\d+) (\d+)$", re.M)
 
 @pytest.fixture(scope="module")
 def guests():
-    build_guests("psci_basic", "xen_version")
+    build_guests("psci_basic", "xen_version", "cpu_features")
 
 
 def test_exits_are_counted_by_class_when_asked_for(guests):
@@ -42,6 +42,20 @@ def test_hypercalls_are_counted_by_number_too(guests):
     by_number = sum(n for c, n in rows.items() if c.startswith("hypercall:"))
     assert by_number == rows["hypercall"], rows
     assert not any(c.startswith("memory_op:") for c in rows), rows
+
+
+def test_system_register_traps_are_counted_by_register_too(guests):
+    """cpu_features reads the ID registers Domus traps (HCR_EL2.TID3):
+    ID_AA64PFR0_EL1 (S3_0_C0_C4_0) and ID_AA64ISAR2_EL1 (S3_0_C0_C6_2) have
+    rows of their own, and the rows add up to the class's count."""
+    status, out = run("exit-profile-sysreg", [spec(guest_bin("cpu_features"))],
+                      xen_extra="exit_profile", prefix="profile")
+    assert "domus-test: cpu_features: PASS" in out, out[-3000:]
+    rows = {c: int(n) for c, n, _, _ in ROW.findall(out)}
+    assert rows.get("sysreg:S3_0_C0_C4_0", 0) >= 1, rows
+    assert rows.get("sysreg:S3_0_C0_C6_2", 0) >= 1, rows
+    by_register = sum(n for c, n in rows.items() if c.startswith("sysreg:"))
+    assert by_register == rows["sysreg"], rows
 
 
 def test_no_profile_unless_asked_for(guests):

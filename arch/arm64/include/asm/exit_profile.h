@@ -16,9 +16,14 @@ enum exit_class {
 	NR_EXIT_CLASSES
 };
 
-/* Hypercalls are counted apart by number, and memory_op (the toolstack's busiest) by command. */
+/*
+ * Hypercalls are counted apart by number, memory_op (the toolstack's
+ * busiest) by command, and system-register traps by register (the first
+ * NR_PROFILED_SYSREGS met).
+ */
 #define NR_PROFILED_HCALLS 48
 #define NR_PROFILED_MEMOPS 32
+#define NR_PROFILED_SYSREGS 64
 
 struct exit_tally {
 	uint64_t count;
@@ -29,7 +34,15 @@ struct exit_stats {
 	struct exit_tally class[NR_EXIT_CLASSES];
 	struct exit_tally hcall[NR_PROFILED_HCALLS];
 	struct exit_tally memop[NR_PROFILED_MEMOPS];
+	uint32_t sysreg_key[NR_PROFILED_SYSREGS];	/* ESR's ISS without Rt and direction; 0: free */
+	struct exit_tally sysreg[NR_PROFILED_SYSREGS];
 };
+
+/* The register a trapped access names, from ESR_EL2's ISS (EC 0x18), as a non-zero key. */
+static inline uint32_t exit_sysreg_key(uint32_t iss)
+{
+	return (iss & 0x3ffc1e) | 1;	/* Op0, Op2, Op1, CRn, CRm; never 0 */
+}
 
 extern bool exit_profiling;
 
