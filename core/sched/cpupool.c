@@ -105,6 +105,20 @@ static void requeue(struct vcpu *v)
 	poke(&pcpus[v->pcpu]);
 }
 
+/* As Xen: after the highest id, or the first free one once that is the last there is. */
+static uint32_t any_id(void)
+{
+	uint32_t next = 1;
+
+	for (unsigned k = 0; k < ARRAY_SIZE(others); k++)
+		if (others[k].used)
+			next = MAX(next, others[k].id + 1);
+	if (next == CPUPOOL_ANY)
+		for (next = 1; cpupool_find(next); next++)
+			;
+	return next;
+}
+
 int cpupool_create(uint32_t *id, unsigned sched_id)
 {
 	const struct sched_ops *ops = sched_policy_numbered(sched_id);
@@ -119,15 +133,10 @@ int cpupool_create(uint32_t *id, unsigned sched_id)
 	else if (!ops)
 		ret = -XEN_ENOENT;
 	if (!ret) {
-		uint32_t next = 1;
-
-		for (unsigned k = 0; k < ARRAY_SIZE(others); k++) {
-			if (!others[k].used && !p)
+		for (unsigned k = 0; k < ARRAY_SIZE(others) && !p; k++)
+			if (!others[k].used)
 				p = &others[k];
-			else if (others[k].used)
-				next = MAX(next, others[k].id + 1);
-		}
-		*p = (struct cpupool){ .id = *id == CPUPOOL_ANY ? next : *id, .used = true,
+		*p = (struct cpupool){ .id = *id == CPUPOOL_ANY ? any_id() : *id, .used = true,
 				       .ops = ops, .params = sched_boot_params };
 		*id = p->id;
 	}

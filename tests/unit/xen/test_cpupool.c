@@ -95,6 +95,12 @@ TEST(pools_are_made_and_numbered_as_xen_numbers_them)
 	CHECK_EQ(pool_op(v, XEN_SYSCTL_CPUPOOL_OP_DESTROY, 0), -XEN_EBUSY);
 	CHECK_EQ(create(v, CPUPOOL_ANY, XEN_SCHEDULER_CREDIT), 0);
 	CHECK_EQ(op.u.cpupool_op.cpupool_id, 17);
+	/* Past the last id there is: the first free one, never CPUPOOL_ANY itself. */
+	CHECK_EQ(pool_op(v, XEN_SYSCTL_CPUPOOL_OP_DESTROY, 17), 0);
+	CHECK_EQ(create(v, 0xfffffffe, XEN_SCHEDULER_CREDIT), 0);
+	CHECK_EQ(pool_op(v, XEN_SYSCTL_CPUPOOL_OP_DESTROY, 8), 0);
+	CHECK_EQ(create(v, CPUPOOL_ANY, XEN_SCHEDULER_CREDIT), 0);
+	CHECK_EQ(op.u.cpupool_op.cpupool_id, 2);
 }
 
 TEST(cpus_move_between_pools_only_through_the_free_set)
