@@ -47,10 +47,40 @@ static void set_dirty(uint64_t n, bool value)
 	dirty[n / 64] = (dirty[n / 64] & ~(1ull << (n % 64))) | (uint64_t)value << (n % 64);
 }
 
+static unsigned ones(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* 64 pages at once, from a word boundary: as set_bits() does them one by one. */
+static void set_word(uint64_t w, bool used)
+{
+	uint64_t change = used ? ~bitmap[w] : bitmap[w];
+
+	bitmap[w] = used ? ~0ull : 0;
+	if (used) {
+		free_count -= ones(change);
+		dirty_free -= ones(change & dirty[w]);
+	} else {
+		free_count += ones(change);
+		dirty_free += ones(change);
+		dirty[w] |= change;
+	}
+}
+
 /* Taking pages or giving them back; a page given back is dirty. */
 static void set_bits(uint64_t n, uint64_t count, bool used)
 {
 	for (; count; n++, count--) {
+		if (n % 64 == 0 && count >= 64) {
+			set_word(n / 64, used);
+			n += 63;
+			count -= 63;
+			continue;
+		}
 		if (test_bit(n) == used)
 			continue;
 		bitmap[n / 64] ^= 1ull << (n % 64);

@@ -428,3 +428,29 @@ TEST(bootscrub_off_takes_free_ram_as_clean)
 	CHECK_EQ(page_alloc_dirty_pages(), 1);
 	(void)ram;
 }
+
+/* Runs that cover whole 64-page words and parts of others keep the same counts as page by page. */
+TEST(whole_words_and_parts_are_counted_alike)
+{
+	uint64_t a, b, c, free;
+
+	two_banks();
+	page_alloc_trust_free();
+	free = page_alloc_free_pages();
+	CHECK_EQ(page_alloc_dirty_pages(), 0);
+	REQUIRE((a = alloc_pages(10, 1)));		/* words 0: pages 0-9 */
+	REQUIRE((b = alloc_pages(300, 1)));		/* 10-309: part, whole words, part */
+	CHECK_EQ(b, a + 10 * PAGE_SIZE);
+	CHECK_EQ(page_alloc_free_pages(), free - 310);
+	free_pages(b, 300);
+	CHECK_EQ(page_alloc_free_pages(), free - 10);
+	CHECK_EQ(page_alloc_dirty_pages(), 300);	/* given back: dirty */
+	REQUIRE((c = alloc_pages(512, 64)));		/* whole words only, some of them dirty */
+	CHECK_EQ(c, a + 64 * PAGE_SIZE);
+	CHECK_EQ(page_alloc_free_pages(), free - 522);
+	CHECK_EQ(page_alloc_dirty_pages(), 300 - 246);	/* pages 64-309 were dirty */
+	free_pages(c, 512);
+	free_pages(a, 10);
+	CHECK_EQ(page_alloc_free_pages(), free);
+	CHECK_EQ(page_alloc_dirty_pages(), 54 + 512 + 10);
+}
