@@ -310,8 +310,7 @@ static bool in_a_pool(const struct boot_info *bi, uint64_t hwid)
 	return false;
 }
 
-/* A broken pool node stops the boot, as on Xen: the message names it. */
-static const char *pool_error(const struct boot_cpupool *p, const char *what)
+const char *boot_cpupool_error(const struct boot_cpupool *p, const char *what)
 {
 	static char msg[96];
 
@@ -329,17 +328,17 @@ static const char *parse_cpupool(const void *fdt, int node, struct boot_info *bi
 	boot_dt_copy_string(fdt, node, "cpupool-sched", p->sched, sizeof(p->sched));
 	cells = fdt_getprop(fdt, node, "cpupool-cpus", &len);
 	if (!cells || len < 4 || len % 4)
-		return pool_error(p, "cpupool-cpus is missing or empty");
+		return boot_cpupool_error(p, "cpupool-cpus is missing or empty");
 	for (int i = 0; i < len / 4; i++) {
 		int cpu = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(cells[i]));
 		uint64_t hwid;
 
 		if (cpu < 0 || !cpu_hwid(fdt, cpu, &hwid))
-			return pool_error(p, "cpupool-cpus names a node that is not a CPU");
+			return boot_cpupool_error(p, "cpupool-cpus names a node that is not a CPU");
 		if (in_a_pool(bi, hwid))
-			return pool_error(p, "a CPU of cpupool-cpus is in a pool already");
+			return boot_cpupool_error(p, "a CPU of cpupool-cpus is in a pool already");
 		if (p->nr_cpus == NR_CPUS)
-			return pool_error(p, "more CPUs than Domus runs on");
+			return boot_cpupool_error(p, "more CPUs than Domus runs on");
 		p->cpu_hwid[p->nr_cpus++] = hwid;
 	}
 	bi->nr_cpupools++;

@@ -47,14 +47,6 @@ static void set_dirty(uint64_t n, bool value)
 	dirty[n / 64] = (dirty[n / 64] & ~(1ull << (n % 64))) | (uint64_t)value << (n % 64);
 }
 
-static unsigned ones(uint64_t x)
-{
-	x -= (x >> 1) & 0x5555555555555555ull;
-	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (unsigned)((x * 0x0101010101010101ull) >> 56);
-}
-
 /* 64 pages at once, from a word boundary: as set_bits() does them one by one. */
 static void set_word(uint64_t w, bool used)
 {
@@ -62,11 +54,11 @@ static void set_word(uint64_t w, bool used)
 
 	bitmap[w] = used ? ~0ull : 0;
 	if (used) {
-		free_count -= ones(change);
-		dirty_free -= ones(change & dirty[w]);
+		free_count -= bit_count(change);
+		dirty_free -= bit_count(change & dirty[w]);
 	} else {
-		free_count += ones(change);
-		dirty_free += ones(change);
+		free_count += bit_count(change);
+		dirty_free += bit_count(change);
 		dirty[w] |= change;
 	}
 }
@@ -312,16 +304,6 @@ void page_alloc_scrub(uint64_t pa, uint64_t nr)
 	spin_unlock(&lock);
 	if (any)
 		zero_shared(pa, nr * PAGE_SIZE);
-}
-
-/* (No __builtin_popcount: it needs libgcc, which Domus does not link.) */
-static unsigned bit_count(uint64_t bits)
-{
-	unsigned n = 0;
-
-	for (; bits; bits &= bits - 1)
-		n++;
-	return n;
 }
 
 /* A word of free dirty pages from the rover on, taken (still counted free); with the lock. */

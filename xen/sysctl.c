@@ -79,8 +79,7 @@ static int64_t physinfo(struct vcpu *v, struct xen_sysctl *op)
 	memset(pi, 0, sizeof(*pi));
 	pi->threads_per_core = 1;
 	pi->cores_per_socket = 1;
-	for (uint64_t cpus = online_cpus(); cpus; cpus &= cpus - 1)
-		pi->nr_cpus++;
+	pi->nr_cpus = bit_count(online_cpus());
 	pi->max_cpu_id = nr_pcpus - 1;
 	pi->nr_nodes = 1;
 	pi->cpu_khz = (uint32_t)(arch_counter_freq() / 1000);

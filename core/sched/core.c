@@ -169,6 +169,14 @@ static bool some_cpu_idle(void)
 	return first_idle_other() >= 0;
 }
 
+void sched_resched(struct pcpu *c)
+{
+	c->resched = true;
+	arch_smp_mb();
+	if (c != arch_this_cpu())
+		arch_kick_cpu(c->id);
+}
+
 void vcpu_kick(struct vcpu *v)
 {
 	struct pcpu *c = &pcpus[v->pcpu];
@@ -184,10 +192,7 @@ void vcpu_kick(struct vcpu *v)
 			ops->woke(v);
 		spin_unlock(&sched_lock);
 	}
-	c->resched = true;
-	arch_smp_mb();
-	if (c != arch_this_cpu())
-		arch_kick_cpu(c->id);
+	sched_resched(c);
 	/* Its CPU is busy with another vCPU: an idle CPU may take it (woken or powered on). */
 	if (c->current && c->current != v && sched_runnable(v))
 		sched_wake_idle_cpus();
@@ -249,9 +254,7 @@ static void rehome(struct vcpu *v)
 		pcpus[v->pcpu].current = NULL;
 	sched_runq_remove(&pcpus[v->pcpu], v);
 	sched_runq_add(best, v);
-	best->resched = true;
-	if (best != arch_this_cpu())
-		arch_kick_cpu(best->id);
+	sched_resched(best);
 }
 
 bool sched_set_affinity(struct vcpu *v, uint64_t cpus)
@@ -292,11 +295,8 @@ static void let_go_if_unwelcome(struct pcpu *c, const struct vcpu *chosen)
 	spin_lock(&sched_lock);
 	rehome(u);
 	spin_unlock(&sched_lock);
-	if (u->pcpu != c->id) {
-		pcpus[u->pcpu].resched = true;
-		arch_smp_mb();
-		arch_kick_cpu(u->pcpu);
-	}
+	if (u->pcpu != c->id)
+		sched_resched(&pcpus[u->pcpu]);
 }
 
 void sched_unload(struct pcpu *c)

@@ -27,15 +27,6 @@ uint64_t cpupool_cpus(const struct cpupool *p)
 	return p == &cpupool0 ? all_cpus() & ~claimed : p->cpus;
 }
 
-unsigned cpupool_nr_cpus(const struct cpupool *p)
-{
-	unsigned n = 0;
-
-	for (uint64_t cpus = cpupool_cpus(p); cpus; cpus &= cpus - 1)
-		n++;
-	return n;
-}
-
 struct cpupool *cpupool_of_cpu(unsigned i)
 {
 	if (!(claimed & BIT(i)))
@@ -65,14 +56,6 @@ static unsigned nr_pools(void)
 	return n;
 }
 
-static void poke(struct pcpu *c)
-{
-	c->resched = true;
-	arch_smp_mb();
-	if (c != arch_this_cpu())
-		arch_kick_cpu(c->id);
-}
-
 /* CPUs of p with an empty run queue, but `except`: where the null policy can put a vCPU. */
 static unsigned empty_cpus(const struct cpupool *p, uint64_t except)
 {
@@ -97,12 +80,12 @@ static void requeue(struct vcpu *v)
 	sched_runq_remove(old, v);
 	if (old->current == v)
 		old->current = NULL;
-	poke(old);
+	sched_resched(old);
 	if (ops->add_vcpu(v)) {
 		v->sched.affinity = ~0ull;
 		ops->add_vcpu(v);
 	}
-	poke(&pcpus[v->pcpu]);
+	sched_resched(&pcpus[v->pcpu]);
 }
 
 /* As Xen: after the highest id, or the first free one once that is the last there is. */
@@ -204,7 +187,7 @@ int cpupool_add_cpu(uint32_t id, uint32_t cpu)
 			claimed &= ~BIT(cpu);
 		else
 			p->cpus |= BIT(cpu);
-		poke(&pcpus[cpu]);	/* an idle CPU of a credit pool looks for work */
+		sched_resched(&pcpus[cpu]);	/* an idle CPU of a credit pool looks for work */
 	}
 	spin_unlock(&sched_lock);
 	return ret;
@@ -245,7 +228,7 @@ int cpupool_remove_cpu(uint32_t id, uint32_t cpu)
 		while (c->nr_runq)
 			requeue(c->runq[0]);
 		c->current = NULL;
-		poke(c);
+		sched_resched(c);
 	}
 	spin_unlock(&sched_lock);
 	return ret;

@@ -21,14 +21,6 @@ static int cpu_of_hwid(uint64_t hwid)
 	return -1;
 }
 
-static const char *fail(const struct boot_cpupool *p, const char *what)
-{
-	static char msg[96];
-
-	snprintf(msg, sizeof(msg), "/chosen/%s: %s", p->node, what);
-	return msg;
-}
-
 /* Pool k (in node order, nr for the CPUs no node names) once pool 0 has the boot CPU. */
 static uint32_t pool_id(unsigned k, unsigned boot_cpus_pool)
 {
@@ -47,7 +39,7 @@ static const char *assign_cpus(const struct boot_info *bi, unsigned *pool_of)
 			int cpu = cpu_of_hwid(p->cpu_hwid[j]);
 
 			if (cpu < 0)
-				return fail(p, "a CPU of cpupool-cpus is not online");
+				return boot_cpupool_error(p, "a CPU of cpupool-cpus is not online");
 			pool_of[cpu] = k;
 		}
 	}
@@ -61,7 +53,8 @@ static const char *make_pool(const struct boot_info *bi, unsigned k, uint32_t id
 
 	if (k < bi->nr_cpupools && bi->cpupools[k].sched[0] &&
 	    !(ops = sched_policy_named(bi->cpupools[k].sched)))
-		return fail(&bi->cpupools[k], "cpupool-sched names no scheduler Domus has");
+		return boot_cpupool_error(&bi->cpupools[k],
+					  "cpupool-sched names no scheduler Domus has");
 	if (id == 0) {
 		cpupool0.ops = ops;
 		return NULL;

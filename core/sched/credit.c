@@ -84,7 +84,7 @@ static void give_credit(struct vcpu *v, struct totals *t)
 	struct sched_vcpu *s = &v->sched;
 
 	if (s->active) {
-		share = period * cpupool_nr_cpus(t->pool) * d->weight / t->weight;
+		share = period * bit_count(cpupool_cpus(t->pool)) * d->weight / t->weight;
 		if (d->cap)
 			share = MIN(share, period * d->cap / 100);
 		share = MIN(share / d->sched_active_vcpus, period);

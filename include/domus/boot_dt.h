@@ -65,6 +65,8 @@ const char *boot_dt_parse(const void *fdt, struct boot_info *bi);
 bool boot_dt_read_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size);
 /* ranges entry idx of a bus node: the window in its parent's addresses, and its size. */
 bool boot_dt_read_range(const void *fdt, int node, int idx, uint64_t *parent, uint64_t *size);
+/* A broken pool node stops the boot, as on Xen: the message names it (one buffer, reused). */
+const char *boot_cpupool_error(const struct boot_cpupool *p, const char *what);
 /* A string property, truncated to size; dst is left alone if there is none. */
 void boot_dt_copy_string(const void *fdt, int node, const char *name, char *dst, size_t size);
 

@@ -39,7 +39,6 @@ extern struct cpupool cpupool0;
 
 /* The pool's CPUs; pool 0's are those neither free nor in another pool. */
 uint64_t cpupool_cpus(const struct cpupool *p);
-unsigned cpupool_nr_cpus(const struct cpupool *p);
 /* CPU i's pool, or NULL if it is free.  With sched_lock, as the next. */
 struct cpupool *cpupool_of_cpu(unsigned i);
 struct cpupool *cpupool_find(uint32_t id);

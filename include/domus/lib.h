@@ -25,6 +25,15 @@
 #define container_of(p, type, member) \
 	((type *)((char *)(p) - offsetof(type, member)))
 
+/* How many bits are set.  (No __builtin_popcount: it needs libgcc, which Domus does not link.) */
+static inline unsigned bit_count(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
 /* True when [base, base+size) overlaps [b2, b2+s2); sizes of 0 never overlap. */
 static inline bool ranges_overlap(uint64_t base, uint64_t size, uint64_t b2, uint64_t s2)
 {

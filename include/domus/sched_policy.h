@@ -76,6 +76,8 @@ uint64_t sched_preferred(const struct vcpu *v);
  * least loaded it may use; NULL if its affinity names no CPU that exists.
  */
 struct pcpu *sched_place(const struct vcpu *v);
+/* CPU c chooses again: at its next exit, or now if it is this one or idle. */
+void sched_resched(struct pcpu *c);
 void sched_runq_add(struct pcpu *c, struct vcpu *v);
 void sched_runq_remove(struct pcpu *c, struct vcpu *v);
 void sched_set_params(struct sched_params *p, uint64_t freq, unsigned tslice_ms,
