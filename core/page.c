@@ -36,14 +36,20 @@ static uint64_t *word_of(uint64_t pa)
 	return &words[i];
 }
 
+/* A run the allocator gave: its words are consecutive too, found once for the run. */
 void page_assign(uint64_t pa, uint64_t nr, const struct domain *d)
 {
-	for (uint64_t i = 0; i < nr; i++) {
-		uint64_t *w = word_of(pa + i * PAGE_SIZE);
+	uint64_t *w = word_of(pa), *last;
 
-		if (!w || __atomic_load_n(w, __ATOMIC_RELAXED))
+	if (!nr)
+		return;
+	last = word_of(pa + (nr - 1) * PAGE_SIZE);
+	if (!w || !last || (uint64_t)(last - w) != nr - 1)
+		panic("pages %lx+%lx given to d%u are not one run of RAM", pa, nr, d->id);
+	for (uint64_t i = 0; i < nr; i++) {
+		if (__atomic_load_n(&w[i], __ATOMIC_RELAXED))
 			panic("page %lx given to d%u is not a free page", pa + i * PAGE_SIZE, d->id);
-		__atomic_store_n(w, (uint64_t)d->serial << 32 | 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&w[i], (uint64_t)d->serial << 32 | 1, __ATOMIC_RELEASE);
 	}
 }
 

@@ -373,17 +373,23 @@ static bool map_range(struct domain *d, uint64_t ipa, uint64_t pa, uint64_t size
 		return false;
 	while (size) {
 		int level = leaf_level(ipa, pa, size, attrs);
-		uint64_t *e = walk_create(d, ipa, level), want;
+		uint64_t *e = walk_create(d, ipa, level), want, step;
 
 		while (e && level < 3 && (*e & 3) == S2_TABLE)
 			e = walk_create(d, ipa, ++level);
-		want = pa | attrs | (level == 3 ? S2_TABLE : S2_BLOCK);
-		if (!e || ((*e & S2_VALID) && (!same || *e != want)))
+		if (!e)
 			return false;
-		*e = want;
-		ipa += 1ull << level_shift(level);
-		pa += 1ull << level_shift(level);
-		size -= 1ull << level_shift(level);
+		/* The rest of this table's run at once: one walk per table, not per entry. */
+		step = 1ull << level_shift(level);
+		do {
+			want = pa | attrs | (level == 3 ? S2_TABLE : S2_BLOCK);
+			if ((*e & S2_VALID) && (!same || *e != want))
+				return false;
+			*e++ = want;
+			ipa += step;
+			pa += step;
+			size -= step;
+		} while (level == 3 && size && index_at(ipa, 3));
 	}
 	dsb(ishst);
 	return true;

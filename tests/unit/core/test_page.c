@@ -81,3 +81,37 @@ TEST(dropping_a_reference_nobody_holds_stops_domus)
 	CHECK(console_printed("PANIC: reference dropped on free page"));
 	free_pages(pa, 1);
 }
+
+struct assignment {
+	uint64_t pa, nr;
+	struct domain *d;
+};
+
+static void assign(void *arg)
+{
+	const struct assignment *a = arg;
+
+	page_assign(a->pa, a->nr, a->d);
+}
+
+TEST(a_run_is_assigned_whole_and_never_over_a_page_already_given)
+{
+	struct domain *d = fake_domain(1);
+	uint64_t pa = alloc_pages(80, 1);
+	struct assignment a = { pa, 70, d };
+	const char *how;
+
+	REQUIRE(pa);
+	page_assign(pa + 10 * PAGE_SIZE, 64, d);
+	for (uint64_t i = 0; i < 80; i++)
+		REQUIRE(page_owned_by(pa + i * PAGE_SIZE, d) == (i >= 10 && i < 74));
+	CHECK_EQ(page_refs(pa + 73 * PAGE_SIZE), 1);
+	/* Over pages 0-69: free ones first, then the ones above. */
+	CHECK(unit_expect_stop(assign, &a, &how));
+	CHECK_STR(how, "halted");
+	CHECK(console_printed("is not a free page"));
+	/* The last reference frees each page given; the six never given go back here. */
+	for (uint64_t i = 0; i < 74; i++)
+		page_put(pa + i * PAGE_SIZE);
+	free_pages(pa + 74 * PAGE_SIZE, 6);
+}
