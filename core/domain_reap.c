@@ -26,6 +26,7 @@ static uint64_t free_before_domains;	/* free pages before the first domain was b
 static bool unfinished;			/* the last slice ended with work left */
 static bool reap_wanted;		/* a CPU came to reap while another was at it */
 static uint64_t longest_slice;		/* ticks, reported at power-off */
+static bool powering_off;		/* one CPU does it */
 
 void domain_boot_done(void)
 {
@@ -253,7 +254,9 @@ static __attribute__((noinline)) void reap_slow(void)
 		if (!idle)
 			break;		/* its time is up: the loops come back (unfinished) */
 	}
-	if (idle && domains.boot_done && !domains.nr_dying && !domains.nr_alive) {
+	/* Two CPUs can each find nothing left: one reports and powers off. */
+	if (idle && domains.boot_done && !domains.nr_dying && !domains.nr_alive &&
+	    !__atomic_exchange_n(&powering_off, true, __ATOMIC_SEQ_CST)) {
 		check_memory_back();
 		pr_info("hypercalls: the longest held its CPU %lu us\n", hypercall_longest_us());
 		arch_exit_profile_report();

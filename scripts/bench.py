@@ -30,8 +30,11 @@ median of the ratios taken within each iteration.
    very slow under TCG), SVE and SME; Domus and Xen hide them from guests.
    So every variant's kernel command line gets
    "arm64.nopauth arm64.nosve arm64.nosme".
-   After the timed runs, one more Domus boot with Domus's exit_profile
-   option reports the exits by class (scripts/exit_profile.py).
+   Domus's own start (before Linux) is split by phase from what each
+   timed Domus run says of it ("boot: domains built ..."): memory set-up,
+   secondary CPUs, the domain's RAM, its images.  After the timed runs,
+   one more Domus boot with Domus's exit_profile option reports the exits
+   by class (scripts/exit_profile.py).
 2. CPU loop: tests/bench/guests/bench_cpu.c, a fixed integer-hash loop,
    prints its CNTVCT delta; then a page-strided loop (a word in each page of
    32 MiB, round after round: a TLB miss and so a translation per access).
@@ -177,6 +180,30 @@ def xl_variants(xen):
     return {name: argv + disk for name, argv in dom0_variants(xen).items()}
 
 
+# Domus's own account of its start (core/setup.c, core/domain.c), in microseconds.
+SETUP_DONE = re.compile(r"boot: domains built (\d+) us after the counter started \(before the "
+                        r"set-up (\d+) us, memory (\d+) us, CPUs (\d+) us, domains (\d+) us\)")
+DOMAIN_BUILT = re.compile(r"\(d\d+\): built in \d+ us \(structures and RAM (\d+) us, "
+                          r"images and device tree (\d+) us\)")
+
+
+def domus_setup_ms(log_path):
+    """Domus's start in ms by phase, from its log; {} when it did not say."""
+    try:
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return {}
+    done, built = SETUP_DONE.search(text), DOMAIN_BUILT.findall(text)
+    if not done:
+        return {}
+    us = [int(x) for x in done.groups()]
+    out = dict(zip(("total", "early", "memory", "cpus", "domains"), (x / 1000 for x in us)))
+    out["ram"] = sum(int(a) for a, _ in built) / 1000
+    out["images"] = sum(int(b) for _, b in built) / 1000
+    return out
+
+
 def boot_once(variant, argv, timeout, log_path):
     """Boot to the shell prompt; then poweroff (or, for Xen, kill)."""
     def steps(run, r):
@@ -211,7 +238,10 @@ def boot_once(variant, argv, timeout, log_path):
             r["poweroff_note"] = "QEMU still running 90 s after 'poweroff': killed"
         elif status != 0:
             r["poweroff_note"] = "QEMU exited with status %s" % status
-    return measured(variant, argv, timeout, log_path, steps)
+    r = measured(variant, argv, timeout, log_path, steps)
+    if variant == "domus":
+        r["domus_setup_ms"] = domus_setup_ms(log_path)
+    return r
 
 
 def dom0_ready(run):

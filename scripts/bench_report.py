@@ -75,6 +75,25 @@ def summarize_boot(runs, variants, n, has_xen, summary, rows):
     rows.append(("  of which until Linux starts (s)",
                  fmt(start_med["domus"]["median"], ".2f"), fmt(start_med["bare"]["median"], ".2f"),
                  "", fmt(start_med.get("xen", {}).get("median"), ".2f") if has_xen else None, ""))
+    setup = {}
+    for part, what in SETUP_PARTS:
+        vals = [r["domus_setup_ms"][part] for r in runs
+                if r["variant"] == "domus" and r["ok"] and r.get("domus_setup_ms")]
+        setup[part] = median(vals)
+        if vals:
+            rows.append((what, fmt(setup[part], ".1f"), "", "", "" if has_xen else None, ""))
+    summary["boot_to_shell_s"]["domus_setup_ms"] = setup
+
+
+# Domus's start by phase (bench.domus_setup_ms()), as the boot table's rows.
+SETUP_PARTS = (
+    ("total", "    of which Domus's own (ms)"),
+    ("early", "      early start, device tree (ms)"),
+    ("memory", "      memory set-up (ms)"),
+    ("cpus", "      secondary CPUs (ms)"),
+    ("ram", "      domain structures, RAM (ms)"),
+    ("images", "      domain images, DT (ms)"),
+)
 
 
 def summarize_cpu(runs, variants, n, has_xen, summary, rows):

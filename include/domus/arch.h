@@ -24,6 +24,14 @@
 #include <public/xen.h>
 #include <asm/cpu.h>
 
+/* Counter ticks as microseconds, exact for any uptime. */
+static inline uint64_t ticks_to_us(uint64_t t)
+{
+	uint64_t f = arch_counter_freq();
+
+	return t / f * 1000000 + t % f * 1000000 / f;
+}
+
 struct boot_domain;
 struct boot_module;
 struct domain;
