@@ -137,12 +137,28 @@ uint64_t arch_idle(void)
 	return arch_counter() - start;
 }
 
+/* 64 bytes a round, in pairs of zero registers: under emulation each DC ZVA is a helper call. */
+static void zero_by_pairs(uint64_t pa, uint64_t size)
+{
+	for (uint64_t a = pa; a < pa + size; a += 64)
+		asm volatile("stp xzr, xzr, [%0]\n\tstp xzr, xzr, [%0, #16]\n\t"
+			     "stp xzr, xzr, [%0, #32]\n\tstp xzr, xzr, [%0, #48]"
+			     : : "r"(a) : "memory");
+}
+
+/*
+ * DC ZVA, the fastest way on a real CPU.  Under QEMU's TCG each one is a
+ * helper call for its 64 bytes, and plain stores go at nearly twice the
+ * speed (2 MiB: 400 us against 230 us, measured at EL2 under QEMU 7.2).
+ */
 void arch_zero_pages(uint64_t pa, uint64_t size)
 {
 	uint64_t dczid = read_sysreg(dczid_el0);
 	uint64_t block = 4u << (dczid & 0xf);
 
-	if (dczid & BIT(4) || !IS_ALIGNED(pa | size, block)) {
+	if (IS_ALIGNED(pa | size, 64) && arch_cpu_emulated()) {
+		zero_by_pairs(pa, size);
+	} else if (dczid & BIT(4) || !IS_ALIGNED(pa | size, block)) {
 		memset((void *)(uintptr_t)pa, 0, size);
 	} else {
 		for (uint64_t a = pa; a < pa + size; a += block)
