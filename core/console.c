@@ -18,6 +18,7 @@
 #include <domus/boot_dt.h>
 #include <domus/debugkeys.h>
 #include <domus/domain.h>
+#include <domus/percpu.h>
 #include <domus/sched.h>
 #include <xen/pv.h>
 
@@ -30,6 +31,8 @@
 #define IDLE_FLUSH_US  1000	/* an idle CPU prints in turns this long, looking for work between */
 #define PARTIAL_US     2000	/* the start of a guest's line waits this long for its end */
 #define HANDOFF_US     1000	/* an idle CPU woken to print has this long to begin */
+#define KEEP_MS        20	/* an idle CPU that printed looks for more this long after, */
+#define KEEP_POLL_US   1000	/* ... this often, so that writers need not wake it */
 
 static spinlock_t console_lock = SPINLOCK_INIT;	/* the UART and the line state */
 static spinlock_t rings_lock = SPINLOCK_INIT;	/* the domains' rings and their list */
@@ -48,6 +51,8 @@ static volatile bool held;		/* output waits for such a line to finish */
 static volatile bool backlog;		/* lines left for the next flush: the work is bounded */
 static volatile uint64_t partial_at;	/* when the start of a line was queued, unprinted */
 static volatile uint64_t handoff_at;	/* when an idle CPU was woken to print the backlog */
+static volatile int keeper = -1;	/* the idle CPU that looks for lines by itself ... */
+static volatile uint64_t kept_until;	/* ... until then */
 static char domus_pending[1024];	/* Domus's own messages waiting likewise */
 static size_t domus_pending_len;
 
@@ -304,15 +309,36 @@ static bool partial_due(void)
 	return partial_at && !within_us(partial_at, PARTIAL_US);
 }
 
-/* Lines wait that no CPU is about to print. */
-static bool backlog_due(void)
-{
-	return backlog && !within_us(handoff_at, HANDOFF_US);
-}
+
 
 static uint64_t earliest(uint64_t a, uint64_t b)
 {
 	return !a ? b : !b ? a : MIN(a, b);
+}
+
+/*
+ * An idle CPU that has just printed keeps looking for lines a while: under
+ * emulation waking it (an SGI) costs the writer tens of microseconds a
+ * line, its own timer nothing.
+ */
+static void keep_looking(void)
+{
+	keeper = (int)arch_this_cpu()->id;
+	kept_until = arch_counter() + arch_counter_freq() / 1000 * KEEP_MS;
+}
+
+/* Whether such a CPU is looking still, idle: a writer's line then waits for it. */
+static bool keeper_looking(void)
+{
+	int k = keeper;
+
+	return k >= 0 && pcpus[k].idle && (int64_t)(arch_counter() - kept_until) < 0;
+}
+
+/* Lines wait that no CPU is about to print. */
+static bool backlog_due(void)
+{
+	return backlog && !within_us(handoff_at, HANDOFF_US) && !keeper_looking();
 }
 
 uint64_t console_deadline(void)
@@ -321,8 +347,10 @@ uint64_t console_deadline(void)
 
 	if (pv_console_deferred())
 		return arch_counter() + freq / 1000;
+	if (keeper == (int)arch_this_cpu()->id && arch_this_cpu()->idle && keeper_looking())
+		at = arch_counter() + freq / 1000000 * KEEP_POLL_US;
 	if (backlog)
-		at = arch_counter() + freq / 1000 * POLL_PERIOD_MS;
+		at = earliest(at, arch_counter() + freq / 1000 * POLL_PERIOD_MS);
 	if (partial_at)
 		at = earliest(at, partial_at + freq / 1000000 * PARTIAL_US);
 	if (held && partial_since)
@@ -344,6 +372,7 @@ bool console_idle_flush(void)
 	if (!backlog && !partial_at)
 		return false;
 	console_flush(IDLE_FLUSH_US);
+	keep_looking();
 	return true;
 }
 
@@ -502,7 +531,7 @@ void console_guest_queue(struct domain *d, const char *s, size_t n)
 void console_guest_write(struct domain *d, const char *s, size_t n)
 {
 	console_guest_queue(d, s, n);
-	if (!backlog || within_us(handoff_at, HANDOFF_US))
+	if (!backlog || within_us(handoff_at, HANDOFF_US) || keeper_looking())
 		return;
 	if (sched_wake_idle_cpu()) {
 		handoff_at = stamp();

@@ -1,5 +1,6 @@
 /* Domus's own lines on the console: the "(domus)" prefix and Xen's console_timestamps. */
 #include "../unit.h"
+#include <domus/arch.h>
 #include <asm/cpu.h>
 #include <domus/percpu.h>
 
@@ -219,6 +220,42 @@ TEST(an_idle_cpu_is_woken_to_print_whole_lines)
 	CHECK(console_idle_flush());
 	CHECK(console_printed("to print\r\nmore\r\n"));
 	CHECK(!console_idle_flush());
+}
+
+TEST(an_idle_cpu_that_printed_looks_for_lines_a_while_unwoken)
+{
+	struct domain *d = fake_domain(1);
+	struct pcpu *self = arch_this_cpu();
+	unsigned kicks = fake_kicks[0];
+
+	fake_counter = 1ull << 40;		/* what earlier tests' idle flushes left is long past */
+	pcpus[0].idle = true;
+	self->idle = true;
+	console_guest_write(d, "first\n", 6);
+	CHECK_EQ(fake_kicks[0], kicks + 1);
+	CHECK(console_idle_flush());		/* this CPU, idle, prints it: and keeps looking */
+	CHECK(console_printed("first\r\n"));
+	fake_counter += 5000;
+	console_guest_write(d, "second\n", 7);
+	CHECK_EQ(fake_kicks[0], kicks + 1);	/* nobody woken: the looking CPU prints it */
+	CHECK(console_quiet());			/* ... so the writer goes on */
+	CHECK(console_deadline() && console_deadline() <= fake_counter + 1000);
+	CHECK(!console_printed("second"));
+	CHECK(console_idle_flush());
+	CHECK(console_printed("second\r\n"));
+	/* Busy, it looks no more; nor, idle, once 20 ms have passed without a line. */
+	self->idle = false;
+	console_guest_write(d, "third\n", 6);
+	CHECK_EQ(fake_kicks[0], kicks + 2);
+	CHECK(console_idle_flush());
+	self->idle = true;
+	fake_counter += 21000;
+	console_guest_write(d, "fourth\n", 7);
+	CHECK_EQ(fake_kicks[0], kicks + 3);
+	CHECK(console_idle_flush());
+	fake_counter += 21000;
+	self->idle = false;
+	pcpus[0].idle = false;
 }
 
 TEST(lines_a_woken_cpu_leaves_are_printed_by_others)
