@@ -309,8 +309,6 @@ static bool partial_due(void)
 	return partial_at && !within_us(partial_at, PARTIAL_US);
 }
 
-
-
 static uint64_t earliest(uint64_t a, uint64_t b)
 {
 	return !a ? b : !b ? a : MIN(a, b);
