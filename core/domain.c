@@ -195,9 +195,9 @@ struct domain *domain_create(const struct boot_domain *cfg, unsigned id)
 	if (!err && !(err = domain_build_finish(d))) {
 		uint64_t now = arch_counter();
 
-		pr_info("%s (d%u): built in %lu us (structures and RAM %lu us, images and device tree %lu us)\n",
-			d->name, id, ticks_to_us(now - start), ticks_to_us(ram - start),
-			ticks_to_us(now - ram));
+		pr_info("%s (d%u): built in %lu us (structures and RAM %lu us, "
+			"images and device tree %lu us)\n", d->name, id, ticks_to_us(now - start),
+			ticks_to_us(ram - start), ticks_to_us(now - ram));
 		return d;
 	}
 	domain_build_failed(d, cfg, id, err);

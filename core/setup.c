@@ -237,12 +237,12 @@ void domus_main(const void *fdt, uint64_t img_start, uint64_t img_end)
 		panic("host device tree: %s", err);
 	at[0] = arch_counter();
 	memory_setup(fdt, img_start, img_end);
+	at[1] = arch_counter();
 	err = arch_platform_init(fdt);
 	if (err)
 		panic("host device tree: %s", err);
 	if (options.exit_profile)
 		arch_exit_profile_start();
-	at[1] = arch_counter();
 	arch_boot_secondaries(boot.cpu_hwid, boot.nr_cpus);
 	err = cpupool_boot(&boot);
 	if (err)

@@ -90,7 +90,7 @@ SETUP_PARTS = (
     ("total", "    of which Domus's own (ms)"),
     ("early", "      early start, device tree (ms)"),
     ("memory", "      memory set-up (ms)"),
-    ("cpus", "      secondary CPUs (ms)"),
+    ("cpus", "      GIC and secondary CPUs (ms)"),
     ("ram", "      domain structures, RAM (ms)"),
     ("images", "      domain images, DT (ms)"),
 )
