@@ -345,7 +345,7 @@ uint64_t console_deadline(void)
 
 	if (pv_console_deferred())
 		return arch_counter() + freq / 1000;
-	if (keeper == (int)arch_this_cpu()->id && arch_this_cpu()->idle && keeper_looking())
+	if (keeper == (int)arch_this_cpu()->id && keeper_looking())
 		at = arch_counter() + freq / 1000000 * KEEP_POLL_US;
 	if (backlog)
 		at = earliest(at, arch_counter() + freq / 1000 * POLL_PERIOD_MS);

@@ -14,7 +14,6 @@
 #include <domus/sched.h>
 #include <asm/spinlock.h>
 
-
 #define CLOSED  (1ull << 62)	/* `next` between jobs: every index taken is past the end */
 
 static struct {

@@ -205,6 +205,14 @@ def domus_setup_ms(log_path):
     return out
 
 
+def measured_with_setup(variant, argv, timeout, log_path, steps):
+    """measured(), and for Domus what its log says of its own start."""
+    r = measured(variant, argv, timeout, log_path, steps)
+    if variant == "domus":
+        r["domus_setup_ms"] = domus_setup_ms(log_path)
+    return r
+
+
 def boot_once(variant, argv, timeout, log_path):
     """Boot to the shell prompt; then poweroff (or, for Xen, kill)."""
     def steps(run, r):
@@ -239,10 +247,7 @@ def boot_once(variant, argv, timeout, log_path):
             r["poweroff_note"] = "QEMU still running 90 s after 'poweroff': killed"
         elif status != 0:
             r["poweroff_note"] = "QEMU exited with status %s" % status
-    r = measured(variant, argv, timeout, log_path, steps)
-    if variant == "domus":
-        r["domus_setup_ms"] = domus_setup_ms(log_path)
-    return r
+    return measured_with_setup(variant, argv, timeout, log_path, steps)
 
 
 def dom0_ready(run):
@@ -260,10 +265,7 @@ def dom0_once(variant, argv, timeout, log_path):
         r["ready_s"] = dom0_ready(run)
         r["other_load"] = run.measure_other_load()
         r["ok"] = True
-    r = measured(variant, argv, timeout, log_path, steps)
-    if variant == "domus":
-        r["domus_setup_ms"] = domus_setup_ms(log_path)
-    return r
+    return measured_with_setup(variant, argv, timeout, log_path, steps)
 
 
 def xl_once(variant, argv, timeout, log_path):

@@ -48,6 +48,12 @@ struct node {
 	const struct node_ops *ops;
 };
 
+/* Whether len bytes are one string and its NUL, as Xen takes a path or a written value. */
+static bool one_string(const char *buf, uint64_t len)
+{
+	return len && memchr(buf, 0, len) == buf + len - 1;
+}
+
 static unsigned string_leaf(char *buf, const char *s)
 {
 	size_t n = strlen(s) + 1;
@@ -145,7 +151,7 @@ static int64_t write_gran(const struct node *leaf, const char *buf, unsigned len
 
 	if (len > GRAN_NAME_MAX)
 		return -XEN_ENOSPC;
-	if (!len || memchr(buf, 0, len) != buf + len - 1 || strcmp(buf, "cpu"))
+	if (!one_string(buf, len) || strcmp(buf, "cpu"))
 		return -XEN_EINVAL;
 	if (!cpupool_info(leaf->arg, &info) || info.id != leaf->arg)
 		return -XEN_ENOENT;
@@ -196,7 +202,7 @@ static int64_t write_param(const struct node *leaf, const char *buf, unsigned le
 {
 	if (len > PARAM_VALUE_MAX)
 		return -XEN_ENOSPC;
-	if (!len || memchr(buf, 0, len) != buf + len - 1)
+	if (!one_string(buf, len))
 		return -XEN_EDOM;
 	return runtime_params[leaf->arg].set(&runtime_params[leaf->arg], buf) ? 0 : -XEN_EINVAL;
 }
@@ -260,11 +266,16 @@ static unsigned content_len(const struct node *e)
 	return size;
 }
 
-static struct xen_hypfs_direntry record(const struct node *e)
+/* The record of an entry whose contents are len bytes. */
+static struct xen_hypfs_direntry record_of(const struct node *e, unsigned len)
 {
 	return (struct xen_hypfs_direntry){ .type = e->type, .encoding = XEN_HYPFS_ENC_PLAIN,
-					    .content_len = content_len(e),
-					    .max_write_len = e->ops->max_write };
+					    .content_len = len, .max_write_len = e->ops->max_write };
+}
+
+static struct xen_hypfs_direntry record(const struct node *e)
+{
+	return record_of(e, content_len(e));
 }
 
 static unsigned contents(const struct node *e, char *buf)
@@ -299,7 +310,7 @@ static int64_t hypfs_read(struct vcpu *v, const struct node *e, uint64_t buf, ui
 	if (size < sizeof(r))
 		return -XEN_EINVAL;
 	len = contents(e, data);
-	r = record(e);
+	r = record_of(e, len);
 	if (copy_to_guest(v, buf, &r, sizeof(r)))
 		return -XEN_EFAULT;
 	if (size < sizeof(r) + len)
@@ -335,7 +346,7 @@ int64_t do_hypfs_op(struct vcpu *v, uint64_t cmd, uint64_t path, uint64_t len, u
 		return -XEN_EINVAL;
 	if (copy_from_guest(v, name, path, len))
 		return -XEN_EFAULT;
-	if (memchr(name, 0, len) != name + len - 1)
+	if (!one_string(name, len))
 		return -XEN_EINVAL;
 	if ((ret = lookup(name, &e)))
 		return ret;
